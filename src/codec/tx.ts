@@ -1,0 +1,93 @@
+import type { Payload } from '../types/primitives.js';
+import type { TxBody, TxEnvelope, TxReceipt } from '../types/tx.js';
+import { pack, unpackCanonical } from './msgpack.js';
+import { canonicalPayload } from './payload.js';
+import { readBool, readBytes, readInt, readString, readTuple } from './read.js';
+import { DecodeError } from './errors.js';
+
+/** Largest encoded transaction accepted anywhere. */
+export const MAX_TX_BYTES = 16 * 1024;
+/** chain ids: short and printable. */
+export const CHAIN_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Transaction type names: `contract.action`. */
+export const TX_TYPE_RE = /^[a-z]{1,32}\.[a-z]{1,32}$/;
+
+function bodyTuple(tx: TxBody): unknown[] {
+  return [tx.chainId, tx.type, tx.signer, tx.nonce, tx.payload];
+}
+
+/**
+ * Canonical bytes of the signed part: [chainId, type, signer, nonce, payload]. The payload
+ * must already be canonical (canonicalPayload), which decodeTxEnvelope and buildTx guarantee.
+ */
+export function encodeTxBody(tx: TxBody): Uint8Array {
+  return pack(bodyTuple(tx));
+}
+
+/** Canonical bytes of a signed transaction: [chainId, type, signer, nonce, payload, signature]. */
+export function encodeTxEnvelope(tx: TxEnvelope): Uint8Array {
+  const t = bodyTuple(tx);
+  t.push(tx.signature);
+  return pack(t);
+}
+
+/** Decodes and validates a signed transaction; throws DecodeError on anything else. */
+export function decodeTxEnvelope(bytes: Uint8Array): TxEnvelope {
+  const t = readTuple(unpackCanonical(bytes, MAX_TX_BYTES), 'tx', 6);
+  const payload = t[4];
+  const canonical = canonicalPayload(payload);
+  // canonicalPayload re-sorted keys; unpackCanonical already proved the bytes were in that order.
+  return {
+    chainId: readString(t[0], 'chainId', 64, CHAIN_ID_RE),
+    type: readString(t[1], 'type', 65, TX_TYPE_RE),
+    signer: readBytes(t[2], 'signer', 32),
+    nonce: readInt(t[3], 'nonce'),
+    payload: canonical,
+    signature: readBytes(t[5], 'signature', 64),
+  };
+}
+
+/** Validates the fields of a transaction built from JSON (API) and makes its payload canonical. */
+export function normaliseTxEnvelope(tx: {
+  chainId: unknown; type: unknown; signer: unknown; nonce: unknown; payload: unknown; signature: unknown;
+}): TxEnvelope {
+  return {
+    chainId: readString(tx.chainId, 'chainId', 64, CHAIN_ID_RE),
+    type: readString(tx.type, 'type', 65, TX_TYPE_RE),
+    signer: readBytes(tx.signer, 'signer', 32),
+    nonce: readInt(tx.nonce, 'nonce'),
+    payload: canonicalPayload(tx.payload),
+    signature: readBytes(tx.signature, 'signature', 64),
+  };
+}
+
+/** Receipts: [hash, ok, code, detail] with detail as a sorted map or null. */
+export function encodeReceipt(r: TxReceipt): Uint8Array {
+  return pack(receiptTuple(r));
+}
+
+/** The tuple form of a receipt (also used inside stored block results). */
+export function receiptTuple(r: TxReceipt): unknown[] {
+  return [r.hash, r.ok, r.code, r.detail === null ? null : canonicalPayload(r.detail)];
+}
+
+/** Inverse of receiptTuple. */
+export function receiptFromTuple(v: unknown): TxReceipt {
+  const t = readTuple(v, 'receipt', 4);
+  const code = t[2] === null ? null : readString(t[2], 'receipt.code', 64);
+  let detail: Record<string, string | number> | null = null;
+  if (t[3] !== null) {
+    const p: Payload = canonicalPayload(t[3]);
+    detail = {};
+    for (const [k, val] of Object.entries(p)) {
+      if (typeof val !== 'string' && typeof val !== 'number') throw new DecodeError('DECODE_BAD_FIELD', 'receipt.detail: bad value');
+      detail[k] = val;
+    }
+  }
+  return { hash: readBytes(t[0], 'receipt.hash', 32), ok: readBool(t[1], 'receipt.ok'), code, detail };
+}
+
+/** Decodes encodeReceipt bytes. */
+export function decodeReceipt(bytes: Uint8Array): TxReceipt {
+  return receiptFromTuple(unpackCanonical(bytes));
+}

@@ -1,0 +1,83 @@
+import type { Hash, Height, MemberIndex, Signature, View } from './primitives.js';
+
+/**
+ * What a vote signs (DiemBFT v4 VoteInfo): the block and its parent, so that a QC on a block
+ * whose parent is in the immediately preceding view is by itself a commit certificate for the
+ * parent (2-chain rule, docs/protocol.md).
+ */
+export interface VoteData {
+  readonly epoch: number;
+  readonly view: View;
+  readonly height: Height;
+  readonly blockHash: Hash;
+  readonly parentView: View;
+  readonly parentHash: Hash;
+}
+
+/** One member's signature inside a certificate. */
+export interface MemberSignature {
+  readonly member: MemberIndex;
+  readonly signature: Signature;
+}
+
+/** Quorum certificate: > 2/3 of the members of the epoch signed the same VoteData. */
+export interface QuorumCert {
+  readonly data: VoteData;
+  /** Sorted by member index, no duplicates. */
+  readonly signatures: readonly MemberSignature[];
+}
+
+/** A signed timeout for a view, carrying the signer's highest QC view. */
+export interface TimeoutSignature {
+  readonly member: MemberIndex;
+  readonly highQcView: View;
+  readonly signature: Signature;
+}
+
+/** Timeout certificate: > 2/3 of members timed out in `view`. */
+export interface TimeoutCert {
+  readonly epoch: number;
+  readonly view: View;
+  /** Sorted by member index, no duplicates. */
+  readonly signatures: readonly TimeoutSignature[];
+}
+
+/** Block header (SPEC.md, Chain model). Its hash is the block hash. */
+export interface BlockHeader {
+  readonly chainId: string;
+  readonly epoch: number;
+  readonly height: Height;
+  readonly view: View;
+  readonly parentHash: Hash;
+  /** Merkle root over the hashes of the block's transactions. */
+  readonly txRoot: Hash;
+  /** Authenticated state commitment after executing this block. */
+  readonly stateRoot: Hash;
+  /** Merkle root over the receipts (ok, code) of the block's transactions. */
+  readonly receiptsRoot: Hash;
+  readonly proposer: MemberIndex;
+  /** Proposer's wall clock, ms since the epoch; must exceed the parent's. */
+  readonly timestampMs: number;
+  /** Certificate for the parent block (the proposal's justify). Null only for height 1 of an epoch. */
+  readonly parentQc: QuorumCert | null;
+}
+
+/** A block: header plus the encoded transaction envelopes (encodeTxEnvelope bytes). */
+export interface Block {
+  readonly header: BlockHeader;
+  readonly txs: readonly Uint8Array[];
+}
+
+/** A block as stored once committed, with the certificate that finalised it. */
+export interface CommittedBlock {
+  readonly block: Block;
+  readonly hash: Hash;
+  /**
+   * The QC on the consecutive-view child whose VoteData.parentHash is this block: the
+   * 2-chain commit certificate. For a block committed as an ancestor of a directly committed
+   * block, this is the certificate of that descendant and `certifiedHeight` says which.
+   */
+  readonly commitQc: QuorumCert;
+  /** Height of the block whose direct commit this certificate proves (>= block height). */
+  readonly certifiedHeight: Height;
+}
