@@ -1,0 +1,6 @@
+import type { Command } from '../command.js';
+import { initCommand } from './init.js';
+import { keygenCommand } from './keygen.js';
+
+/** Every `ledger` sub-command, in help order. */
+export const COMMANDS: readonly Command[] = [keygenCommand, initCommand];

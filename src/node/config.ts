@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { OperationalError } from '../util/errors.js';
+
+/** A node's configuration after file, environment and flags are merged (flags win, then env, then file). */
+export interface NodeConfig {
+  /** Member name; must match a member in genesis whose key is keyFile's. */
+  readonly name: string;
+  readonly keyFile: string;
+  readonly genesisFile: string;
+  readonly dataDir: string;
+  /** libp2p listen multiaddr, e.g. /ip4/0.0.0.0/tcp/9080. */
+  readonly p2pListen: string;
+  readonly apiHost: string;
+  readonly apiPort: number;
+  /** Requests per minute per client IP on the REST API; 0 disables the limit. */
+  readonly apiRateLimit: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Settings that may be overridden by env or flags, with their env names (documented in `ledger start --help`). */
+export const CONFIG_ENV = {
+  dataDir: 'LEDGER_DATA_DIR',
+  keyFile: 'LEDGER_KEY_FILE',
+  genesisFile: 'LEDGER_GENESIS_FILE',
+  p2pListen: 'LEDGER_P2P_LISTEN',
+  apiHost: 'LEDGER_API_HOST',
+  apiPort: 'LEDGER_API_PORT',
+  apiRateLimit: 'LEDGER_API_RATE_LIMIT',
+  logLevel: 'LEDGER_LOG_LEVEL',
+} as const;
+
+/** Overridable keys. */
+export type ConfigOverrides = Partial<Record<keyof typeof CONFIG_ENV, string>>;
+
+const DEFAULTS = { apiHost: '127.0.0.1', apiPort: 8080, apiRateLimit: 0, logLevel: 'info' as const, p2pListen: '/ip4/0.0.0.0/tcp/9080' };
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function bad(path: string, msg: string): never {
+  throw new OperationalError('CONFIG_INVALID', `config ${path}: ${msg}`);
+}
+
+/**
+ * Reads a config file and applies overrides (env first, then flags). Relative paths in the
+ * file are relative to the file's folder, so a config directory can be copied as a whole.
+ */
+export async function loadNodeConfig(path: string, env: NodeJS.ProcessEnv, flags: ConfigOverrides = {}): Promise<NodeConfig> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new OperationalError('CONFIG_UNREADABLE', `cannot read config ${path}: ${(e as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad(path, 'expected a JSON object');
+  const file = raw as Record<string, unknown>;
+  const base = dirname(resolve(path));
+  const pick = (k: keyof typeof CONFIG_ENV): unknown => flags[k] ?? env[CONFIG_ENV[k]] ?? file[k];
+  const str = (k: keyof typeof CONFIG_ENV | 'name', v: unknown, fallback?: string): string => {
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== 'string' || v.length === 0) bad(path, `${k} must be a non-empty string`);
+    return v;
+  };
+  const int = (k: keyof typeof CONFIG_ENV, v: unknown, fallback: number, min: number, max: number): number => {
+    if (v === undefined) return fallback;
+    const n = typeof v === 'string' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) bad(path, `${k} must be an integer in [${min}, ${max}]`);
+    return n;
+  };
+  const rel = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+  const logLevel = str('logLevel', pick('logLevel'), DEFAULTS.logLevel);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) bad(path, `logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    name: str('name', file['name']),
+    keyFile: rel(str('keyFile', pick('keyFile'))),
+    genesisFile: rel(str('genesisFile', pick('genesisFile'))),
+    dataDir: rel(str('dataDir', pick('dataDir'))),
+    p2pListen: str('p2pListen', pick('p2pListen'), DEFAULTS.p2pListen),
+    apiHost: str('apiHost', pick('apiHost'), DEFAULTS.apiHost),
+    apiPort: int('apiPort', pick('apiPort'), DEFAULTS.apiPort, 0, 65535),
+    apiRateLimit: int('apiRateLimit', pick('apiRateLimit'), DEFAULTS.apiRateLimit, 0, 10_000_000),
+    logLevel: logLevel as NodeConfig['logLevel'],
+  };
+}

@@ -1,0 +1,83 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { genesisToJson } from '../codec/genesis.js';
+import { generateSigningKey, saveKeyFile } from '../crypto/keys.js';
+import type { ConsensusParams, Genesis, GenesisAccount, Member } from '../types/genesis.js';
+import type { Role } from '../types/primitives.js';
+import { toHex } from '../util/bytes.js';
+
+/** Consensus defaults: tuned for a LAN/loopback consortium of 4–10 members. */
+export const DEFAULT_CONSENSUS: ConsensusParams = {
+  viewTimeoutMs: 1000,
+  maxViewTimeoutMs: 10_000,
+  maxBlockTxs: 5000,
+  maxBlockBytes: 8 * 1024 * 1024,
+  emptyBlockIntervalMs: 1000,
+};
+
+/** Options of `ledger init`. */
+export interface InitOpts {
+  readonly members: number;
+  readonly outDir: string;
+  readonly chainId: string;
+  /** Host members advertise in genesis (their p2p address). */
+  readonly host: string;
+  readonly apiPort: number;
+  readonly p2pPort: number;
+  /** Extra non-member accounts to create keys for (devnet). */
+  readonly accounts?: readonly { name: string; role: Role }[];
+  readonly genesisTimeMs: number;
+}
+
+/** What init wrote. */
+export interface InitResult {
+  readonly genesis: Genesis;
+  readonly genesisFile: string;
+  readonly members: readonly { name: string; keyFile: string; configFile: string; dataDir: string; apiPort: number; p2pPort: number; publicKey: string }[];
+  readonly accounts: readonly { name: string; role: Role; keyFile: string; publicKey: string }[];
+}
+
+/**
+ * Writes keys, genesis.json and one config per member into outDir, ready to copy to N
+ * machines: member i listens on p2pPort+i and serves REST on apiPort+i.
+ */
+export async function initConsortium(opts: InitOpts): Promise<InitResult> {
+  await mkdir(opts.outDir, { recursive: true });
+  const members: Member[] = [];
+  const memberOut: InitResult['members'][number][] = [];
+  for (let i = 0; i < opts.members; i++) {
+    const name = `member${i + 1}`;
+    const key = generateSigningKey();
+    const keyFile = `${name}.key.json`;
+    await saveKeyFile(join(opts.outDir, keyFile), key);
+    const p2pPort = opts.p2pPort + i;
+    const apiPort = opts.apiPort + i;
+    members.push({ name, publicKey: key.publicKey, address: `/ip4/${opts.host}/tcp/${p2pPort}` });
+    const configFile = `${name}.config.json`;
+    const dataDir = join('data', name);
+    const config = {
+      name,
+      keyFile,
+      genesisFile: 'genesis.json',
+      dataDir,
+      p2pListen: `/ip4/${opts.host === '127.0.0.1' ? '127.0.0.1' : '0.0.0.0'}/tcp/${p2pPort}`,
+      apiHost: opts.host === '127.0.0.1' ? '127.0.0.1' : '0.0.0.0',
+      apiPort,
+    };
+    await writeFile(join(opts.outDir, configFile), JSON.stringify(config, null, 2) + '\n');
+    memberOut.push({ name, keyFile: join(opts.outDir, keyFile), configFile: join(opts.outDir, configFile), dataDir: join(opts.outDir, dataDir), apiPort, p2pPort, publicKey: toHex(key.publicKey) });
+  }
+  const accounts: GenesisAccount[] = [];
+  const accountOut: InitResult['accounts'][number][] = [];
+  for (const a of opts.accounts ?? []) {
+    const key = generateSigningKey();
+    const keyFile = join(opts.outDir, `${a.name}.key.json`);
+    await saveKeyFile(keyFile, key);
+    accounts.push({ name: a.name, publicKey: key.publicKey, role: a.role });
+    accountOut.push({ name: a.name, role: a.role, keyFile, publicKey: toHex(key.publicKey) });
+  }
+  const genesis: Genesis = { chainId: opts.chainId, genesisTimeMs: opts.genesisTimeMs, consensus: DEFAULT_CONSENSUS, members, accounts };
+  const genesisFile = join(opts.outDir, 'genesis.json');
+  await writeFile(genesisFile, JSON.stringify(genesisToJson(genesis), null, 2) + '\n');
+  return { genesis, genesisFile, members: memberOut, accounts: accountOut };
+}
