@@ -1,0 +1,153 @@
+import type { KeyRange } from '../types/edges.js';
+import type { Hash, Height } from '../types/primitives.js';
+import { concatBytes, u64be, utf8 } from '../util/bytes.js';
+import { invariant } from '../util/errors.js';
+
+/**
+ * THE table of key prefixes: the first byte of every key in the database (lodestar `Bucket`).
+ * Each entry says `key → value`. A prefix is never renumbered or reused: retire one by
+ * turning its line into a comment. Integers in keys are big-endian so byte order is numeric
+ * order.
+ */
+export const PREFIX = {
+  /** meta ‖ utf8(name) → value. Names: META_CHAIN → genesisHash(32) ‖ utf8(chainId); META_SCHEMA → u32be version. */
+  meta: 0x01,
+  /** head (single key) → u64be(height) ‖ blockHash(32): the latest committed block. */
+  head: 0x02,
+  /** block ‖ u64be(height) → encodeCommittedBlock bytes. */
+  blockByHeight: 0x03,
+  /** blockHash ‖ hash(32) → u64be(height). */
+  heightByBlockHash: 0x04,
+  /** tx ‖ txHash(32) → u64be(height) ‖ u32be(index in block). */
+  txLocation: 0x05,
+  /** receipts ‖ u64be(height) → all receipts of the block, one packed array (stored-values.ts). */
+  receiptsByHeight: 0x06,
+  /** state ‖ stateKey → value: the executor's world state, replayed at start to rebuild the state tree. */
+  state: 0x07,
+  /** history ‖ keyPart(subject) ‖ u64be(height) ‖ u32be(index) → event bytes (contracts define both). */
+  history: 0x08,
+  /** index ‖ keyPart(name) ‖ keyPart(part)… → empty or a small value (secondary indexes, e.g. invoices by holder). */
+  index: 0x09,
+  /** safety (single key) → SafetyState bytes (consensus owns the encoding). */
+  safety: 0x0a,
+  /** members ‖ u64be(epoch) → member set bytes in force from that epoch (governance owns the encoding). */
+  membersByEpoch: 0x0b,
+} as const;
+
+/** One of the PREFIX values. */
+export type Prefix = (typeof PREFIX)[keyof typeof PREFIX];
+
+/** Meta entry holding the chain identity. */
+export const META_CHAIN = 'chain';
+/** Meta entry holding the storage layout version. */
+export const META_SCHEMA = 'schema';
+/** Layout version written by this code; bump when a prefix's value format changes. */
+export const STORAGE_SCHEMA_VERSION = 1;
+
+/** Prefixes that other modules may write through BlockStore.commitBlock's extraOps. */
+export const EXTRA_OP_PREFIXES: ReadonlySet<number> = new Set([PREFIX.history, PREFIX.index, PREFIX.membersByEpoch]);
+
+function withPrefix(prefix: Prefix, ...parts: readonly Uint8Array[]): Uint8Array {
+  return concatBytes(Uint8Array.of(prefix), ...parts);
+}
+
+function u32be(n: number): Uint8Array {
+  invariant(Number.isInteger(n) && n >= 0 && n <= 0xffff_ffff, `u32 out of range: ${n}`);
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+
+/**
+ * Order-preserving, prefix-free encoding of one variable-length key component (FoundationDB
+ * tuple layer): 0x00 becomes 0x00 0xff and the part ends with 0x00. So "INV-1" never
+ * prefix-matches "INV-10", and parts still sort byte-wise.
+ */
+export function encodeKeyPart(part: Uint8Array | string): Uint8Array {
+  const bytes = typeof part === 'string' ? utf8(part) : part;
+  let zeros = 0;
+  for (const b of bytes) if (b === 0) zeros++;
+  const out = new Uint8Array(bytes.length + zeros + 1);
+  let o = 0;
+  for (const b of bytes) {
+    out[o++] = b;
+    if (b === 0) out[o++] = 0xff;
+  }
+  out[o] = 0;
+  return out;
+}
+
+/** Meta key for `name`. */
+export function metaKey(name: string): Uint8Array {
+  return withPrefix(PREFIX.meta, utf8(name));
+}
+
+/** The head pointer key. */
+export const HEAD_KEY: Uint8Array = Uint8Array.of(PREFIX.head);
+
+/** The safety state key. */
+export const SAFETY_KEY: Uint8Array = Uint8Array.of(PREFIX.safety);
+
+/** Key of the committed block at `height`. */
+export function blockKey(height: Height): Uint8Array {
+  return withPrefix(PREFIX.blockByHeight, u64be(height));
+}
+
+/** Key of the block-hash → height index. */
+export function blockHashKey(hash: Hash): Uint8Array {
+  return withPrefix(PREFIX.heightByBlockHash, hash);
+}
+
+/** Key of the tx-hash → location index. */
+export function txLocationKey(hash: Hash): Uint8Array {
+  return withPrefix(PREFIX.txLocation, hash);
+}
+
+/** Key of the receipts of the block at `height`. */
+export function receiptsKey(height: Height): Uint8Array {
+  return withPrefix(PREFIX.receiptsByHeight, u64be(height));
+}
+
+/** Key of a world-state entry (the executor's raw state key, prefixed). */
+export function stateKey(raw: Uint8Array): Uint8Array {
+  return withPrefix(PREFIX.state, raw);
+}
+
+/** Key of one history event: subject (e.g. utf8('invoice:INV-1')), then block position. */
+export function historyKey(subject: Uint8Array | string, height: Height, index: number): Uint8Array {
+  return withPrefix(PREFIX.history, encodeKeyPart(subject), u64be(height), u32be(index));
+}
+
+/** All history events of `subject`, oldest first. */
+export function historyRange(subject: Uint8Array | string): KeyRange {
+  return prefixRange(withPrefix(PREFIX.history, encodeKeyPart(subject)));
+}
+
+/** Key of a secondary index entry: index name then its parts, each encodeKeyPart'ed. */
+export function indexKey(name: string, ...parts: readonly (Uint8Array | string)[]): Uint8Array {
+  return withPrefix(PREFIX.index, encodeKeyPart(name), ...parts.map(encodeKeyPart));
+}
+
+/** All entries of index `name` whose leading parts equal `parts`. */
+export function indexRange(name: string, ...parts: readonly (Uint8Array | string)[]): KeyRange {
+  return prefixRange(indexKey(name, ...parts));
+}
+
+/** Key of the member set that takes effect at `epoch`. */
+export function membersKey(epoch: number): Uint8Array {
+  return withPrefix(PREFIX.membersByEpoch, u64be(epoch));
+}
+
+/**
+ * The range of every key that starts with `prefix`: gte the prefix, lt the prefix with its
+ * last non-0xff byte incremented (trailing 0xff bytes dropped); an all-0xff prefix has no
+ * upper bound.
+ */
+export function prefixRange(prefix: Uint8Array): KeyRange {
+  let end = prefix.length;
+  while (end > 0 && prefix[end - 1] === 0xff) end--;
+  if (end === 0) return { gte: prefix };
+  const lt = prefix.slice(0, end);
+  lt[end - 1] = (lt[end - 1] as number) + 1;
+  return { gte: prefix, lt };
+}
