@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // e2e suites spawn real processes; they run serially in their own project to fit 2 cores.
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/compliance/**/*.test.ts', 'test/sim/**/*.test.ts'] } },

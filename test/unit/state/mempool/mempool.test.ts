@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { generateSigningKey, signTx, type SigningKey } from '../../../../src/crypto/index.js';
+import { Mempool, type SignerInfo } from '../../../../src/state/mempool/index.js';
+import type { Role } from '../../../../src/types/index.js';
+import { toHex } from '../../../../src/util/bytes.js';
+
+const CHAIN = 'test-chain';
+
+function setup(opts: { maxTxs?: number; maxNonceGap?: number } = {}) {
+  const accounts = new Map<string, SignerInfo>();
+  const keys: Record<string, SigningKey> = {};
+  for (const [name, role] of [['alice', 'integrator'], ['bob', 'integrator'], ['aud', 'auditor']] as [string, Role][]) {
+    const k = generateSigningKey();
+    keys[name] = k;
+    accounts.set(toHex(k.publicKey), { accountId: toHex(k.publicKey), role, nextNonce: 0 });
+  }
+  const pool = new Mempool(
+    { chainId: CHAIN, maxTxs: opts.maxTxs ?? 1000, maxNonceGap: opts.maxNonceGap ?? 100 },
+    {
+      lookupSigner: (pk) => accounts.get(toHex(pk)) ?? null,
+      rolesFor: (type) => (type === 'invoice.issue' ? ['integrator', 'member'] : undefined),
+    },
+  );
+  const tx = (who: string, nonce: number, extra: Record<string, string> = {}, chainId = CHAIN) =>
+    signTx(keys[who] as SigningKey, { chainId, type: 'invoice.issue', nonce, payload: { id: `inv-${who}-${nonce}`, ...extra } });
+  const id = (who: string) => toHex((keys[who] as SigningKey).publicKey);
+  return { pool, tx, id, accounts, keys };
+}
+
+describe('Mempool admission', () => {
+  it('admits a valid transaction once and refuses the duplicate', () => {
+    const { pool, tx } = setup();
+    const t = tx('alice', 0);
+    const a = pool.add(t);
+    expect(a.ok).toBe(true);
+    expect(pool.size).toBe(1);
+    expect(pool.add(t)).toMatchObject({ ok: false, code: 'DUPLICATE_TX' });
+    expect(pool.add(tx('alice', 0, { other: 'x' }))).toMatchObject({ ok: false, code: 'DUPLICATE_TX' });
+    expect(pool.size).toBe(1);
+  });
+
+  it('refuses each kind of bad transaction with its code', () => {
+    const { pool, tx, keys } = setup({ maxNonceGap: 5 });
+    expect(pool.add(tx('alice', 0, {}, 'other-chain'))).toMatchObject({ ok: false, code: 'WRONG_CHAIN_ID' });
+    expect(pool.add(tx('aud', 0))).toMatchObject({ ok: false, code: 'ROLE_NOT_ALLOWED' });
+    expect(pool.add(tx('alice', 5))).toMatchObject({ ok: false, code: 'NONCE_TOO_HIGH' });
+    const stranger = generateSigningKey();
+    expect(pool.add(signTx(stranger, { chainId: CHAIN, type: 'invoice.issue', nonce: 0, payload: {} }))).toMatchObject({ ok: false, code: 'UNKNOWN_SIGNER' });
+    const unknownType = signTx(keys['alice'] as SigningKey, { chainId: CHAIN, type: 'invoice.nope', nonce: 0, payload: {} });
+    expect(pool.add(unknownType)).toMatchObject({ ok: false, code: 'UNKNOWN_TX_TYPE' });
+    const good = tx('alice', 0);
+    const forged = { ...good, payload: { ...good.payload, id: 'changed' } };
+    expect(pool.add(forged)).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(pool.size).toBe(0);
+  });
+
+  it('refuses replays of committed nonces', () => {
+    const { pool, tx, accounts, id } = setup();
+    (accounts as Map<string, SignerInfo>).set(id('alice'), { accountId: id('alice'), role: 'integrator', nextNonce: 3 });
+    expect(pool.add(tx('alice', 2))).toMatchObject({ ok: false, code: 'NONCE_TOO_LOW' });
+    expect(pool.add(tx('alice', 3)).ok).toBe(true);
+  });
+
+  it('applies back-pressure when full', () => {
+    const { pool, tx } = setup({ maxTxs: 2 });
+    expect(pool.add(tx('alice', 0)).ok).toBe(true);
+    expect(pool.add(tx('alice', 1)).ok).toBe(true);
+    expect(pool.add(tx('bob', 0))).toMatchObject({ ok: false, code: 'POOL_FULL' });
+  });
+
+  it('records verified hashes for the executor', () => {
+    const { pool, tx } = setup();
+    const a = pool.add(tx('alice', 0));
+    if (!a.ok) throw new Error('admission failed');
+    expect(pool.verified.has(a.hash)).toBe(true);
+    expect(pool.verified.has(new Uint8Array(32))).toBe(false);
+  });
+});
+
+describe('Mempool selection', () => {
+  it('takes consecutive nonces only, round-robin across signers, within limits', () => {
+    const { pool, tx, id } = setup();
+    for (const n of [0, 1, 3]) expect(pool.add(tx('alice', n)).ok).toBe(true);
+    for (const n of [0, 1]) expect(pool.add(tx('bob', n)).ok).toBe(true);
+    const picked = pool.select(() => 0, 100, 1 << 20);
+    const order = picked.map((t) => `${t.tx.signer === undefined ? '' : toHex(t.tx.signer) === id('alice') ? 'a' : 'b'}${t.tx.nonce}`);
+    expect(order).toEqual(['a0', 'b0', 'a1', 'b1']);
+    expect(pool.select(() => 0, 3, 1 << 20)).toHaveLength(3);
+    const one = picked[0];
+    if (one === undefined) throw new Error('nothing picked');
+    expect(pool.select(() => 0, 100, one.bytes.length)).toHaveLength(1);
+    // A speculative parent state that already includes alice's 0 and 1 makes 3 reachable only after 2.
+    expect(pool.select(() => 2, 100, 1 << 20)).toHaveLength(0);
+  });
+
+  it('removes committed transactions and every stale nonce below the new next nonce', () => {
+    const { pool, tx, id } = setup();
+    const hashes = [0, 1, 2].map((n) => {
+      const a = pool.add(tx('alice', n));
+      if (!a.ok) throw new Error('admission failed');
+      return a.hash;
+    });
+    expect(pool.add(tx('bob', 0)).ok).toBe(true);
+    pool.removeCommitted([hashes[0] as Uint8Array], (acct) => (acct === id('alice') ? 2 : 0));
+    expect(pool.size).toBe(2);
+    expect(pool.has(hashes[1] as Uint8Array)).toBe(false);
+    expect(pool.has(hashes[2] as Uint8Array)).toBe(true);
+  });
+});
