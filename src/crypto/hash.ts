@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { Hash } from '../types/primitives.js';
 
@@ -20,3 +21,17 @@ export function sha256Parts(...parts: readonly Uint8Array[]): Hash {
 
 /** 32 zero bytes: the hash of "nothing" (empty tx list, empty state). */
 export const ZERO_HASH: Hash = new Uint8Array(32);
+
+// crypto.hash (Node >= 20.12) is a one-shot digest without a Hash object: ~2x the rate of
+// createHash for 65-byte inputs here. Its 'binary' (latin1) output is a 32-char one-byte string,
+// one char per byte, which V8 stores in ~48 bytes against ~130-250 for a 32-byte Uint8Array.
+const oneShot: ((data: Uint8Array) => string) | null =
+  typeof nodeCrypto.hash === 'function' ? (data) => nodeCrypto.hash('sha256', data, 'binary') : null;
+
+/**
+ * sha256 of `data` as a binary string: 32 chars, char i = byte i (latin1). The compact in-memory
+ * form the state tree keeps its hashes and paths in; Buffer.from(s, 'latin1') gives the bytes.
+ */
+export function sha256Binary(data: Uint8Array): string {
+  return oneShot !== null ? oneShot(data) : createHash('sha256').update(data).digest('binary');
+}

@@ -15,3 +15,4 @@ export * from './ed25519.js';
 export * from './keys.js';
 export * from './tx.js';
 export * from './merkle.js';
+export * from './smt.js';

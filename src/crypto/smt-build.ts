@@ -1,0 +1,121 @@
+import { invariant } from '../util/errors.js';
+import { sha256Binary } from './hash.js';
+import { binOf, Branch, joinNodes, Leaf, leafHashBin, makeBranch, splitByBit, type TreeNode } from './smt-node.js';
+
+// Batch algorithms of the state tree (smt.ts). A batch is sorted by path once; the recursion
+// then splits the sorted range by one path bit per level, so the writes below a node arrive
+// together and each node on the union of their paths is rebuilt, and hashed, exactly once.
+// Untouched subtrees are shared with the previous version, never copied or rehashed.
+
+/** One write, prepared: binary-string path, key and value (null deletes). */
+export interface Op {
+  readonly path: string;
+  readonly key: string;
+  readonly value: string | null;
+  readonly valueBytes: Uint8Array | null;
+}
+
+/** Hashes the keys, sorts by path and keeps the last write to each key. */
+export function prepareOps(writes: Iterable<readonly [Uint8Array, Uint8Array | null]>): Op[] {
+  const ops: Op[] = [];
+  for (const [key, value] of writes) {
+    ops.push({ path: sha256Binary(key), key: binOf(key), value: value === null ? null : binOf(value), valueBytes: value });
+  }
+  // Array.prototype.sort is stable, so among equal paths the later write stays last.
+  ops.sort(byPath);
+  let n = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i] as Op;
+    const prev = n > 0 ? (ops[n - 1] as Op) : null;
+    if (prev !== null && prev.path === op.path) {
+      invariant(prev.key === op.key, 'sha256 collision between two state keys');
+      ops[n - 1] = op;
+    } else {
+      ops[n++] = op;
+    }
+  }
+  ops.length = n;
+  return ops;
+}
+
+function byPath(a: { readonly path: string }, b: { readonly path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** A new leaf for a put; two hashes (value, then leaf). */
+export function leafOf(op: Op): Leaf {
+  invariant(op.value !== null && op.valueBytes !== null, 'leaf built from a delete');
+  return new Leaf(op.path, op.key, op.value, leafHashBin(op.path, sha256Binary(op.valueBytes)));
+}
+
+/**
+ * The canonical subtree at `depth` holding leaves[lo, hi), sorted by path with distinct paths
+ * sharing their first `depth` bits. Used for bulk builds and wherever a batch lands on a leaf
+ * or an empty slot. Every branch it makes holds >= 2 leaves, so none needs compaction.
+ */
+export function buildLeaves(leaves: readonly Leaf[], lo: number, hi: number, depth: number): TreeNode | null {
+  if (hi - lo <= 1) return hi === lo ? null : (leaves[lo] as Leaf);
+  invariant(depth < 256, 'two leaves with one path');
+  const mid = splitByBit(leaves, lo, hi, depth);
+  return makeBranch(buildLeaves(leaves, lo, mid, depth + 1), buildLeaves(leaves, mid, hi, depth + 1));
+}
+
+/** Running count of keys added minus keys removed by one batch. */
+export interface SizeDelta {
+  delta: number;
+}
+
+/**
+ * Applies ops[lo, hi) (sorted, one per path, all sharing the first `depth` bits) to the subtree
+ * `node` at `depth`. Returns the same object when nothing changes, so a batch of no-op writes
+ * hashes nothing and keeps the root object.
+ */
+export function applyOps(node: TreeNode | null, depth: number, ops: readonly Op[], lo: number, hi: number, size: SizeDelta): TreeNode | null {
+  if (lo === hi) return node;
+  if (node === null) return buildFromOps(depth, ops, lo, hi, size);
+  if (node instanceof Leaf) return mergeIntoLeaf(node, depth, ops, lo, hi, size);
+  return applyToBranch(node, depth, ops, lo, hi, size);
+}
+
+function applyToBranch(node: Branch, depth: number, ops: readonly Op[], lo: number, hi: number, size: SizeDelta): TreeNode | null {
+  const mid = splitByBit(ops, lo, hi, depth);
+  const left = applyOps(node.left, depth + 1, ops, lo, mid, size);
+  const right = applyOps(node.right, depth + 1, ops, mid, hi, size);
+  if (left === node.left && right === node.right) return node;
+  return joinNodes(left, right);
+}
+
+function buildFromOps(depth: number, ops: readonly Op[], lo: number, hi: number, size: SizeDelta): TreeNode | null {
+  const leaves: Leaf[] = [];
+  for (let i = lo; i < hi; i++) {
+    const op = ops[i] as Op;
+    if (op.value !== null) leaves.push(leafOf(op));
+  }
+  size.delta += leaves.length;
+  return buildLeaves(leaves, 0, leaves.length, depth);
+}
+
+// A batch reaching an existing leaf: the slot's new content is that leaf (unless overwritten or
+// deleted) merged in path order with the batch's puts, rebuilt canonically from this depth.
+function mergeIntoLeaf(leaf: Leaf, depth: number, ops: readonly Op[], lo: number, hi: number, size: SizeDelta): TreeNode | null {
+  const leaves: Leaf[] = [];
+  let placed = false;
+  for (let i = lo; i < hi; i++) {
+    const op = ops[i] as Op;
+    if (!placed && leaf.path < op.path) {
+      leaves.push(leaf);
+      placed = true;
+    }
+    if (op.path === leaf.path) {
+      placed = true;
+      if (op.value === null) size.delta -= 1;
+      else leaves.push(op.value === leaf.value ? leaf : leafOf(op));
+    } else if (op.value !== null) {
+      leaves.push(leafOf(op));
+      size.delta += 1;
+    }
+  }
+  if (!placed) leaves.push(leaf);
+  if (leaves.length === 1 && leaves[0] === leaf) return leaf;
+  return buildLeaves(leaves, 0, leaves.length, depth);
+}

@@ -1,0 +1,101 @@
+import { sha256Binary } from './hash.js';
+
+// Internal node representation of the state tree (smt.ts). Not exported from the crypto module.
+//
+// Hashes, paths, keys and values are kept as "binary strings": latin1 strings with one char per
+// byte. PERF: a one-byte V8 string costs 16 bytes + length, a Uint8Array ~130-250 bytes whatever
+// its length, so a 1M-key tree takes about a third of the memory; equality is a native string
+// compare and `<` on them is byte-lexicographic order. Bytes cross the public API only.
+
+/** A 32-char binary string: all-zero, the hash of an empty subtree. */
+export const ZERO_BIN = '\0'.repeat(32);
+
+/** A key/value pair at the shallowest depth where its path prefix is unique. */
+export class Leaf {
+  constructor(
+    /** sha256(key) as a binary string. */
+    readonly path: string,
+    readonly key: string,
+    readonly value: string,
+    /** sha256(0x00 ‖ path ‖ sha256(value)). */
+    readonly hash: string,
+  ) {}
+}
+
+/** An internal node; holds at least two leaves below it, so at most one child is null. */
+export class Branch {
+  constructor(
+    readonly left: TreeNode | null,
+    readonly right: TreeNode | null,
+    /** sha256(0x01 ‖ left.hash ‖ right.hash), ZERO_BIN standing for a null child. */
+    readonly hash: string,
+  ) {}
+}
+
+/** A non-empty subtree. */
+export type TreeNode = Leaf | Branch;
+
+/** Binary string of bytes. */
+export function binOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** Fresh bytes of a binary string (a plain Uint8Array, never a view into a shared pool). */
+export function bytesOf(bin: string): Uint8Array {
+  const out = new Uint8Array(bin.length);
+  Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(bin, 0, 'latin1');
+  return out;
+}
+
+/** Bit `depth` of a 32-byte binary path, most significant bit of byte 0 first. */
+export function bitAt(path: string, depth: number): number {
+  return (path.charCodeAt(depth >> 3) >> (7 - (depth & 7))) & 1;
+}
+
+// One scratch buffer for every 65-byte hash input: hashing is synchronous, so no two callers
+// can interleave, and reusing it saves an allocation per node.
+const scratch = Buffer.alloc(65);
+
+/** Leaf hash from the path and sha256(value), both binary strings. */
+export function leafHashBin(path: string, valueHash: string): string {
+  scratch[0] = 0;
+  scratch.write(path, 1, 'latin1');
+  scratch.write(valueHash, 33, 'latin1');
+  return sha256Binary(scratch);
+}
+
+/** Internal node hash of two child hashes (ZERO_BIN for an empty child). */
+export function branchHashBin(left: string, right: string): string {
+  scratch[0] = 1;
+  scratch.write(left, 1, 'latin1');
+  scratch.write(right, 33, 'latin1');
+  return sha256Binary(scratch);
+}
+
+/** A branch over two children, hashed once; callers guarantee the pair holds >= 2 leaves. */
+export function makeBranch(left: TreeNode | null, right: TreeNode | null): Branch {
+  return new Branch(left, right, branchHashBin(left === null ? ZERO_BIN : left.hash, right === null ? ZERO_BIN : right.hash));
+}
+
+/**
+ * The canonical node for a pair of subtrees: a lone leaf moves up (compaction), an empty pair
+ * vanishes, anything else becomes a branch. Applying this at every level keeps each leaf at the
+ * shallowest depth where its prefix is unique, so the shape depends on the key set only.
+ */
+export function joinNodes(left: TreeNode | null, right: TreeNode | null): TreeNode | null {
+  if (left === null && (right === null || right instanceof Leaf)) return right;
+  if (right === null && left instanceof Leaf) return left;
+  return makeBranch(left, right);
+}
+
+/** Index of the first item in [lo, hi) whose path has bit `depth` set; items are sorted by path and share the bits above. */
+export function splitByBit(items: readonly { readonly path: string }[], lo: number, hi: number, depth: number): number {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (bitAt((items[m] as { readonly path: string }).path, depth) === 0) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
