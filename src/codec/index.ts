@@ -16,3 +16,4 @@ export * from './payload.js';
 export * from './tx.js';
 export * from './block.js';
 export * from './genesis.js';
+export * from './sync.js';

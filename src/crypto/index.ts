@@ -16,3 +16,4 @@ export * from './keys.js';
 export * from './tx.js';
 export * from './merkle.js';
 export * from './smt.js';
+export * from './certs.js';
