@@ -59,21 +59,23 @@ function u32be(n: number): Uint8Array {
 }
 
 /**
- * Order-preserving, prefix-free encoding of one variable-length key component (FoundationDB
- * tuple layer): 0x00 becomes 0x00 0xff and the part ends with 0x00. So "INV-1" never
- * prefix-matches "INV-10", and parts still sort byte-wise.
+ * Order-preserving, prefix-free encoding of one variable-length key component (after the
+ * FoundationDB tuple layer): 0x00 becomes 0x00 0xff and the part ends with 0x00 0x01. A
+ * terminator can appear only at the end, so no encoded part is a prefix of another ("INV-1"
+ * never range-matches "INV-10" or "INV-1\0"), and parts still sort byte-wise.
  */
 export function encodeKeyPart(part: Uint8Array | string): Uint8Array {
   const bytes = typeof part === 'string' ? utf8(part) : part;
   let zeros = 0;
   for (const b of bytes) if (b === 0) zeros++;
-  const out = new Uint8Array(bytes.length + zeros + 1);
+  const out = new Uint8Array(bytes.length + zeros + 2);
   let o = 0;
   for (const b of bytes) {
     out[o++] = b;
     if (b === 0) out[o++] = 0xff;
   }
-  out[o] = 0;
+  out[o] = 0x00;
+  out[o + 1] = 0x01;
   return out;
 }
 

@@ -73,7 +73,7 @@ export function buildSyntheticCommit(height: Height, parentHash: Hash, shape: Sy
     const hash = sha256(tx);
     txs.push(tx);
     txHashes.push(hash);
-    const ok = i % 10 !== 9;
+    const ok = i % 5 !== 4;
     receipts.push(ok
       ? { hash, ok, code: null, detail: null }
       : { hash, ok, code: 'INVOICE_ALREADY_FINANCED', detail: { id: `INV-${height}-${i}` } });
@@ -106,6 +106,11 @@ export function buildSyntheticCommit(height: Height, parentHash: Hash, shape: Sy
     certifiedHeight: height,
   };
   return { committed, receipts, txHashes, stateWrites, extraOps };
+}
+
+/** A fake safety state: the height it was saved for (consensus owns the real encoding). */
+export function syntheticSafetyBytes(height: Height): Uint8Array {
+  return u64be(height);
 }
 
 /** The synthetic chain's commit inputs for heights 1..n (deterministic). */
