@@ -112,6 +112,17 @@ export class Mempool {
     return { ok: true, hash: admitted.hash };
   }
 
+  /**
+   * The nonce a new transaction of this account should use: past every pending nonce that
+   * continues the committed sequence without a gap (what `ledger tx` asks for).
+   */
+  pendingNextNonce(accountId: string, committedNext: number): number {
+    const q = this.signers.get(accountId);
+    let n = committedNext;
+    while (q !== undefined && q.byNonce.has(n)) n++;
+    return n;
+  }
+
   /** True when the hash is pending here. */
   has(hash: Uint8Array): boolean {
     return this.byHash.has(toHex(hash));

@@ -107,3 +107,13 @@ describe('Mempool selection', () => {
     expect(pool.has(hashes[2] as Uint8Array)).toBe(true);
   });
 });
+
+describe('Mempool pending nonces', () => {
+  it('reports the next nonce past the gap-free pending run', () => {
+    const { pool, tx, id } = setup();
+    expect(pool.pendingNextNonce(id('alice'), 0)).toBe(0);
+    for (const n of [0, 1, 3]) expect(pool.add(tx('alice', n)).ok).toBe(true);
+    expect(pool.pendingNextNonce(id('alice'), 0)).toBe(2);
+    expect(pool.pendingNextNonce(id('bob'), 5)).toBe(5);
+  });
+});
