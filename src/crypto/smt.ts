@@ -25,7 +25,7 @@ import { bitAt, Branch, bytesOf, Leaf, type TreeNode } from './smt-node.js';
  * (smt-node.ts), about a third of the memory of Uint8Arrays, hashed with the one-shot
  * sha256Binary (~2-3x the rate of sha256Parts on 65-byte inputs). verifyStateProof
  * deliberately uses the other code path (sha256Parts on bytes), so every proof checked in the
- * tests cross-checks both. Proofs are canonical: exactly one proof verifies per (root, key).
+ * tests cross-checks both.
  */
 export class StateTree {
   /** 32-byte commitment to the key/value set; ZERO_HASH for the empty tree. */
@@ -152,15 +152,14 @@ function isHash(h: unknown): h is Hash {
 
 /**
  * True iff `proof.value` is the value of `proof.key` under `root` (null: the key is absent).
- * Standalone: needs no tree or database. Rejects non-canonical proofs too (a leaf or empty
- * slot below the root must have a non-empty last sibling, or it would have moved up).
+ * Standalone: needs no tree or database. A proof is unique per (root, key): the hash chain
+ * pins the depth of the key's slot and its content.
  */
 export function verifyStateProof(root: Hash, proof: StateProof): boolean {
   const { key, value, siblings, otherLeaf } = proof;
   if (!isHash(root) || !(key instanceof Uint8Array) || !Array.isArray(siblings)) return false;
   const depth = siblings.length;
   if (depth > MAX_STATE_PROOF_SIBLINGS || !siblings.every(isHash)) return false;
-  if (depth > 0 && bytesEqual(siblings[depth - 1] as Hash, ZERO_HASH)) return false;
   const path = sha256(key);
   let h: Hash;
   if (value !== null) {
