@@ -1,0 +1,120 @@
+import type { Registry } from 'prom-client';
+import type { StateProof } from '../crypto/smt.js';
+import type { CommittedBlock } from '../types/block.js';
+import type { Member } from '../types/genesis.js';
+import type { Hash, Height } from '../types/primitives.js';
+import type { TxEnvelope, TxReceipt } from '../types/tx.js';
+import type { SubmitRejectCode } from './errors.js';
+import type { AccountJson } from './schemas/accounts.js';
+import type { AssetJson } from './schemas/assets.js';
+import type { HistoryEntryJson } from './schemas/common.js';
+import type { InvoiceJson } from './schemas/invoices.js';
+
+// What the API needs from the node: narrow, read-mostly views wired by node/ (HOUSE-STYLE.md,
+// Constructors take (opts, deps)). Domain values cross as domain types (bytes, not hex); the
+// API owns their JSON form. Contract state (invoices, assets, accounts) crosses in its JSON
+// form because the schemas in schemas/ are the public contract of those views.
+
+/** Identity, progress and health of the node (GET /v1/status). */
+export interface NodeStatus {
+  readonly chainId: string;
+  /** This member's name. */
+  readonly node: string;
+  /** Latest committed height; 0 before the first block. */
+  readonly height: Height;
+  /** Hash of the block at `height` (the genesis hash, or zeros, at height 0). */
+  readonly headHash: Hash;
+  readonly view: number;
+  readonly epoch: number;
+  /** Size of the member set in force. */
+  readonly members: number;
+  readonly peersConnected: number;
+  /** Started, and able to accept transactions. */
+  readonly ready: boolean;
+  /** Catching up from peers. */
+  readonly syncing: boolean;
+}
+
+/** Outcome of handing a transaction to the pool. Idempotent resubmission may answer ok. */
+export type SubmitResult =
+  | { readonly ok: true; readonly hash: Hash }
+  | { readonly ok: false; readonly code: SubmitRejectCode; readonly message: string };
+
+/** A committed block as the block store holds it, with the receipts of its transactions. */
+export interface BlockRecord {
+  readonly committed: CommittedBlock;
+  /** receipts[i] is the outcome of committed.block.txs[i]; receipts[i].hash is its tx hash. */
+  readonly receipts: readonly TxReceipt[];
+}
+
+/** Where a committed transaction sits. */
+export interface TxLocation {
+  readonly height: Height;
+  readonly index: number;
+}
+
+/** A page of a list and the cursor of the next page (null on the last). */
+export interface PageOf<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+/** Filters of GET /v1/invoices. */
+export interface InvoiceFilter {
+  readonly holder?: string;
+  readonly status?: InvoiceJson['status'];
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Filters of GET /v1/assets. */
+export interface AssetFilter {
+  readonly owner?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** A state proof and the height whose header.stateRoot it is against. */
+export interface StateProofAt {
+  readonly height: Height;
+  readonly proof: StateProof;
+}
+
+/** The member set in force at the head. */
+export interface MemberSet {
+  readonly epoch: number;
+  readonly members: readonly Member[];
+}
+
+/**
+ * Everything buildApi needs from the node. Reads may be served from caches; every height the
+ * API is told about (status().height, onBlockCommitted) must already be readable by getBlock.
+ */
+export interface ApiDeps {
+  status(): NodeStatus;
+  /** Mempool admission of an already decoded envelope (signature, chain id, role, nonce, capacity). */
+  submitTx(tx: TxEnvelope): Promise<SubmitResult> | SubmitResult;
+  /** A pending transaction by hash, or null. */
+  pendingTx(hash: Hash): TxEnvelope | null;
+  /** Where a committed transaction is, or null. */
+  findTx(hash: Hash): Promise<TxLocation | null>;
+  /** A committed block with its receipts, or null above the head. */
+  getBlock(height: Height): Promise<BlockRecord | null>;
+  getInvoice(id: string): Promise<InvoiceJson | null>;
+  listInvoices(filter: InvoiceFilter): Promise<PageOf<InvoiceJson>>;
+  /** Oldest first; null for an unknown invoice. */
+  invoiceHistory(id: string): Promise<readonly HistoryEntryJson[] | null>;
+  getAsset(id: string): Promise<AssetJson | null>;
+  listAssets(filter: AssetFilter): Promise<PageOf<AssetJson>>;
+  /** Oldest first; null for an unknown asset. */
+  assetHistory(id: string): Promise<readonly HistoryEntryJson[] | null>;
+  /** By current public key (hex) or account id; nextNonce counts pending transactions too. */
+  getAccount(idOrKey: string): Promise<AccountJson | null>;
+  members(): MemberSet;
+  /** Proof of `key` (membership or absence) against the latest committed state root. */
+  stateProof(key: Uint8Array): Promise<StateProofAt>;
+  /** Calls `listener` with each newly committed height, in order. Returns the unsubscribe. */
+  onBlockCommitted(listener: (height: Height) => void): () => void;
+  /** Served as GET /metrics. */
+  readonly metricsRegistry: Registry;
+}

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ApiError } from '../errors.js';
+import { AssetJson, AssetsPage, AssetsQuery } from '../schemas/assets.js';
+import { History, IdParams, PAGE_LIMITS } from '../schemas/common.js';
+import { errorResponses } from '../schemas/error.js';
+import type { RouteOptions } from './route-options.js';
+
+/** GET /v1/assets/:id, /v1/assets?owner=, /v1/assets/:id/history. */
+export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
+  app.get(
+    '/v1/assets/:id',
+    { schema: { tags: ['assets'], summary: 'A registered asset', params: IdParams, response: { 200: AssetJson, ...errorResponses(404) } } },
+    async (req) => {
+      const asset = await deps.getAsset(req.params.id);
+      if (asset === null) throw new ApiError('NOT_FOUND', 'unknown asset');
+      return asset;
+    },
+  );
+
+  app.get(
+    '/v1/assets',
+    {
+      schema: {
+        tags: ['assets'],
+        summary: 'Assets, optionally by owner, one page at a time',
+        querystring: AssetsQuery,
+        response: { 200: AssetsPage, ...errorResponses() },
+      },
+    },
+    async (req) => {
+      const { owner, cursor } = req.query;
+      const page = await deps.listAssets({
+        limit: req.query.limit ?? PAGE_LIMITS.defaultLimit,
+        ...(owner !== undefined && { owner }),
+        ...(cursor !== undefined && { cursor }),
+      });
+      return { items: [...page.items], nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/assets/:id/history',
+    { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first', params: IdParams, response: { 200: History, ...errorResponses(404) } } },
+    async (req) => {
+      const entries = await deps.assetHistory(req.params.id);
+      if (entries === null) throw new ApiError('NOT_FOUND', 'unknown asset');
+      return { id: req.params.id, entries: [...entries] };
+    },
+  );
+};

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ApiError } from '../errors.js';
+import { blockToJson } from '../json.js';
+import { BlocksPage, BlocksQuery, HeightParams } from '../schemas/blocks.js';
+import { BlockJson } from '../schemas/chain.js';
+import { errorResponses } from '../schemas/error.js';
+import type { RouteOptions } from './route-options.js';
+
+const DEFAULT_BLOCKS_PER_PAGE = 20;
+
+/** GET /v1/blocks/latest, /v1/blocks/:height and /v1/blocks?from=&limit=. */
+export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
+  const one = { 200: BlockJson, ...errorResponses(404) };
+
+  app.get('/v1/blocks/latest', { schema: { tags: ['blocks'], summary: 'The latest committed block', response: one } }, async () => {
+    const height = deps.status().height;
+    const rec = height === 0 ? null : await deps.getBlock(height);
+    if (rec === null) throw new ApiError('NOT_FOUND', 'no block committed yet');
+    return blockToJson(rec);
+  });
+
+  app.get(
+    '/v1/blocks/:height',
+    { schema: { tags: ['blocks'], summary: 'A committed block by height', params: HeightParams, response: one } },
+    async (req) => {
+      const rec = await deps.getBlock(req.params.height);
+      if (rec === null) throw new ApiError('NOT_FOUND', `no block at height ${req.params.height}`);
+      return blockToJson(rec);
+    },
+  );
+
+  app.get(
+    '/v1/blocks',
+    {
+      schema: {
+        tags: ['blocks'],
+        summary: 'Committed blocks in height order from `from` (default 1); follow `next` for the rest',
+        querystring: BlocksQuery,
+        response: { 200: BlocksPage, ...errorResponses() },
+      },
+    },
+    async (req) => {
+      const from = req.query.from ?? 1;
+      const limit = req.query.limit ?? DEFAULT_BLOCKS_PER_PAGE;
+      const head = deps.status().height;
+      const blocks = [];
+      for (let h = from; h <= head && h < from + limit; h++) {
+        const rec = await deps.getBlock(h);
+        if (rec === null) break;
+        blocks.push(blockToJson(rec));
+      }
+      const after = from + blocks.length;
+      return { blocks, next: after <= head ? after : null };
+    },
+  );
+};

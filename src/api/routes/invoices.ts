@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ApiError } from '../errors.js';
+import { History, IdParams, PAGE_LIMITS } from '../schemas/common.js';
+import { errorResponses } from '../schemas/error.js';
+import { InvoiceJson, InvoicesPage, InvoicesQuery } from '../schemas/invoices.js';
+import type { RouteOptions } from './route-options.js';
+
+/** GET /v1/invoices/:id, /v1/invoices?holder=&status=, /v1/invoices/:id/history. */
+export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
+  app.get(
+    '/v1/invoices/:id',
+    { schema: { tags: ['invoices'], summary: 'An invoice', params: IdParams, response: { 200: InvoiceJson, ...errorResponses(404) } } },
+    async (req) => {
+      const inv = await deps.getInvoice(req.params.id);
+      if (inv === null) throw new ApiError('NOT_FOUND', 'unknown invoice');
+      return inv;
+    },
+  );
+
+  app.get(
+    '/v1/invoices',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: 'Invoices, optionally by holder and status, one page at a time',
+        querystring: InvoicesQuery,
+        response: { 200: InvoicesPage, ...errorResponses() },
+      },
+    },
+    async (req) => {
+      const { holder, status, cursor } = req.query;
+      const page = await deps.listInvoices({
+        limit: req.query.limit ?? PAGE_LIMITS.defaultLimit,
+        ...(holder !== undefined && { holder }),
+        ...(status !== undefined && { status }),
+        ...(cursor !== undefined && { cursor }),
+      });
+      return { items: [...page.items], nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/invoices/:id/history',
+    { schema: { tags: ['invoices'], summary: 'Every change of an invoice, oldest first', params: IdParams, response: { 200: History, ...errorResponses(404) } } },
+    async (req) => {
+      const entries = await deps.invoiceHistory(req.params.id);
+      if (entries === null) throw new ApiError('NOT_FOUND', 'unknown invoice');
+      return { id: req.params.id, entries: [...entries] };
+    },
+  );
+};

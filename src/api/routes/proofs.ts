@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { stateProofToJson } from '../../crypto/smt.js';
+import { fromHex, toHex } from '../../util/bytes.js';
+import { invariant } from '../../util/errors.js';
+import { ApiError } from '../errors.js';
+import { loadFinality } from '../finality.js';
+import { errorResponses } from '../schemas/error.js';
+import { StateAnswer, StateProofQuery } from '../schemas/proofs.js';
+import type { RouteOptions } from './route-options.js';
+
+/** GET /v1/proofs/state?key=: a value with its proof against the latest certified state root. */
+export const proofRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
+  app.get(
+    '/v1/proofs/state',
+    {
+      schema: {
+        tags: ['proofs'],
+        summary: 'The value of a state key (or its absence) with a Merkle proof and the commit certificate of its state root',
+        querystring: StateProofQuery,
+        response: { 200: StateAnswer, ...errorResponses(404) },
+      },
+    },
+    async (req) => {
+      const key = fromHex(req.query.key);
+      invariant(key !== null, 'schema admitted a key that is not hex');
+      if (deps.status().height === 0) throw new ApiError('NOT_FOUND', 'no block committed yet');
+      const { height, proof } = await deps.stateProof(key);
+      const rec = await deps.getBlock(height);
+      invariant(rec !== null, `state proof at height ${height} has no block`);
+      return {
+        key: toHex(key),
+        value: proof.value === null ? null : toHex(proof.value),
+        proof: stateProofToJson(proof),
+        stateRoot: toHex(rec.committed.block.header.stateRoot),
+        height,
+        ...(await loadFinality(deps, rec)),
+      };
+    },
+  );
+};

@@ -1,0 +1,32 @@
+import { Type, type Static } from 'typebox';
+import { Cursor, IdString, LimitQuery, Nullable, Page, UInt } from './common.js';
+
+/** A registered digital asset (SPEC.md, Digital asset registry). */
+export const AssetJson = Type.Object(
+  {
+    id: IdString,
+    kind: Type.String(),
+    fingerprint: Type.String(),
+    metadata: Type.Object({}, { additionalProperties: true }),
+    owner: IdString,
+    pledgee: Nullable(IdString),
+    frozen: Type.Boolean(),
+    freezeReason: Nullable(Type.String()),
+    registeredHeight: UInt,
+    updatedHeight: UInt,
+  },
+  { additionalProperties: false },
+);
+/** JSON form of AssetJson. */
+export type AssetJson = Static<typeof AssetJson>;
+
+/** GET /v1/assets query. */
+export const AssetsQuery = Type.Object(
+  { owner: Type.Optional(IdString), limit: Type.Optional(LimitQuery), cursor: Type.Optional(Cursor) },
+  { additionalProperties: false },
+);
+
+/** A page of assets. */
+export const AssetsPage = Page(AssetJson);
+/** JSON form of AssetsPage. */
+export type AssetsPage = Static<typeof AssetsPage>;

@@ -1,0 +1,34 @@
+import { Type, type Static } from 'typebox';
+import { Hash32, PublicKeyHex, UInt } from './common.js';
+
+/** GET /v1/status: identity, progress, health and readiness of the node. */
+export const StatusJson = Type.Object(
+  {
+    chainId: Type.String(),
+    node: Type.String({ description: 'this member\'s name' }),
+    height: UInt,
+    headHash: Hash32,
+    view: UInt,
+    epoch: UInt,
+    members: UInt,
+    peersConnected: UInt,
+    ready: Type.Boolean({ description: 'started and able to accept transactions' }),
+    syncing: Type.Boolean({ description: 'catching up from peers; heights may lag the chain' }),
+  },
+  { additionalProperties: false },
+);
+/** JSON form of StatusJson. */
+export type StatusJson = Static<typeof StatusJson>;
+
+/** One member of the validator set. */
+export const MemberJson = Type.Object(
+  { index: UInt, name: Type.String(), publicKey: PublicKeyHex, address: Type.String() },
+  { additionalProperties: false },
+);
+/** JSON form of MemberJson. */
+export type MemberJson = Static<typeof MemberJson>;
+
+/** GET /v1/members: the member set in force at the head. */
+export const MembersJson = Type.Object({ epoch: UInt, members: Type.Array(MemberJson) }, { additionalProperties: false });
+/** JSON form of MembersJson. */
+export type MembersJson = Static<typeof MembersJson>;

@@ -1,0 +1,259 @@
+import type { TxEnvelope } from '../types/tx.js';
+import { toHex } from '../util/bytes.js';
+import { txToJson } from './build-tx.js';
+import { LedgerClientError } from './errors.js';
+import { parseSse } from './sse.js';
+import type {
+  AccountJson, AssetJson, BlockEventJson, BlockJson, BlocksPageJson, ErrorEnvelopeJson, HistoryJson, InvoiceJson,
+  InvoiceStatus, MembersJson, PageJson, StateAnswer, StatusJson, TxAnswer,
+} from './wire.js';
+
+/** Construction options of LedgerClient. */
+export interface LedgerClientOptions {
+  /** Base URL of a node's REST API, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  /** A fetch implementation (tests, proxies); defaults to the global one. */
+  readonly fetch?: typeof fetch;
+  /** Per-request timeout; event streams have none. */
+  readonly timeoutMs?: number;
+}
+
+/** Options of waitForTx. */
+export interface WaitOptions {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of blockEvents. */
+export interface BlockEventsOptions {
+  /** First height to receive; default: the next block committed. */
+  readonly fromHeight?: number;
+  readonly signal?: AbortSignal;
+  /** Reconnect after a dropped connection, resuming after the last height seen. Default true. */
+  readonly reconnect?: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const WAIT_BACKOFF = { firstMs: 50, factor: 1.5, maxMs: 1_000 } as const;
+
+/**
+ * A typed client of one node's REST API (SPEC.md, REST API). Methods resolve to the JSON
+ * answers (src/client/wire.ts) and throw LedgerClientError carrying the server's error code;
+ * lookups of unknown ids resolve to null instead, and getTx to status `unknown`.
+ */
+export class LedgerClient {
+  private readonly base: string;
+  private readonly fetchFn: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(opts: LedgerClientOptions) {
+    this.base = opts.url.replace(/\/+$/, '');
+    this.fetchFn = opts.fetch ?? globalThis.fetch;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** GET /v1/status. */
+  status(): Promise<StatusJson> {
+    return this.get('/v1/status');
+  }
+
+  /** GET /v1/members. */
+  members(): Promise<MembersJson> {
+    return this.get('/v1/members');
+  }
+
+  /** POST /v1/transactions; resolves to the hash once the pool accepted it. */
+  submit(tx: TxEnvelope): Promise<{ hash: string }> {
+    return this.request('POST', '/v1/transactions', txToJson(tx));
+  }
+
+  /** GET /v1/transactions/:hash; an unknown hash resolves to status `unknown`. */
+  async getTx(hash: string): Promise<TxAnswer> {
+    const a = await this.getOrNull<TxAnswer>(`/v1/transactions/${hash}`);
+    return a ?? { hash, status: 'unknown' };
+  }
+
+  /**
+   * Polls getTx with back-off until the transaction is committed or rejected. Throws
+   * LedgerClientError TIMEOUT after timeoutMs (default 30 s).
+   */
+  async waitForTx(hash: string, opts: WaitOptions = {}): Promise<TxAnswer> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+    let delayMs: number = WAIT_BACKOFF.firstMs;
+    for (;;) {
+      const a = await this.getTx(hash);
+      if (a.status === 'committed' || a.status === 'rejected') return a;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new LedgerClientError('TIMEOUT', `transaction ${hash} still ${a.status}`, 0);
+      await pause(Math.min(delayMs, left), opts.signal);
+      delayMs = Math.min(delayMs * WAIT_BACKOFF.factor, WAIT_BACKOFF.maxMs);
+    }
+  }
+
+  /** GET /v1/accounts/:publicKey (a hex key or an account id); null when unknown. */
+  getAccount(idOrKey: string | Uint8Array): Promise<AccountJson | null> {
+    return this.getOrNull(`/v1/accounts/${encodeURIComponent(typeof idOrKey === 'string' ? idOrKey : toHex(idOrKey))}`);
+  }
+
+  /** The nonce to sign the key's next transaction with. Throws NOT_FOUND for an unknown key. */
+  async nextNonce(publicKey: string | Uint8Array): Promise<number> {
+    const acct = await this.getAccount(publicKey);
+    if (acct === null) throw new LedgerClientError('NOT_FOUND', 'unknown account', 404);
+    return acct.nextNonce;
+  }
+
+  /** GET /v1/invoices/:id; null when unknown. */
+  getInvoice(id: string): Promise<InvoiceJson | null> {
+    return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}`);
+  }
+
+  /** GET /v1/invoices?holder=&status=&limit=&cursor=. */
+  listInvoices(q: { holder?: string; status?: InvoiceStatus; limit?: number; cursor?: string } = {}): Promise<PageJson<InvoiceJson>> {
+    return this.get(`/v1/invoices${query(q)}`);
+  }
+
+  /** GET /v1/invoices/:id/history; null when unknown. */
+  invoiceHistory(id: string): Promise<HistoryJson | null> {
+    return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}/history`);
+  }
+
+  /** GET /v1/assets/:id; null when unknown. */
+  getAsset(id: string): Promise<AssetJson | null> {
+    return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}`);
+  }
+
+  /** GET /v1/assets?owner=&limit=&cursor=. */
+  listAssets(q: { owner?: string; limit?: number; cursor?: string } = {}): Promise<PageJson<AssetJson>> {
+    return this.get(`/v1/assets${query(q)}`);
+  }
+
+  /** GET /v1/assets/:id/history; null when unknown. */
+  assetHistory(id: string): Promise<HistoryJson | null> {
+    return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}/history`);
+  }
+
+  /** GET /v1/blocks/:height; null above the head. */
+  getBlock(height: number): Promise<BlockJson | null> {
+    return this.getOrNull(`/v1/blocks/${height}`);
+  }
+
+  /** GET /v1/blocks/latest; null before the first block. */
+  latestBlock(): Promise<BlockJson | null> {
+    return this.getOrNull('/v1/blocks/latest');
+  }
+
+  /** GET /v1/blocks?from=&limit=; follow `next` for the rest. */
+  blocks(q: { from?: number; limit?: number } = {}): Promise<BlocksPageJson> {
+    return this.get(`/v1/blocks${query(q)}`);
+  }
+
+  /** GET /v1/proofs/state?key=: verify the answer with verifyStateAnswer. */
+  stateProof(key: string | Uint8Array): Promise<StateAnswer> {
+    return this.get(`/v1/proofs/state${query({ key: typeof key === 'string' ? key : toHex(key) })}`);
+  }
+
+  /** GET /metrics (Prometheus text). */
+  async metrics(): Promise<string> {
+    const res = await this.send('GET', '/metrics', undefined);
+    return res.text();
+  }
+
+  /**
+   * Committed blocks as they come (GET /v1/events), replayed from `fromHeight` first. With
+   * `reconnect` (the default) a dropped stream resumes after the last height seen, so no block
+   * is skipped or repeated; the iteration ends when `signal` aborts or the caller stops.
+   */
+  async *blockEvents(opts: BlockEventsOptions = {}): AsyncGenerator<BlockEventJson> {
+    let next = opts.fromHeight;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.send('GET', `/v1/events${query({ fromHeight: next })}`, undefined, opts.signal ?? null);
+        if (res.body === null) throw new LedgerClientError('BAD_RESPONSE', 'event stream has no body', res.status);
+        for await (const ev of parseSse(res.body)) {
+          if (ev.event !== 'block') continue;
+          const block = JSON.parse(ev.data) as BlockEventJson;
+          next = block.height + 1;
+          attempt = 0;
+          yield block;
+        }
+      } catch (e) {
+        if (opts.signal?.aborted === true || opts.reconnect === false) return;
+        if (e instanceof LedgerClientError && e.status >= 400 && e.status < 500 && e.status !== 429) throw e;
+      }
+      if (opts.reconnect === false) return;
+      try {
+        await pause(Math.min(WAIT_BACKOFF.firstMs * 2 ** attempt, 5_000), opts.signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  private get<T>(path: string): Promise<T> {
+    return this.request('GET', path, undefined);
+  }
+
+  private async getOrNull<T>(path: string): Promise<T | null> {
+    try {
+      return await this.get<T>(path);
+    } catch (e) {
+      if (e instanceof LedgerClientError && e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  private async request<T>(method: string, path: string, body: unknown): Promise<T> {
+    const res = await this.send(method, path, body);
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new LedgerClientError('BAD_RESPONSE', `${method} ${path}: answer is not JSON`, res.status);
+    }
+  }
+
+  // `signal` null means a stream: no timeout, only the caller's abort.
+  private async send(method: string, path: string, body: unknown, signal?: AbortSignal | null): Promise<Response> {
+    const timeout = signal === undefined ? AbortSignal.timeout(this.timeoutMs) : signal;
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.base}${path}`, {
+        method,
+        ...(timeout !== null && { signal: timeout }),
+        ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
+    } catch (e) {
+      const timedOut = e instanceof Error && e.name === 'TimeoutError';
+      throw new LedgerClientError(timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', `${method} ${path}: ${(e as Error).message}`, 0);
+    }
+    if (res.ok) return res;
+    let envelope: Partial<ErrorEnvelopeJson> = {};
+    try {
+      envelope = (await res.json()) as Partial<ErrorEnvelopeJson>;
+    } catch {
+      // Not our envelope (a proxy's page): keep the status only.
+    }
+    throw new LedgerClientError(envelope.error?.code ?? 'BAD_RESPONSE', envelope.error?.message ?? `${method} ${path}: HTTP ${res.status}`, res.status);
+  }
+}
+
+function query(q: Record<string, string | number | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
+  const s = p.toString();
+  return s === '' ? '' : `?${s}`;
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
