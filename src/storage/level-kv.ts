@@ -7,7 +7,17 @@ import { StorageError, storageStopped } from './errors.js';
 export interface LevelKvOpts {
   /** The LevelDB directory; created if missing. */
   readonly path: string;
+  /**
+   * LevelDB memtable size (bytes) before it is flushed to a level-0 file. Default 32 MiB
+   * (LevelDB's is 4 MiB): a 1,000-tx block writes ~0.8 MB, so the default would flush every
+   * ~5 blocks and pile up level-0 files, which LevelDB throttles writes on. Costs up to twice
+   * this in RAM. bench/storage.bench.ts --write-buffer-mb compares settings.
+   */
+  readonly writeBufferSize?: number;
 }
+
+/** Default LevelKvOpts.writeBufferSize. */
+export const DEFAULT_WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
 
 type Db = Level<Uint8Array, Uint8Array>;
 
@@ -22,11 +32,13 @@ const ITERATE_CHUNK = 256;
  */
 export class LevelKv implements KvStore {
   private readonly path: string;
+  private readonly writeBufferSize: number;
   private db: Db | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(opts: LevelKvOpts) {
     this.path = opts.path;
+    this.writeBufferSize = opts.writeBufferSize ?? DEFAULT_WRITE_BUFFER_BYTES;
   }
 
   /** Opens (creating if needed) the database; idempotent. */
@@ -36,6 +48,7 @@ export class LevelKv implements KvStore {
       keyEncoding: 'view',
       valueEncoding: 'view',
       createIfMissing: true,
+      writeBufferSize: this.writeBufferSize,
     });
     try {
       await db.open();
@@ -80,10 +93,16 @@ export class LevelKv implements KvStore {
   async batch(ops: readonly KvOp[], opts: { sync: boolean }): Promise<void> {
     const db = this.requireOpen();
     checkKvOps(ops);
-    const levelOps = ops.map((op) =>
-      op.value === null ? { type: 'del' as const, key: op.key } : { type: 'put' as const, key: op.key, value: op.value },
-    );
-    const p = db.batch(levelOps, { sync: opts.sync });
+    // PERF: the chained form, not db.batch(array). abstract-level 3's array path clones and
+    // re-encodes every op in JS (~9 µs/op here); the chained form copies each op straight into
+    // the native WriteBatch: a 6,000-op block took 54 ms vs 9 ms (sync, 2-core VM). Both commit
+    // as one atomic LevelDB WriteBatch, and write({sync}) fsyncs (checked with strace).
+    const chained = db.batch();
+    for (const op of ops) {
+      if (op.value === null) chained.del(op.key);
+      else chained.put(op.key, op.value);
+    }
+    const p = chained.write({ sync: opts.sync });
     this.inFlight.add(p);
     try {
       await p;

@@ -13,7 +13,9 @@ export interface LevelPutsOpts {
   readonly batchSize?: number;
   /** Timed batches, after `warmupBatches` untimed ones. */
   readonly batches?: number;
+  /** Untimed batches first, so LevelDB's files and the JIT are warm. */
   readonly warmupBatches?: number;
+  /** Size of each value; 300 B is one transaction. */
   readonly valueBytes?: number;
 }
 
@@ -21,6 +23,7 @@ export interface LevelPutsOpts {
 export interface LevelPutsResult {
   /** Keys written per second in synced batches: the machine's LevelDB write bound. */
   readonly putsPerSec: number;
+  /** The parameters used, echoed for the result line. */
   readonly batchSize: number;
   readonly batches: number;
   readonly valueBytes: number;

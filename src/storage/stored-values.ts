@@ -41,7 +41,8 @@ export function decodeHead(b: Uint8Array): HeadPointer | null {
 export function encodeTxLocation(l: TxLocation): Uint8Array {
   const out = new Uint8Array(12);
   const dv = new DataView(out.buffer);
-  dv.setBigUint64(0, BigInt(l.height));
+  dv.setUint32(0, Math.floor(l.height / 0x1_0000_0000));
+  dv.setUint32(4, l.height >>> 0);
   dv.setUint32(8, l.index);
   return out;
 }
