@@ -1,0 +1,198 @@
+import { DOMAIN_TX_V1, signingBytes } from '../codec/domains.js';
+import { DecodeError } from '../codec/errors.js';
+import { decodeTxEnvelope, encodeReceipt, encodeTxBody } from '../codec/tx.js';
+import { verifySignature } from '../crypto/ed25519.js';
+import { sha256 } from '../crypto/hash.js';
+import { merkleRoot } from '../crypto/merkle.js';
+import type { StateTree } from '../crypto/smt.js';
+import type { Member } from '../types/genesis.js';
+import type { Hash, Height } from '../types/primitives.js';
+import type { TxEnvelope, TxReceipt } from '../types/tx.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
+import { accountKey, MEMBERS_KEY } from './contracts/accounts/keys.js';
+import { decodeAccount, decodeMembers, encodeAccount, loadAccountByKey } from './contracts/accounts/types.js';
+import { handlerFor } from './contracts/registry.js';
+import { deriveIndexWrites, type IndexWrite } from './secondary-indexes.js';
+import type { ContractEvent, EventInput, TxContext, TxErrorCode, TxErrorDetail } from './types.js';
+import { BlockOverlay, encodeCached } from './view.js';
+
+/** What executeBlock needs. */
+export interface ExecuteBlockInput {
+  /** State after the parent block. Left unchanged. */
+  readonly state: StateTree;
+  readonly height: Height;
+  /** The block header's timestamp. */
+  readonly blockTimeMs: number;
+  readonly chainId: string;
+  /** encodeTxEnvelope bytes, in block order. */
+  readonly txs: readonly Uint8Array[];
+  /** True when this node already verified the signature of the tx with this hash (mempool cache). */
+  readonly isVerified?: (hash: Hash) => boolean;
+}
+
+/** Why a block is invalid: it must not be voted for or committed. */
+export type BlockInvalidCode =
+  /** A transaction's bytes are not a canonical envelope. */
+  | 'TX_UNDECODABLE'
+  /** A transaction is for another chain. */
+  | 'TX_WRONG_CHAIN'
+  /** A signature does not verify. */
+  | 'TX_BAD_SIGNATURE'
+  /** The same transaction appears twice. */
+  | 'TX_DUPLICATE'
+  /** The signer key is not an account's current key (unknown, or rotated away). */
+  | 'TX_UNKNOWN_SIGNER'
+  /** The nonce is not the signer's next nonce (a replay or a gap). */
+  | 'TX_BAD_NONCE';
+
+/** The first offending transaction of an invalid block. */
+export interface BlockInvalidReason {
+  readonly code: BlockInvalidCode;
+  readonly txIndex: number;
+  readonly message: string;
+}
+
+/** A block that executed: everything the node persists and announces. */
+export interface ExecutedBlock {
+  readonly valid: true;
+  /** The new state version (the input version is unchanged). */
+  readonly state: StateTree;
+  readonly stateRoot: Hash;
+  /** merkleRoot of txHashes. */
+  readonly txRoot: Hash;
+  /** merkleRoot of encodeReceipt(receipt) in block order. */
+  readonly receiptsRoot: Hash;
+  readonly receipts: readonly TxReceipt[];
+  readonly txHashes: readonly Hash[];
+  /** The block's net state writes as StateTree ops (key = UTF-8 state key; null deletes). */
+  readonly stateWrites: readonly [Uint8Array, Uint8Array | null][];
+  /** Secondary index writes, not in the state root (invoices by holder/status, assets by owner). */
+  readonly indexWrites: readonly IndexWrite[];
+  /** History and server-sent events of the successful transactions, in order. */
+  readonly events: readonly ContractEvent[];
+  /** The member list after this block when it changed; consensus applies it at its next epoch. */
+  readonly membersChanged: readonly Member[] | null;
+}
+
+/** Result of executeBlock. */
+export type ExecuteBlockResult = ExecutedBlock | { readonly valid: false; readonly reason: BlockInvalidReason };
+
+/**
+ * Applies a block's transactions to a state version, purely and synchronously (same input,
+ * same output on every node). Per transaction: decode, chain id, hash, duplicate, signature
+ * (skipped when isVerified says so), signer and nonce — any failure makes the BLOCK invalid;
+ * then the nonce advances and the handler runs on a child overlay that is kept only if it
+ * succeeds. Business failures are receipts (ok: false, code) and change nothing but the
+ * nonce. The block's writes are applied with one StateTree.update.
+ */
+export function executeBlock(input: ExecuteBlockInput): ExecuteBlockResult {
+  const { chainId, height, blockTimeMs, isVerified } = input;
+  const block = new BlockOverlay(input.state);
+  const receipts: TxReceipt[] = [];
+  const txHashes: Hash[] = [];
+  const events: ContractEvent[] = [];
+  const seen = new Set<string>();
+  for (let txIndex = 0; txIndex < input.txs.length; txIndex++) {
+    const bytes = input.txs[txIndex] as Uint8Array;
+    let tx: TxEnvelope;
+    try {
+      tx = decodeTxEnvelope(bytes);
+    } catch (e) {
+      if (e instanceof DecodeError) return invalid('TX_UNDECODABLE', txIndex, e.message);
+      throw e;
+    }
+    if (tx.chainId !== chainId) return invalid('TX_WRONG_CHAIN', txIndex, 'transaction is for another chain');
+    const body = bodyBytesOf(bytes, tx);
+    const hash = sha256(body);
+    const hashHex = toHex(hash);
+    if (seen.has(hashHex)) return invalid('TX_DUPLICATE', txIndex, 'transaction appears twice in the block');
+    seen.add(hashHex);
+    if (!(isVerified?.(hash) ?? false) && !verifySignature(tx.signer, signingBytes(DOMAIN_TX_V1, chainId, body), tx.signature)) {
+      return invalid('TX_BAD_SIGNATURE', txIndex, 'signature does not verify');
+    }
+    const signerKey = toHex(tx.signer);
+    const account = loadAccountByKey(block, signerKey);
+    if (account === undefined) return invalid('TX_UNKNOWN_SIGNER', txIndex, 'signer is not the current key of an account');
+    if (tx.nonce !== account.nextNonce) return invalid('TX_BAD_NONCE', txIndex, `nonce ${tx.nonce}, expected ${account.nextNonce}`);
+    // The nonce advances even when the handler fails, so no transaction can ever be replayed.
+    block.put(accountKey(account.id), encodeCached({ ...account, nextNonce: account.nextNonce + 1 }, encodeAccount, decodeAccount));
+    txHashes.push(hash);
+
+    const handler = handlerFor(tx.type);
+    let code: TxErrorCode | null = null;
+    let detail: TxErrorDetail | null = null;
+    if (handler === undefined) {
+      code = 'UNKNOWN_TX_TYPE';
+      detail = { type: tx.type };
+    } else if (!handler.roles.includes(account.role)) {
+      code = 'ROLE_NOT_ALLOWED';
+      detail = { role: account.role, type: tx.type };
+    } else {
+      const payload = handler.validate(tx.payload);
+      if (!payload.ok) {
+        code = payload.code;
+        detail = payload.detail;
+      } else {
+        const overlay = block.child();
+        const emitted: EventInput[] = [];
+        const ctx: TxContext = {
+          signer: account.id, signerKey, role: account.role, height, blockTimeMs, txHash: hash, txHashHex: hashHex,
+          state: overlay, emit: (e) => void emitted.push(e),
+        };
+        const result = handler.execute(ctx, payload.value);
+        if (result.ok) {
+          overlay.commit();
+          for (const e of emitted) events.push({ ...e, actor: account.id, height, txIndex, txHash: hash, seq: events.length });
+        } else {
+          code = result.code;
+          detail = result.detail ?? null;
+        }
+      }
+    }
+    receipts.push({ hash, ok: code === null, code, detail });
+  }
+
+  const stateWrites = block.netWrites();
+  const state = stateWrites.length === 0 ? input.state : input.state.update(stateWrites);
+  return {
+    valid: true,
+    state,
+    stateRoot: state.root,
+    txRoot: merkleRoot(txHashes),
+    receiptsRoot: merkleRoot(receipts.map(encodeReceipt)),
+    receipts,
+    txHashes,
+    stateWrites,
+    indexWrites: deriveIndexWrites(block),
+    events,
+    membersChanged: membersChanged(block),
+  };
+}
+
+function invalid(code: BlockInvalidCode, txIndex: number, message: string): ExecuteBlockResult {
+  return { valid: false, reason: { code, txIndex, message } };
+}
+
+function membersChanged(block: BlockOverlay): Member[] | null {
+  const after = block.get(MEMBERS_KEY);
+  const before = block.baseGet(MEMBERS_KEY);
+  if (after === undefined || before === undefined || bytesEqual(after, before)) return null;
+  return decodeMembers(after);
+}
+
+/**
+ * The signed body bytes of a canonical envelope, without re-encoding: the envelope is
+ * fixarray(6) [chainId, type, signer, nonce, payload, bin8(64) signature] and the body is
+ * fixarray(5) of the same first five fields, so body = 0x95 ‖ envelope[1 .. len-66].
+ * decodeTxEnvelope proved the bytes canonical; the fallback is for safety only.
+ * PERF: saves one msgpack encode (~1-2 µs) per transaction.
+ */
+export function bodyBytesOf(envelope: Uint8Array, tx: TxEnvelope): Uint8Array {
+  const n = envelope.length;
+  if (n > 67 && envelope[0] === 0x96 && envelope[n - 66] === 0xc4 && envelope[n - 65] === 0x40) {
+    const body = envelope.slice(0, n - 66);
+    body[0] = 0x95;
+    return body;
+  }
+  return encodeTxBody(tx);
+}
