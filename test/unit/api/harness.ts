@@ -1,0 +1,20 @@
+import type { AddressInfo } from 'node:net';
+import { buildApi, type ApiOptions } from '../../../src/api/app.js';
+import type { FastifyInstance } from 'fastify';
+import { FakeNode } from './fake-node.js';
+
+/** A running API on 127.0.0.1 over a FakeNode. */
+export interface RunningApi {
+  readonly app: FastifyInstance;
+  readonly node: FakeNode;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the API over `node` and listens on an ephemeral loopback port. Rate limit off unless given. */
+export async function startApi(node: FakeNode = new FakeNode(), opts: ApiOptions = { rateLimit: false }): Promise<RunningApi> {
+  const app = buildApi(opts, node);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, node, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}

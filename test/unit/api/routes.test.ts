@@ -1,0 +1,269 @@
+import { Value } from 'typebox/value';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BlockJson } from '../../../src/api/schemas/chain.js';
+import { StateAnswer } from '../../../src/api/schemas/proofs.js';
+import { StatusJson } from '../../../src/api/schemas/status.js';
+import { TxAnswer } from '../../../src/api/schemas/transactions.js';
+import { buildTx, txHashHex, txToJson } from '../../../src/client/index.js';
+import { toHex, utf8 } from '../../../src/util/bytes.js';
+import { testKey } from './fake-chain.js';
+import { sampleAsset, sampleInvoice } from './fake-node.js';
+import { startApi, type RunningApi } from './harness.js';
+
+const supplier = testKey(1);
+const buyer = testKey(2);
+const stranger = testKey(3);
+
+let api: RunningApi;
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${api.url}${path}`, init);
+  const text = await res.text();
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Non-JSON answers (metrics) stay text.
+  }
+  return { status: res.status, json, headers: res.headers };
+}
+
+function expectError(r: { status: number; json: any }, status: number, code: string): void {
+  expect(r.status, JSON.stringify(r.json)).toBe(status);
+  expect(r.json.error.code).toBe(code);
+  expect(typeof r.json.error.message).toBe('string');
+}
+
+const post = (body: unknown, headers?: Record<string, string>) => call('POST', '/v1/transactions', body, headers);
+const tx = (nonce: number, payload = { id: 'INV-1' }, key = supplier) => buildTx(key, 'test-chain', 'invoice.accept', payload, nonce);
+
+beforeAll(async () => {
+  api = await startApi();
+  api.node.addAccount(supplier.publicKey, 'supplier');
+  api.node.addAccount(buyer.publicKey, 'buyer');
+  for (const id of ['INV-1', 'INV-2', 'INV-3']) api.node.invoices.set(id, sampleInvoice(id));
+  api.node.invoices.set('INV-4', sampleInvoice('INV-4', { holder: 'financier', status: 'financed', financier: 'financier', advance: '500000' }));
+  api.node.assets.set('A-1', sampleAsset('A-1'));
+  api.node.assets.set('A-2', sampleAsset('A-2', { owner: 'buyer' }));
+  api.node.histories.set('asset/A-1', [{ height: 1, txHash: '00'.repeat(32), type: 'asset.register', signer: toHex(supplier.publicKey), timestampMs: 5, detail: {} }]);
+});
+afterAll(() => api.close());
+
+describe('before the first block', () => {
+  test('latest block and state proofs are 404; status is height 0', async () => {
+    expectError(await call('GET', '/v1/blocks/latest'), 404, 'NOT_FOUND');
+    expectError(await call('GET', '/v1/proofs/state?key=00'), 404, 'NOT_FOUND');
+    expect((await call('GET', '/v1/status')).json.height).toBe(0);
+    expect((await call('GET', '/v1/blocks')).json).toEqual({ blocks: [], next: null });
+  });
+});
+
+describe('POST /v1/transactions', () => {
+  test('202 with the transaction hash, then pending, then committed with proof', async () => {
+    const t = tx(0);
+    const r = await post(txToJson(t));
+    expect(r.status).toBe(202);
+    expect(r.json).toEqual({ hash: txHashHex(t) });
+    const pending = await call('GET', `/v1/transactions/${r.json.hash}`);
+    expect(pending.status).toBe(200);
+    expect(pending.json).toMatchObject({ status: 'pending', tx: { ...txToJson(t), hash: r.json.hash } });
+    api.node.commitPending();
+    const done = await call('GET', `/v1/transactions/${r.json.hash.toUpperCase()}`);
+    expect(done.status).toBe(200);
+    expect(Value.Check(TxAnswer, done.json)).toBe(true);
+    expect(done.json).toMatchObject({ status: 'committed', height: 1, index: 0, receipt: { ok: true, code: null }, certifiedHeight: 1, links: [] });
+  });
+
+  test('a contract rejection reads as status rejected with its code', async () => {
+    const t = tx(1, { id: 'INV-2' });
+    const r = await post(txToJson(t));
+    api.node.commitPending(new Map([[r.json.hash, { code: 'INVOICE_ALREADY_FINANCED', detail: { id: 'INV-2' } }]]));
+    const got = await call('GET', `/v1/transactions/${r.json.hash}`);
+    expect(got.json).toMatchObject({ status: 'rejected', receipt: { ok: false, code: 'INVOICE_ALREADY_FINANCED', detail: { id: 'INV-2' } } });
+  });
+
+  test('admission refusals map to their codes', async () => {
+    const good = txToJson(tx(2));
+    const badSig = { ...good, signature: (good.signature.startsWith('00') ? '11' : '00') + good.signature.slice(2) };
+    expectError(await post(badSig), 400, 'BAD_SIGNATURE');
+    expectError(await post(txToJson(buildTx(supplier, 'other-chain', 'invoice.accept', { id: 'X' }, 2))), 400, 'WRONG_CHAIN_ID');
+    expectError(await post(txToJson(tx(0, { id: 'X' }, stranger))), 400, 'UNKNOWN_SIGNER');
+    expectError(await post(txToJson(tx(0))), 400, 'NONCE_TOO_LOW');
+    expectError(await post(txToJson(tx(9))), 400, 'NONCE_TOO_HIGH');
+    api.node.maxPool = 0;
+    expectError(await post(good), 429, 'POOL_FULL');
+    api.node.maxPool = 10_000;
+    api.node.ready = false;
+    expectError(await post(good), 503, 'NODE_NOT_READY');
+    api.node.ready = true;
+  });
+
+  test('malformed bodies are 400 with the validation or decode code', async () => {
+    const good = txToJson(tx(2));
+    const { signature: _s, ...noSig } = good;
+    expectError(await post(noSig), 400, 'VALIDATION_FAILED');
+    expectError(await post({ ...good, extra: 1 }), 400, 'VALIDATION_FAILED');
+    expectError(await post({ ...good, signer: 'zz'.repeat(32) }), 400, 'VALIDATION_FAILED');
+    expectError(await post({ ...good, nonce: 1.5 }), 400, 'VALIDATION_FAILED');
+    expectError(await post({ ...good, nonce: -1 }), 400, 'VALIDATION_FAILED');
+    expectError(await post({ ...good, payload: [] }), 400, 'VALIDATION_FAILED');
+    expectError(await post([good]), 400, 'VALIDATION_FAILED');
+    expectError(await post({ ...good, payload: { amount: 1.5 } }), 400, 'DECODE_BAD_FIELD');
+    expectError(await post({ ...good, payload: { amount: 2 ** 60 } }), 400, 'DECODE_BAD_FIELD');
+    expectError(await post({ ...good, type: 'Invoice Accept' }), 400, 'DECODE_BAD_FIELD');
+    expectError(await post({ ...good, chainId: 'bad chain' }), 400, 'DECODE_BAD_FIELD');
+  });
+
+  test('bad JSON 400, wrong media type 415, huge body 413', async () => {
+    expectError(await post('{"chainId": '), 400, 'INVALID_JSON');
+    expectError(await post('{"__proto__": {"x": 1}}'), 400, 'INVALID_JSON');
+    expectError(await post('', { 'content-type': 'application/json' }), 400, 'INVALID_JSON');
+    expectError(await post('hello', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(await post(JSON.stringify({ pad: 'x'.repeat(70 * 1024) })), 413, 'BODY_TOO_LARGE');
+  });
+
+  test('a failure inside the node is a generic 500 that leaks nothing', async () => {
+    api.node.failNext = new Error('secret internal detail /var/lib/ledger');
+    const r = await post(txToJson(tx(2)));
+    expectError(r, 500, 'INTERNAL_ERROR');
+    expect(JSON.stringify(r.json)).not.toContain('secret');
+  });
+});
+
+describe('GET /v1/transactions/:hash', () => {
+  test('unknown hash is 404 with status unknown; malformed hash is 400', async () => {
+    const h = 'ab'.repeat(32);
+    const r = await call('GET', `/v1/transactions/${h}`);
+    expectError(r, 404, 'TX_UNKNOWN');
+    expect(r.json).toMatchObject({ hash: h, status: 'unknown' });
+    expectError(await call('GET', '/v1/transactions/abc'), 400, 'VALIDATION_FAILED');
+    expectError(await call('GET', `/v1/transactions/${'g'.repeat(64)}`), 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('blocks', () => {
+  test('by height, latest and pages with next', async () => {
+    const one = await call('GET', '/v1/blocks/1');
+    expect(one.status).toBe(200);
+    expect(Value.Check(BlockJson, one.json)).toBe(true);
+    expect(one.json.txs[0]).toEqual({ ...txToJson(tx(0)), hash: txHashHex(tx(0)) });
+    const latest = await call('GET', '/v1/blocks/latest');
+    expect(latest.json.header.height).toBe(2);
+    const page1 = await call('GET', '/v1/blocks?from=1&limit=1');
+    expect(page1.json.blocks.map((b: any) => b.header.height)).toEqual([1]);
+    expect(page1.json.next).toBe(2);
+    const page2 = await call('GET', '/v1/blocks?from=2&limit=5');
+    expect(page2.json.blocks.map((b: any) => b.header.height)).toEqual([2]);
+    expect(page2.json.next).toBeNull();
+  });
+
+  test('unknown height 404; malformed 400', async () => {
+    expectError(await call('GET', '/v1/blocks/99'), 404, 'NOT_FOUND');
+    // Lax coercion would read these as block 1, 16 or 1000; they are malformed.
+    for (const p of ['/v1/blocks/1.5', '/v1/blocks/0x10', '/v1/blocks/1e3', '/v1/blocks/%201', '/v1/blocks/01', '/v1/blocks?limit=true', '/v1/blocks?limit=1&limit=2']) {
+      expectError(await call('GET', p), 400, 'VALIDATION_FAILED');
+    }
+    for (const p of ['/v1/blocks/0', '/v1/blocks/abc', '/v1/blocks/-1', '/v1/blocks?limit=0', '/v1/blocks?limit=101', '/v1/blocks?from=x', '/v1/blocks?bogus=1']) {
+      expectError(await call('GET', p), 400, 'VALIDATION_FAILED');
+    }
+  });
+});
+
+describe('invoices and assets', () => {
+  test('by id, filtered lists with cursors, history', async () => {
+    expect((await call('GET', '/v1/invoices/INV-1')).json).toEqual(sampleInvoice('INV-1'));
+    const byHolder = await call('GET', '/v1/invoices?holder=supplier&limit=2');
+    expect(byHolder.json.items.map((i: any) => i.id)).toEqual(['INV-1', 'INV-2']);
+    const rest = await call('GET', `/v1/invoices?holder=supplier&limit=2&cursor=${byHolder.json.nextCursor}`);
+    expect(rest.json).toMatchObject({ items: [{ id: 'INV-3' }], nextCursor: null });
+    expect((await call('GET', '/v1/invoices?status=financed')).json.items.map((i: any) => i.id)).toEqual(['INV-4']);
+    expect((await call('GET', '/v1/invoices/INV-1/history')).json).toEqual({ id: 'INV-1', entries: [] });
+    expect((await call('GET', '/v1/assets/A-1')).json).toEqual(sampleAsset('A-1'));
+    expect((await call('GET', '/v1/assets?owner=buyer')).json.items.map((a: any) => a.id)).toEqual(['A-2']);
+    expect((await call('GET', '/v1/assets/A-1/history')).json.entries).toHaveLength(1);
+  });
+
+  test('unknown ids 404; malformed ids and filters 400', async () => {
+    for (const p of ['/v1/invoices/NOPE', '/v1/invoices/NOPE/history', '/v1/assets/NOPE', '/v1/assets/NOPE/history']) {
+      expectError(await call('GET', p), 404, 'NOT_FOUND');
+    }
+    for (const p of ['/v1/invoices/bad!id', `/v1/invoices/${'x'.repeat(129)}`, '/v1/invoices?status=lost', '/v1/invoices?limit=1000', '/v1/assets/%20', '/v1/assets?owner=a%2Fb']) {
+      expectError(await call('GET', p), 400, 'VALIDATION_FAILED');
+    }
+  });
+});
+
+describe('accounts, members, status, metrics', () => {
+  test('account by key (any case) or id, with nextNonce; unknown 404; malformed 400', async () => {
+    const key = toHex(supplier.publicKey);
+    const a = await call('GET', `/v1/accounts/${key.toUpperCase()}`);
+    expect(a.json).toEqual({ publicKey: key, name: 'supplier', role: 'integrator', nextNonce: 2 });
+    expect((await call('GET', '/v1/accounts/buyer')).json.nextNonce).toBe(0);
+    expectError(await call('GET', `/v1/accounts/${toHex(stranger.publicKey)}`), 404, 'NOT_FOUND');
+    expectError(await call('GET', '/v1/accounts/not%20a%20key'), 400, 'VALIDATION_FAILED');
+  });
+
+  test('members, status and metrics', async () => {
+    const m = await call('GET', '/v1/members');
+    expect(m.json.members.map((x: any) => x.index)).toEqual([0, 1, 2, 3]);
+    expect(m.json.members[0].publicKey).toBe(toHex(api.node.chain.members[0]!.publicKey));
+    const s = await call('GET', '/v1/status');
+    expect(Value.Check(StatusJson, s.json)).toBe(true);
+    expect(s.json).toMatchObject({ chainId: 'test-chain', height: 2, ready: true, syncing: false, members: 4 });
+    const metrics = await call('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(metrics.json).toContain('ledger_chain_height');
+  });
+});
+
+describe('GET /v1/proofs/state', () => {
+  test('present and absent keys, with the latest header', async () => {
+    const key = toHex(utf8(`nonce/${toHex(supplier.publicKey)}`));
+    const present = await call('GET', `/v1/proofs/state?key=${key}`);
+    expect(present.status).toBe(200);
+    expect(Value.Check(StateAnswer, present.json)).toBe(true);
+    expect(present.json).toMatchObject({ key, height: 2, value: '0000000000000001' });
+    expect(present.json.stateRoot).toBe(present.json.header.stateRoot);
+    expect((await call('GET', '/v1/proofs/state?key=00ff')).json.value).toBeNull();
+  });
+
+  test('malformed keys 400', async () => {
+    for (const p of ['/v1/proofs/state', '/v1/proofs/state?key=', '/v1/proofs/state?key=abc', '/v1/proofs/state?key=zz', `/v1/proofs/state?key=${'00'.repeat(1025)}`]) {
+      expectError(await call('GET', p), 400, 'VALIDATION_FAILED');
+    }
+  });
+});
+
+describe('unknown routes and methods', () => {
+  test('404 NOT_FOUND envelope', async () => {
+    for (const [m, p] of [['GET', '/'], ['GET', '/v2/status'], ['DELETE', '/v1/status'], ['PUT', '/v1/transactions'], ['POST', '/v1/blocks']]) {
+      expectError(await call(m as string, p as string), 404, 'NOT_FOUND');
+    }
+  });
+});
+
+describe('rate limit', () => {
+  test('over budget answers 429 RATE_LIMITED with Retry-After', async () => {
+    const limited = await startApi(undefined, { rateLimit: { max: 3, timeWindowMs: 60_000 } });
+    try {
+      const codes: number[] = [];
+      let last: Response | undefined;
+      for (let i = 0; i < 4; i++) {
+        last = await fetch(`${limited.url}/v1/status`);
+        codes.push(last.status);
+        if (i < 3) await last.text();
+      }
+      expect(codes).toEqual([200, 200, 200, 429]);
+      expect(last?.headers.get('retry-after')).toBeTruthy();
+      expect(((await last?.json()) as any).error.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.close();
+    }
+  });
+});
