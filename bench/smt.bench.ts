@@ -1,0 +1,126 @@
+/**
+ * State tree micro-benchmark (src/crypto/smt.ts). Standalone: `npx tsx bench/smt.bench.ts
+ * [--sizes 10000,100000,1000000] [--reps 20] [--seed 1] [--out file.json]`.
+ *
+ * Per tree size: (a) update() of one batch of 3,000 writes (2/3 overwrite existing keys, 1/3
+ * new keys) applied to the same base version each repetition (persistence keeps the size
+ * fixed), ms per batch; (b) get() of present keys per second; (c) prove() + verifyStateProof()
+ * per second; (d) fromEntries() of the whole size, seconds; plus heap held by the tree.
+ * Prints a table and one JSON line (written to --out when given).
+ */
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { StateTree, verifyStateProof } from '../src/crypto/smt.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i + 1 < process.argv.length; i += 2) args.set((process.argv[i] as string).replace(/^--/, ''), process.argv[i + 1] as string);
+const sizes = (args.get('sizes') ?? '10000,100000,1000000').split(',').map(Number);
+const reps = Number(args.get('reps') ?? 20);
+const seed = Number(args.get('seed') ?? 1);
+const warmup = 3;
+const BATCH = 3_000;
+const VALUE_BYTES = 120;
+
+// xorshift32: deterministic data per seed.
+let rng = seed >>> 0 || 1;
+function nextU32(): number {
+  rng ^= rng << 13;
+  rng >>>= 0;
+  rng ^= rng >>> 17;
+  rng ^= rng << 5;
+  rng >>>= 0;
+  return rng;
+}
+function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = nextU32() & 0xff;
+  return out;
+}
+const keyOf = (i: number): Uint8Array => new TextEncoder().encode(`invoice/${i.toString(16).padStart(12, '0')}`);
+
+function stats(samples: number[]): { median: number; p99: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)] as number, p99: s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] as number };
+}
+
+function perSecond(label: string, n: number, f: (i: number) => void): number {
+  for (let i = 0; i < Math.min(n, 1000); i++) f(i);
+  const t = performance.now();
+  for (let i = 0; i < n; i++) f(i);
+  const rate = (n / (performance.now() - t)) * 1000;
+  console.log(`  ${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} /s`);
+  return rate;
+}
+
+function heapMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc();
+  return process.memoryUsage().heapUsed / 1e6;
+}
+
+const results: Record<string, number> = {};
+console.log(`smt bench: sizes=${sizes.join(',')} batch=${BATCH} reps=${reps} warmup=${warmup} seed=${seed}`);
+for (const size of sizes) {
+  const entries: [Uint8Array, Uint8Array][] = [];
+  for (let i = 0; i < size; i++) entries.push([keyOf(i), randomBytes(VALUE_BYTES)]);
+  const heapBefore = heapMb();
+  const t0 = performance.now();
+  const tree = StateTree.fromEntries(entries);
+  const buildS = (performance.now() - t0) / 1000;
+  entries.length = 0;
+  const treeMb = heapMb() - heapBefore;
+  console.log(`size ${size.toLocaleString('en-US')}`);
+  console.log(`  ${'fromEntries'.padEnd(34)} ${buildS.toFixed(2).padStart(12)} s   (tree heap ~${treeMb.toFixed(0)} MB)`);
+  results[`fromEntries_s{size=${size}}`] = buildS;
+  results[`tree_heap_mb{size=${size}}`] = treeMb;
+
+  const batches: [Uint8Array, Uint8Array][][] = [];
+  for (let r = 0; r < warmup + reps; r++) {
+    const b: [Uint8Array, Uint8Array][] = [];
+    for (let j = 0; j < BATCH; j++) {
+      const existing = j % 3 !== 2;
+      b.push([keyOf(existing ? nextU32() % size : size + r * BATCH + j), randomBytes(VALUE_BYTES)]);
+    }
+    batches.push(b);
+  }
+  const samples: number[] = [];
+  batches.forEach((b, r) => {
+    const t = performance.now();
+    const next = tree.update(b);
+    const ms = performance.now() - t;
+    if (next.root.length !== 32) throw new Error('bad root');
+    if (r >= warmup) samples.push(ms);
+  });
+  const u = stats(samples);
+  console.log(`  ${`update ${BATCH} writes`.padEnd(34)} ${u.median.toFixed(1).padStart(12)} ms median, ${u.p99.toFixed(1)} ms p99 (${Math.round((BATCH / u.median) * 1000).toLocaleString('en-US')} writes/s)`);
+  results[`update_ms_median{size=${size},batch=${BATCH}}`] = u.median;
+  results[`update_ms_p99{size=${size},batch=${BATCH}}`] = u.p99;
+
+  const probes = Array.from({ length: 4096 }, () => keyOf(nextU32() % size));
+  const mask = probes.length - 1;
+  let found = 0;
+  results[`get_per_s{size=${size}}`] = perSecond('get (present keys)', 300_000, (i) => {
+    if (tree.get(probes[i & mask] as Uint8Array) !== undefined) found++;
+  });
+  if (found === 0) throw new Error('get found nothing');
+  const absent = Array.from({ length: 4096 }, (_, i) => keyOf(size * 2 + i));
+  results[`prove_verify_per_s{size=${size},present}`] = perSecond('prove + verify (present)', 30_000, (i) => {
+    if (!verifyStateProof(tree.root, tree.prove(probes[i & mask] as Uint8Array))) throw new Error('proof failed');
+  });
+  results[`prove_verify_per_s{size=${size},absent}`] = perSecond('prove + verify (absent)', 30_000, (i) => {
+    if (!verifyStateProof(tree.root, tree.prove(absent[i & mask] as Uint8Array))) throw new Error('proof failed');
+  });
+}
+
+let commit = 'unknown';
+try {
+  commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+} catch {
+  // Outside a git checkout the commit is simply unknown.
+}
+const env = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, commit, date: new Date().toISOString() };
+const line = JSON.stringify({ bench: 'smt', seed, warmup, reps, batch: BATCH, valueBytes: VALUE_BYTES, env, results });
+console.log(line);
+const out = args.get('out');
+if (out !== undefined) writeFileSync(out, `${line}\n`);
