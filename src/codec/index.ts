@@ -17,3 +17,4 @@ export * from './tx.js';
 export * from './block.js';
 export * from './genesis.js';
 export * from './sync.js';
+export * from './consensus.js';

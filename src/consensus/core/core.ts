@@ -1,0 +1,474 @@
+import type { SafetyState, TimeoutMessage, ProposalMessage, VoteMessage, SyncInfoMessage } from '../../codec/consensus.js';
+import { signMessage, verifySignature, type SigningKey } from '../../crypto/ed25519.js';
+import type { Block, QuorumCert, TimeoutCert, VoteData } from '../../types/block.js';
+import type { Hash, Height, MemberIndex, Signature, View } from '../../types/primitives.js';
+import { bytesEqual, toHex } from '../../util/bytes.js';
+import { invariant } from '../../util/errors.js';
+import { BlockFetcher } from './block-fetcher.js';
+import { BlockTree, blockHash, rootFromHead, type TreeNode } from './block-tree.js';
+import {
+  CertificateChecker, faultBound, proposalSigningBytes, quorumSize, tcMaxHighQcView, timeoutSigningBytes, voteSigningBytes,
+} from './certificates.js';
+import { TimeoutCollector, VoteCollector } from './collectors.js';
+import { leaderOf } from './leader-schedule.js';
+import { OutputBuilder } from './output-builder.js';
+import { Pacemaker } from './pacemaker.js';
+import { SafetyRules } from './safety-rules.js';
+import type {
+  CommittedHead, ConsensusCore, ConsensusEvent, ConsensusMessage, ConsensusOutput, CoreLogger, CoreMutations,
+  CoreOptions, CoreStatus, EpochInfo, SignatureVerifier,
+} from './types.js';
+import { verifyProposal } from './verify-proposal.js';
+
+/** Narrow dependencies of the core: a key to sign with, a verifier, an optional debug log. */
+export interface CoreDeps {
+  readonly signingKey: SigningKey;
+  /** Defaults to crypto.verifySignature; the simulator shares a cached one across its nodes. */
+  readonly verifier?: SignatureVerifier;
+  readonly logger?: CoreLogger | null;
+}
+
+const DEFAULT_MAX_FETCH_GAP = 64;
+// An equivocating leader gets two blocks checked per view at most; the rest are dropped unread.
+const MAX_PROPOSALS_PER_VIEW = 2;
+
+/**
+ * 2-chain HotStuff (Jolteon / DiemBFT v4) as a pure, synchronous state machine: every input is
+ * an event, every effect is in the returned ConsensusOutput, and nothing here reads a clock,
+ * draws randomness or does I/O. Rules are numbered in docs/protocol.md and cited at the code
+ * that enforces them.
+ */
+export class HotStuffCore implements ConsensusCore {
+  private readonly chainId: string;
+  private readonly self: MemberIndex;
+  private readonly maxFetchGap: number;
+  private readonly mutations: CoreMutations;
+  private readonly key: SigningKey;
+  private readonly certs: CertificateChecker;
+  private readonly log: CoreLogger | null;
+  private epoch: EpochInfo;
+  private readonly safety: SafetyRules;
+  private readonly pm: Pacemaker;
+  private readonly tree: BlockTree;
+  private votes: VoteCollector;
+  private timeouts: TimeoutCollector;
+  private readonly fetcher = new BlockFetcher();
+  private readonly proposalsPerView = new Map<View, number>();
+  private readonly lastSyncInfoTo = new Map<MemberIndex, View>();
+  private requestedView = 0;
+  private proposedView = 0;
+  private ownTimeout: TimeoutMessage | null = null;
+  private pendingCommit: QuorumCert | null = null;
+  private syncing = false;
+  private out = new OutputBuilder();
+
+  constructor(opts: CoreOptions, deps: CoreDeps) {
+    this.chainId = opts.chainId;
+    this.self = opts.self;
+    this.maxFetchGap = opts.maxFetchGap ?? DEFAULT_MAX_FETCH_GAP;
+    this.mutations = opts.mutations ?? {};
+    this.key = deps.signingKey;
+    this.certs = new CertificateChecker(opts.chainId, deps.verifier ?? verifySignature);
+    this.log = deps.logger ?? null;
+    this.epoch = opts.epoch;
+    invariant(opts.self >= 0 && opts.self < opts.epoch.members.length, 'self is not a member');
+    // A safety state from an older epoch says nothing about this one (R21).
+    const s = opts.safety !== null && opts.safety.epoch === opts.epoch.epoch ? opts.safety : null;
+    this.safety = new SafetyRules(opts.epoch.epoch, s?.lastVotedView ?? 0, s?.lockedView ?? 0, this.mutations);
+    this.pm = new Pacemaker(opts.params, opts.epoch.rootView, s?.highQc ?? null, s?.highTc ?? null);
+    this.tree = new BlockTree(rootFromHead(opts.committedHead));
+    const q = quorumSize(opts.epoch.members.length);
+    this.votes = new VoteCollector(q);
+    this.timeouts = new TimeoutCollector(q);
+  }
+
+  /** Snapshot for status pages and logs. */
+  get status(): CoreStatus {
+    const root = this.tree.root;
+    return {
+      epoch: this.epoch.epoch, view: this.pm.view, leader: leaderOf(this.pm.view, this.epoch.members.length),
+      highQcView: this.pm.highQcView, lockedView: this.safety.lockedView, lastVotedView: this.safety.lastVotedView,
+      committedHeight: root.height, committedHash: root.hash, syncing: this.syncing,
+    };
+  }
+
+  /** A block this node holds above its committed root, to answer peers' fetch requests (read-only). */
+  getBlock(hash: Hash): Block | undefined {
+    return this.tree.get(toHex(hash))?.block;
+  }
+
+  /** Applies one event and returns everything the runtime must do because of it. */
+  step(event: ConsensusEvent): ConsensusOutput {
+    this.out = new OutputBuilder();
+    switch (event.type) {
+      case 'start':
+        this.onStart();
+        break;
+      case 'message':
+        if (Number.isInteger(event.from) && event.from >= 0 && event.from < this.epoch.members.length) this.onMessage(event.from, event.message);
+        break;
+      case 'timeout':
+        this.onTimer(event.view);
+        break;
+      case 'blockBuilt':
+        this.onBlockBuilt(event.view, event.block);
+        break;
+      case 'blockChecked':
+        this.onBlockChecked(event.hash, event.valid);
+        break;
+      case 'blocksFetched':
+        this.onBlocksFetched(event.from, event.blocks);
+        break;
+      case 'syncCompleted':
+        this.onSyncCompleted(event.head);
+        break;
+    }
+    return this.out.build();
+  }
+
+  // ---- lifecycle and timers -------------------------------------------------------------
+
+  private onStart(): void {
+    // R14 after a restart: resume in the highest view the persisted state justifies.
+    const tc = this.pm.highTc;
+    const view = Math.max(this.safety.lastVotedView, this.pm.highQcView + 1, tc === null ? 0 : tc.view + 1, this.epoch.rootView + 1);
+    this.pm.advanceTo(view);
+    this.enterView();
+  }
+
+  private enterView(): void {
+    const view = this.pm.view;
+    this.ownTimeout = null;
+    this.out.setTimer(view, this.pm.timerDelayMs());
+    this.votes.prune(view - 1);
+    this.timeouts.prune(view);
+    for (const v of this.proposalsPerView.keys()) if (v < view) this.proposalsPerView.delete(v);
+    this.debug({ view }, 'Entered view');
+    this.tryPropose();
+  }
+
+  private onTimer(view: View): void {
+    if (view !== this.pm.view) return;
+    this.localTimeout();
+    // R13: keep re-broadcasting at the capped back-off until a certificate moves us on.
+    this.out.setTimer(view, this.pm.timerDelayMs());
+    for (const r of this.fetcher.retry(this.epoch.members.length, this.self, (k) => this.tree.knows(k))) {
+      this.out.request({ kind: 'fetchBlocks', hash: r.hash, count: this.maxFetchGap, from: r.from });
+    }
+    this.tryPropose();
+  }
+
+  // ---- incoming messages ------------------------------------------------------------------
+
+  private onMessage(from: MemberIndex, m: ConsensusMessage): void {
+    switch (m.type) {
+      case 'proposal':
+        this.onProposal(from, m);
+        return;
+      case 'vote':
+        this.onVote(from, m);
+        return;
+      case 'timeout':
+        this.onTimeout(from, m);
+        return;
+      case 'syncInfo':
+        this.onSyncInfo(m);
+        return;
+    }
+  }
+
+  private onProposal(from: MemberIndex, m: ProposalMessage): void {
+    const r = verifyProposal(m, this.chainId, this.epoch, this.certs);
+    if (!r.ok) {
+      this.debug({ from, reason: r.error }, 'Dropped proposal');
+      return;
+    }
+    const h = m.block.header;
+    if (h.parentQc !== null) this.processQc(h.parentQc, h.proposer);
+    if (m.tc !== null) this.processTc(m.tc);
+    if (h.view < this.pm.view) {
+      this.sendSyncInfo(from);
+      return;
+    }
+    // Still ahead after its own certificates: the proposal skipped a view without a TC (R4).
+    if (h.view > this.pm.view) return;
+    const key = toHex(r.value.hash);
+    if (this.tree.knows(key)) return;
+    const seen = this.proposalsPerView.get(h.view) ?? 0;
+    if (seen >= MAX_PROPOSALS_PER_VIEW) return;
+    const root = this.tree.root;
+    const parentKey = toHex(h.parentHash);
+    // R16: a block conflicting with the committed chain can never be voted on.
+    if (h.height - 1 < root.height || (h.height - 1 === root.height && parentKey !== root.key)) return;
+    if (!this.tree.knows(parentKey)) {
+      this.fetcher.parkProposal(parentKey, from, m);
+      this.wantBlock(h.parentHash, h.height - 1, h.proposer);
+      return;
+    }
+    const node = this.tree.insert(m.block, r.value.hash, m.tc, 'checking');
+    if (node === null) return;
+    this.proposalsPerView.set(h.view, seen + 1);
+    this.out.request({ kind: 'checkBlock', block: m.block, hash: node.hash });
+  }
+
+  private onVote(from: MemberIndex, m: VoteMessage): void {
+    const d = m.data;
+    const n = this.epoch.members.length;
+    // R8: votes for view v go to the leader of v + 1; only a QC above our highest helps.
+    if (d.epoch !== this.epoch.epoch || leaderOf(d.view + 1, n) !== this.self) return;
+    if (d.view <= this.pm.highQcView || d.parentView >= d.view || d.height < this.epoch.startHeight) return;
+    if (!this.certs.verifySigner(this.epoch.members, from, voteSigningBytes(this.chainId, d), m.signature)) {
+      this.debug({ from, view: d.view }, 'Dropped vote with a bad signature');
+      return;
+    }
+    this.addVote(d, from, m.signature);
+  }
+
+  private addVote(data: VoteData, from: MemberIndex, signature: Signature): void {
+    const qc = this.votes.add(data, from, signature);
+    if (qc !== null) this.processQc(qc, this.self);
+  }
+
+  private onTimeout(from: MemberIndex, m: TimeoutMessage): void {
+    const members = this.epoch.members;
+    const qcView = m.highQc === null ? this.epoch.rootView : m.highQc.data.view;
+    // R11: a timeout must justify its view with the QC or TC of the view before.
+    const justified = m.view === qcView + 1 || (m.lastTc !== null && m.lastTc.view === m.view - 1);
+    if (m.epoch !== this.epoch.epoch || !justified || qcView >= m.view) return;
+    if (m.highQc !== null && (m.highQc.data.epoch !== m.epoch || !this.certs.verifyQc(m.highQc, members))) return;
+    if (m.lastTc !== null && (m.lastTc.epoch !== m.epoch || !this.certs.verifyTc(m.lastTc, members))) return;
+    if (!this.certs.verifySigner(members, from, timeoutSigningBytes(this.chainId, m.epoch, m.view, qcView), m.signature)) return;
+    if (m.highQc !== null) this.processQc(m.highQc, leaderOf(m.highQc.data.view, members.length));
+    if (m.lastTc !== null) this.processTc(m.lastTc);
+    if (m.view < this.pm.view) {
+      this.sendSyncInfo(from);
+      return;
+    }
+    const tc = this.timeouts.add(m.epoch, m.view, { member: from, highQcView: qcView, signature: m.signature });
+    // R12 (Bracha): f+1 timeouts include an honest one, so join it rather than wait for our timer.
+    if (m.view === this.pm.view && this.ownTimeout === null && this.timeouts.count(m.view) > faultBound(members.length)) {
+      this.localTimeout();
+    }
+    if (tc !== null) this.processTc(tc);
+  }
+
+  private onSyncInfo(m: SyncInfoMessage): void {
+    const members = this.epoch.members;
+    if (m.highQc !== null && m.highQc.data.epoch === this.epoch.epoch && this.certs.verifyQc(m.highQc, members)) {
+      this.processQc(m.highQc, leaderOf(m.highQc.data.view, members.length));
+    }
+    if (m.highTc !== null && m.highTc.epoch === this.epoch.epoch && this.certs.verifyTc(m.highTc, members)) {
+      this.processTc(m.highTc);
+    }
+  }
+
+  // R15: answer a peer that is behind with our certificates, at most once per view per peer.
+  private sendSyncInfo(to: MemberIndex): void {
+    if (to === this.self || this.lastSyncInfoTo.get(to) === this.pm.view) return;
+    if (this.pm.highQc === null && this.pm.highTc === null) return;
+    this.lastSyncInfoTo.set(to, this.pm.view);
+    this.out.send(to, { type: 'syncInfo', highQc: this.pm.highQc, highTc: this.pm.highTc });
+  }
+
+  // ---- certificates, view changes and commits --------------------------------------------
+
+  private processQc(qc: QuorumCert, source: MemberIndex): void {
+    const advanced = this.pm.observeQc(qc);
+    this.wantBlock(qc.data.blockHash, qc.data.height, source);
+    this.noteCommitCandidate(qc);
+    if (advanced) this.enterView();
+  }
+
+  private processTc(tc: TimeoutCert): void {
+    if (this.pm.observeTc(tc)) this.enterView();
+  }
+
+  // R12: a QC on a block whose parent is in the view just before commits that parent.
+  private noteCommitCandidate(qc: QuorumCert): void {
+    const d = qc.data;
+    const direct = this.mutations.commitOneChain === true;
+    if (!direct && d.parentView + 1 !== d.view) return;
+    const height = direct ? d.height : d.height - 1;
+    const root = this.tree.root;
+    if (height <= root.height) {
+      invariant(height < root.height || bytesEqual(direct ? d.blockHash : d.parentHash, root.hash), 'a valid QC commits a block conflicting with the committed chain');
+      return;
+    }
+    if (this.pendingCommit === null || d.view > this.pendingCommit.data.view) this.pendingCommit = qc;
+    this.applyPendingCommit();
+  }
+
+  private applyPendingCommit(): void {
+    const qc = this.pendingCommit;
+    if (qc === null) return;
+    const d = qc.data;
+    const direct = this.mutations.commitOneChain === true;
+    const hash = direct ? d.blockHash : d.parentHash;
+    const height = direct ? d.height : d.height - 1;
+    if (height <= this.tree.root.height) {
+      this.pendingCommit = null;
+      return;
+    }
+    const key = toHex(hash);
+    if (this.tree.get(key) === undefined) {
+      this.wantBlock(hash, height, leaderOf(direct ? d.view : d.parentView, this.epoch.members.length));
+      return;
+    }
+    this.pendingCommit = null;
+    const nodes: TreeNode[] = this.tree.commit(key);
+    for (const n of nodes) invariant(n.status !== 'invalid', 'a certified block failed local execution');
+    this.out.commit(nodes.map((n) => ({ block: n.block, hash: n.hash, commitQc: qc, certifiedHeight: height })));
+    this.debug({ height, view: d.view }, 'Committed');
+  }
+
+  private wantBlock(hash: Hash, height: Height, source: MemberIndex): void {
+    const root = this.tree.root;
+    if (height <= root.height || this.tree.knows(toHex(hash))) return;
+    const n = this.epoch.members.length;
+    const from = source === this.self ? (source + 1) % n : source;
+    if (height - root.height > this.maxFetchGap) {
+      // R18: too far behind to fetch block by block; the sync module catches up on committed blocks.
+      if (!this.syncing) {
+        this.syncing = true;
+        this.out.request({ kind: 'syncNeeded', targetHeight: height, from });
+      }
+      return;
+    }
+    if (this.fetcher.want(hash, from)) {
+      this.out.request({ kind: 'fetchBlocks', hash, count: Math.min(this.maxFetchGap, height - root.height), from });
+    }
+  }
+
+  private onBlocksFetched(from: MemberIndex, blocks: readonly Block[]): void {
+    const missing = this.fetcher.accept(blocks, this.tree.root.height, (k) => this.tree.knows(k));
+    this.connectFetched();
+    if (missing !== null) this.wantBlock(missing.hash, missing.height, from);
+  }
+
+  private connectFetched(): void {
+    for (const d of this.fetcher.takeDetached(this.tree.root.height)) {
+      if (!this.tree.knows(d.parentKey)) continue;
+      this.fetcher.dropDetached(d.key);
+      // Fetched blocks are ancestors of a certified block; the application still executes them
+      // so that their descendants can be checked and committed.
+      const node = this.tree.insert(d.block, d.hash, null, 'checking');
+      if (node !== null) this.out.request({ kind: 'checkBlock', block: d.block, hash: d.hash });
+    }
+    for (const p of this.fetcher.takeParked((k) => this.tree.knows(k))) this.onProposal(p.from, p.message);
+    this.applyPendingCommit();
+    this.tryPropose();
+  }
+
+  private onSyncCompleted(head: CommittedHead): void {
+    this.syncing = false;
+    if (head.height > this.tree.root.height && head.epoch === this.epoch.epoch) {
+      this.tree.resetRoot(head);
+      this.debug({ height: head.height }, 'Root moved by sync');
+    }
+    this.connectFetched();
+  }
+
+  // ---- voting, proposing and timing out ---------------------------------------------------
+
+  private onBlockChecked(hash: Hash, valid: boolean): void {
+    const node = this.tree.get(toHex(hash));
+    if (node === undefined || node.status !== 'checking') return;
+    node.status = valid ? 'valid' : 'invalid';
+    if (!valid) {
+      this.debug({ view: node.view, height: node.height }, 'Block rejected by the application');
+      return;
+    }
+    this.tryVote(node);
+  }
+
+  private tryVote(node: TreeNode): void {
+    if (node.view !== this.pm.view || node.status !== 'valid') return;
+    const h = node.block.header;
+    const qcView = h.parentQc === null ? this.epoch.rootView : h.parentQc.data.view;
+    if (!this.safety.safeToVote(node.view, qcView, node.tc)) return;
+    this.safety.recordVote(node.view, qcView);
+    // R9: the runtime makes this durable before the vote below leaves the node.
+    if (this.mutations.skipPersistBeforeVote !== true) this.persist();
+    const data: VoteData = {
+      epoch: this.epoch.epoch, view: node.view, height: node.height, blockHash: node.hash, parentView: qcView, parentHash: h.parentHash,
+    };
+    const signature = signMessage(this.key, voteSigningBytes(this.chainId, data));
+    const next = leaderOf(node.view + 1, this.epoch.members.length);
+    if (next === this.self) this.addVote(data, this.self, signature);
+    else this.out.send(next, { type: 'vote', data, signature });
+  }
+
+  private tryPropose(): void {
+    const view = this.pm.view;
+    if (leaderOf(view, this.epoch.members.length) !== this.self || this.requestedView >= view || this.syncing) return;
+    const qc = this.pm.highQc;
+    const qcView = this.pm.highQcView;
+    const tc = this.pm.lastTc;
+    // R4: propose only with a justification every honest voter accepts (R5, R6).
+    if (view !== qcView + 1 && (tc === null || qcView < tcMaxHighQcView(tc))) return;
+    const parentHash = qc === null ? this.epoch.rootHash : qc.data.blockHash;
+    const parentHeight = qc === null ? this.epoch.startHeight - 1 : qc.data.height;
+    const parentKey = toHex(parentHash);
+    const parent = this.tree.position(parentKey);
+    if (parent === null || this.tree.get(parentKey)?.status === 'invalid') {
+      this.wantBlock(parentHash, parentHeight, leaderOf(qcView, this.epoch.members.length));
+      return;
+    }
+    this.requestedView = view;
+    this.out.request({
+      kind: 'buildBlock', epoch: this.epoch.epoch, view, height: parentHeight + 1, parentHash, parentQc: qc,
+      proposer: this.self, parentTimestampMs: parent.timestampMs, pipelineHasTxs: this.tree.branchHasTxs(parentKey),
+    });
+  }
+
+  private onBlockBuilt(view: View, block: Block | null): void {
+    if (block === null || view !== this.pm.view || this.proposedView >= view || this.requestedView !== view) return;
+    const h = block.header;
+    invariant(h.view === view && h.proposer === this.self && h.epoch === this.epoch.epoch, 'application built a block for another slot');
+    const hash = blockHash(h);
+    const qcView = h.parentQc === null ? this.epoch.rootView : h.parentQc.data.view;
+    const tc = qcView + 1 === view ? null : this.pm.lastTc;
+    const node = this.tree.insert(block, hash, tc, 'valid');
+    if (node === null) return;
+    this.proposedView = view;
+    const signature = signMessage(this.key, proposalSigningBytes(this.chainId, hash));
+    this.out.send('all', { type: 'proposal', block, tc, signature });
+    this.tryVote(node);
+  }
+
+  private localTimeout(): void {
+    const view = this.pm.view;
+    const qc = this.pm.highQc;
+    const qcView = this.pm.highQcView;
+    const own = this.ownTimeout;
+    if (own !== null && own.view === view && (own.highQc?.data.view ?? this.epoch.rootView) === qcView) {
+      this.out.send('all', own);
+      return;
+    }
+    const lastTc = this.pm.lastTc;
+    if (!this.safety.safeToTimeout(view, qcView, lastTc)) {
+      this.debug({ view, qcView }, 'Not safe to time out');
+      return;
+    }
+    this.safety.recordTimeout(view);
+    this.persist();
+    const signature = signMessage(this.key, timeoutSigningBytes(this.chainId, this.epoch.epoch, view, qcView));
+    const msg: TimeoutMessage = { type: 'timeout', epoch: this.epoch.epoch, view, highQc: qc, lastTc, signature };
+    this.ownTimeout = msg;
+    this.out.send('all', msg);
+    const tc = this.timeouts.add(this.epoch.epoch, view, { member: this.self, highQcView: qcView, signature });
+    if (tc !== null) this.processTc(tc);
+  }
+
+  private persist(): void {
+    const s: SafetyState = {
+      epoch: this.safety.epoch, lastVotedView: this.safety.lastVotedView, lockedView: this.safety.lockedView,
+      highQc: this.pm.highQc, highTc: this.pm.highTc,
+    };
+    this.out.persist(s);
+  }
+
+  private debug(obj: Record<string, unknown>, msg: string): void {
+    this.log?.debug({ self: this.self, ...obj }, msg);
+  }
+}

@@ -1,0 +1,83 @@
+import type { TimeoutCert } from '../../types/block.js';
+import type { View } from '../../types/primitives.js';
+import { invariant } from '../../util/errors.js';
+import { tcMaxHighQcView } from './certificates.js';
+import type { CoreMutations } from './types.js';
+
+/**
+ * The voting and timeout predicates of DiemBFT v4 / Jolteon (docs/protocol.md R5-R7, R10),
+ * over the three numbers that make a node safe: the last view it voted or timed out in, and
+ * the highest QC view it voted on top of (its lock). Nothing else may sign a vote or timeout.
+ */
+export class SafetyRules {
+  private epochNo: number;
+  private lastVoted: View;
+  private locked: View;
+  private readonly mutations: CoreMutations;
+
+  constructor(epoch: number, lastVotedView: View, lockedView: View, mutations: CoreMutations) {
+    this.epochNo = epoch;
+    this.lastVoted = lastVotedView;
+    this.locked = lockedView;
+    this.mutations = mutations;
+  }
+
+  /** Epoch the numbers belong to. */
+  get epoch(): number {
+    return this.epochNo;
+  }
+
+  /** Highest view voted or timed out in (DiemBFT highest_vote_round). */
+  get lastVotedView(): View {
+    return this.lastVoted;
+  }
+
+  /** Highest QC view voted on top of (DiemBFT highest_qc_round). */
+  get lockedView(): View {
+    return this.locked;
+  }
+
+  /**
+   * R5-R7: vote for a block of `view` justified by a QC of `qcView` (and, after a timeout, the
+   * TC of the previous view) only if the view is new to this node and the block either extends
+   * the previous view's QC or extends a QC at least as high as every QC in the TC.
+   */
+  safeToVote(view: View, qcView: View, tc: TimeoutCert | null): boolean {
+    const fresh = this.mutations.voteTwice ? view >= this.lastVoted : view > this.lastVoted;
+    if (!fresh || view <= qcView) return false;
+    if (view === qcView + 1) return true;
+    if (tc === null || view !== tc.view + 1) return false;
+    return this.mutations.ignoreLock === true || qcView >= tcMaxHighQcView(tc);
+  }
+
+  /** Records a vote; the caller persists the new state before sending it (R9). */
+  recordVote(view: View, qcView: View): void {
+    invariant(this.mutations.voteTwice || view > this.lastVoted, 'vote in a view already voted in');
+    this.lastVoted = Math.max(this.lastVoted, view);
+    this.locked = Math.max(this.locked, qcView);
+  }
+
+  /**
+   * R10: time out `view` carrying a QC of `qcView` only if that QC is not below the lock, the
+   * view is not behind the last vote (timing out the view just voted in is allowed), and the
+   * view is entered legitimately: by the QC of the previous view or by its TC.
+   */
+  safeToTimeout(view: View, qcView: View, lastTc: TimeoutCert | null): boolean {
+    if (qcView < this.locked) return false;
+    if (view <= Math.max(this.lastVoted - 1, qcView)) return false;
+    return view === qcView + 1 || (lastTc !== null && view === lastTc.view + 1);
+  }
+
+  /** Records a timeout: no vote in `view` after this (DiemBFT increase_highest_vote_round). */
+  recordTimeout(view: View): void {
+    this.lastVoted = Math.max(this.lastVoted, view);
+  }
+
+  /** Starts a new epoch: views restart, so the numbers reset (R21). */
+  enterEpoch(epoch: number): void {
+    invariant(epoch > this.epochNo, 'epoch went backwards');
+    this.epochNo = epoch;
+    this.lastVoted = 0;
+    this.locked = 0;
+  }
+}

@@ -1,0 +1,141 @@
+import type { Block, CommittedBlock } from '../../types/block.js';
+import type { Cancel, Clock } from '../../types/edges.js';
+import type { Hash, Height, MemberIndex } from '../../types/primitives.js';
+import type { ConsensusEvent, CoreRequest, EpochInfo } from '../core/types.js';
+import type { Application, SyncDriver } from './application.js';
+
+/** Options of the pipeline. */
+export interface AppPipelineOptions {
+  /** An empty block waits this long for transactions unless it finalises an ancestor with some. */
+  readonly emptyBlockIntervalMs: number;
+}
+
+/** Dependencies of the pipeline. */
+export interface AppPipelineDeps {
+  readonly app: Application;
+  readonly clock: Clock;
+  readonly sync: SyncDriver | null;
+  /** Feeds answers back to the runtime's inbox. */
+  readonly enqueue: (ev: ConsensusEvent) => void;
+  /** Called when the application cannot commit: the node must stop. */
+  readonly fail: (err: unknown) => void;
+  /** Called after a commit that ended an epoch (R20). */
+  readonly onEpoch?: (next: EpochInfo) => void;
+}
+
+type BuildRequest = Extract<CoreRequest, { kind: 'buildBlock' }>;
+
+/**
+ * Serves the core's requests to the application. Two queues keep the calls ordered without
+ * making consensus wait: `exec` runs buildBlock/checkBlock one at a time in request order, so
+ * a parent is always executed before its children; `commits` runs commit calls in order, each
+ * after the exec work queued before it (the block was executed), but later exec work never
+ * waits for a commit (pipelining: the next proposal is built while the last commit is
+ * written).
+ */
+export class AppPipeline {
+  private readonly opts: AppPipelineOptions;
+  private readonly deps: AppPipelineDeps;
+  private exec: Promise<void> = Promise.resolve();
+  private commits: Promise<void> = Promise.resolve();
+  private waiting: { req: BuildRequest; cancel: Cancel } | null = null;
+  private stopped = false;
+
+  constructor(opts: AppPipelineOptions, deps: AppPipelineDeps) {
+    this.opts = opts;
+    this.deps = deps;
+    deps.app.onTxsAvailable(() => this.releaseWaiting());
+  }
+
+  /** Builds a proposal now, or after emptyBlockIntervalMs when it would be empty and finalise nothing. */
+  build(req: BuildRequest): void {
+    this.waiting?.cancel();
+    this.waiting = null;
+    const idle = !req.pipelineHasTxs && !this.deps.app.hasPendingTxs();
+    if (idle && this.opts.emptyBlockIntervalMs > 0) {
+      // An idle chain proposes once per interval instead of spinning; a transaction arriving
+      // meanwhile releases the proposal at once (onTxsAvailable).
+      const cancel = this.deps.clock.setTimer(this.opts.emptyBlockIntervalMs, () => this.releaseWaiting());
+      this.waiting = { req, cancel };
+      return;
+    }
+    this.runBuild(req);
+  }
+
+  /** Checks a peer's block after everything queued before it. */
+  check(block: Block, hash: Hash): void {
+    const { app, enqueue } = this.deps;
+    this.exec = this.exec.then(async () => {
+      let valid = false;
+      try {
+        valid = await app.checkBlock(block, hash);
+      } catch {
+        valid = false;
+      }
+      enqueue({ type: 'blockChecked', hash, valid });
+    });
+  }
+
+  /** Hands committed blocks to the application in order, after their execution. */
+  commit(blocks: readonly CommittedBlock[]): void {
+    const executed = this.exec;
+    this.commits = Promise.all([this.commits, executed]).then(async () => {
+      if (this.stopped) return;
+      try {
+        const next = await this.deps.app.commit(blocks);
+        if (next !== null) this.deps.onEpoch?.(next);
+      } catch (e) {
+        this.deps.fail(e);
+      }
+    });
+  }
+
+  /** Runs the sync module once pending commits are durable, then reports the new head. */
+  sync(targetHeight: Height, from: MemberIndex): void {
+    const { app, enqueue, sync } = this.deps;
+    void this.commits.then(async () => {
+      if (sync !== null) {
+        try {
+          await sync.syncTo({ targetHeight, from });
+        } catch {
+          // The core asks again on the next proposal it cannot place.
+        }
+      }
+      enqueue({ type: 'syncCompleted', head: app.committedHead() });
+    });
+  }
+
+  /** Cancels a waiting empty proposal and waits for queued work. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waiting?.cancel();
+    this.waiting = null;
+    await this.exec;
+    await this.commits;
+  }
+
+  private releaseWaiting(): void {
+    const w = this.waiting;
+    if (w === null) return;
+    this.waiting = null;
+    w.cancel();
+    this.runBuild(w.req);
+  }
+
+  private runBuild(req: BuildRequest): void {
+    const { app, clock, enqueue } = this.deps;
+    this.exec = this.exec.then(async () => {
+      if (this.stopped) return;
+      let block: Block | null = null;
+      try {
+        block = await app.buildBlock({
+          epoch: req.epoch, view: req.view, height: req.height, parentHash: req.parentHash, parentQc: req.parentQc,
+          proposer: req.proposer, timestampMs: Math.max(clock.now(), req.parentTimestampMs + 1),
+        });
+      } catch {
+        block = null;
+      }
+      enqueue({ type: 'blockBuilt', view: req.view, block });
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import type { Block, CommittedBlock, QuorumCert } from '../../types/block.js';
+import type { Hash, Height, MemberIndex, View } from '../../types/primitives.js';
+import type { CommittedHead, EpochInfo } from '../core/types.js';
+
+/** What the leader asks the application to build (ABCI++ PrepareProposal). */
+export interface BuildBlockRequest {
+  readonly epoch: number;
+  readonly view: View;
+  readonly height: Height;
+  readonly parentHash: Hash;
+  /** The justify to put in header.parentQc (null for the first block of an epoch). */
+  readonly parentQc: QuorumCert | null;
+  readonly proposer: MemberIndex;
+  /** Already greater than the parent's timestamp. */
+  readonly timestampMs: number;
+}
+
+/**
+ * The state machine consensus orders blocks for: the node wires it to the mempool, executor
+ * and block store; the simulator uses FakeApplication. Calls for one block arrive in order:
+ * checkBlock (or buildBlock) of a parent before any call for its children, commit after the
+ * block was built or checked. commit may run concurrently with building or checking later
+ * blocks (pipelining); everything else is serialised by the runtime.
+ */
+export interface Application {
+  /**
+   * Picks transactions and executes them speculatively on top of the parent's state; returns
+   * the full block with its roots (txRoot, stateRoot, receiptsRoot) and header.parentQc.
+   */
+  buildBlock(req: BuildBlockRequest): Promise<Block>;
+  /**
+   * Re-executes a peer's block on its parent's speculative state and compares every root,
+   * the timestamp (above the parent's) and the size limits (ABCI++ ProcessProposal).
+   */
+  checkBlock(block: Block, hash: Hash): Promise<boolean>;
+  /**
+   * Makes blocks durable, in height order, each with its commit certificate; resolves once on
+   * disk. Returns the next epoch when the last block changed the member set (R20), else null.
+   */
+  commit(blocks: readonly CommittedBlock[]): Promise<EpochInfo | null>;
+  /** The last durable block (height 0 = genesis). */
+  committedHead(): CommittedHead;
+  /** The epoch in force after the committed head. */
+  currentEpoch(): EpochInfo;
+  /** A committed block by hash, to serve peers' fetch requests; null when unknown. */
+  committedBlock(hash: Hash): Promise<Block | null>;
+  /** True when the mempool holds transactions for a block. */
+  hasPendingTxs(): boolean;
+  /** Called whenever transactions become available after the pool was empty. */
+  onTxsAvailable(handler: () => void): void;
+}
+
+/** Catch-up for a node too far behind to fetch blocks one by one (implemented by src/sync). */
+export interface SyncDriver {
+  /** Resolves once the application's committed head has moved as far as peers could take it. */
+  syncTo(req: { readonly targetHeight: Height; readonly from: MemberIndex }): Promise<void>;
+}
+
+/** Durable home of the encoded safety state (storage's KvSafetyStore matches this shape). */
+export interface SafetyStateStore {
+  /** The last saved bytes, or null on a fresh data directory. */
+  load(): Promise<Uint8Array | null>;
+  /** Resolves only once `bytes` are on disk (fsync). */
+  save(bytes: Uint8Array): Promise<void>;
+}
+
+/** pino-compatible subset the runtime logs through. */
+export interface RuntimeLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
