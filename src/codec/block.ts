@@ -162,7 +162,7 @@ export function decodeBlock(bytes: Uint8Array): Block {
   return blockFromTuple(unpackCanonical(bytes, BLOCK_LIMITS.maxBytes));
 }
 
-/** Stored form: [block, commitQc, certifiedHeight]. */
+/** Stored form: [block, commitQc, certifiedHeight, hash]. */
 export function encodeCommittedBlock(c: CommittedBlock): Uint8Array {
   return pack([blockTuple(c.block), qcTuple(c.commitQc), c.certifiedHeight, c.hash]);
 }

@@ -34,16 +34,23 @@ export function encodeTxEnvelope(tx: TxEnvelope): Uint8Array {
 /** Decodes and validates a signed transaction; throws DecodeError on anything else. */
 export function decodeTxEnvelope(bytes: Uint8Array): TxEnvelope {
   const t = readTuple(unpackCanonical(bytes, MAX_TX_BYTES), 'tx', 6);
-  const payload = t[4];
-  const canonical = canonicalPayload(payload);
-  // canonicalPayload re-sorted keys; unpackCanonical already proved the bytes were in that order.
+  return { ...bodyFromTuple(t), signature: readBytes(t[5], 'signature', 64) };
+}
+
+/** Decodes encodeTxBody bytes (what is hashed and signed); throws DecodeError on anything else. */
+export function decodeTxBody(bytes: Uint8Array): TxBody {
+  return bodyFromTuple(readTuple(unpackCanonical(bytes, MAX_TX_BYTES), 'txBody', 5));
+}
+
+function bodyFromTuple(t: readonly unknown[]): TxBody {
+  // unpackCanonical proved every map's keys ascending, so canonicalPayload's sorted copy is
+  // the same payload in the same order: re-encoding reproduces the input bytes.
   return {
     chainId: readString(t[0], 'chainId', 64, CHAIN_ID_RE),
     type: readString(t[1], 'type', 65, TX_TYPE_RE),
     signer: readBytes(t[2], 'signer', 32),
     nonce: readInt(t[3], 'nonce'),
-    payload: canonical,
-    signature: readBytes(t[5], 'signature', 64),
+    payload: canonicalPayload(t[4]),
   };
 }
 

@@ -1,15 +1,20 @@
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import type { PublicKey, Signature } from '../types/primitives.js';
-import { toHex } from '../util/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
 
 // Signature policy (one rule set everywhere, MEASURED.md pitfall): RFC 8032 strict, i.e.
 //  - the public key A and the point R must be canonical encodings (y < p),
 //  - the scalar S must be canonical (S < L),
-//  - a public key must not be of small order (checked when a key is registered: isValidPublicKey).
-// node:crypto (OpenSSL) checks S < L but is lax on non-canonical A/R, and noble defaults to
-// ZIP-215 (lax); we pre-check encodings ourselves and run noble with zip215:false, so the fast
-// path and the reference path accept exactly the same signatures (test/unit/crypto/ed25519.test.ts).
+//  - A must decode to a curve point that is not of small order (isValidPublicKey),
+//  - the cofactorless equation holds: encode([S]B - [k]A) == R, k = SHA-512(R ‖ A ‖ M) mod L.
+// node:crypto (OpenSSL) checks S < L and uses the cofactorless equation, but accepts
+// non-canonical A/R and small-order A (identity key, identity R, S = 0 verifies any message).
+// noble's strict verify uses the cofactored equation, which accepts R with a torsion component
+// that OpenSSL rejects. So we pre-check encodings and A ourselves on the fast path, and write
+// the reference path with noble's point arithmetic and the cofactorless equation: both accept
+// exactly the same signatures (test/unit/crypto/ed25519.test.ts crafts each divergence).
 
 const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);
@@ -46,18 +51,22 @@ function encodingsCanonical(publicKey: Uint8Array, signature: Uint8Array): boole
 }
 
 // PERF: building a KeyObject from raw bytes halves verify throughput (MEASURED.md), so cache
-// per signer. Bounded: consortia have thousands of accounts, not millions.
+// per signer; the small-order check (one point decompression, ~0.1 ms) is paid once per key
+// too, and a rejected key is cached as null. Bounded: consortia have thousands of accounts.
 const KEY_CACHE_MAX = 100_000;
-const keyCache = new Map<string, KeyObject>();
+const keyCache = new Map<string, KeyObject | null>();
 
-function publicKeyObject(publicKey: PublicKey): KeyObject {
+function publicKeyObject(publicKey: PublicKey): KeyObject | null {
   const id = toHex(publicKey);
   let k = keyCache.get(id);
   if (k === undefined) {
-    const der = new Uint8Array(SPKI_PREFIX.length + 32);
-    der.set(SPKI_PREFIX);
-    der.set(publicKey, SPKI_PREFIX.length);
-    k = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+    k = null;
+    if (isValidPublicKey(publicKey)) {
+      const der = new Uint8Array(SPKI_PREFIX.length + 32);
+      der.set(SPKI_PREFIX);
+      der.set(publicKey, SPKI_PREFIX.length);
+      k = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+    }
     if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
     keyCache.set(id, k);
   }
@@ -68,17 +77,42 @@ function publicKeyObject(publicKey: PublicKey): KeyObject {
 export function verifySignature(publicKey: PublicKey, message: Uint8Array, signature: Signature): boolean {
   if (!encodingsCanonical(publicKey, signature)) return false;
   try {
-    return nodeVerify(null, message, publicKeyObject(publicKey), signature);
+    const key = publicKeyObject(publicKey);
+    return key !== null && nodeVerify(null, message, key, signature);
   } catch {
     return false;
   }
 }
 
-/** Reference path (@noble/curves, strict RFC 8032) under the same policy; used by tests and audits. */
+// L = 2^252 + 27742317777372353535851937790883648493 as a bigint, for k = H(R ‖ A ‖ M) mod L.
+const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+
+function scalarFromLe(b: Uint8Array): bigint {
+  let x = 0n;
+  for (let i = b.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i] as number);
+  return x;
+}
+
+/**
+ * Reference path (@noble/curves point arithmetic, cofactorless RFC 8032 check) under the same
+ * policy as verifySignature; used by tests and audits. Not for hot paths: ~1 ms per call.
+ */
 export function verifySignatureNoble(publicKey: PublicKey, message: Uint8Array, signature: Signature): boolean {
   if (!encodingsCanonical(publicKey, signature)) return false;
   try {
-    return ed25519.verify(signature, message, publicKey, { zip215: false });
+    const a = ed25519.Point.fromBytes(publicKey, false);
+    if (a.isSmallOrder()) return false;
+    const r = signature.subarray(0, 32);
+    const s = scalarFromLe(signature.subarray(32, 64));
+    const h = new Uint8Array(64 + message.length);
+    h.set(r, 0);
+    h.set(publicKey, 32);
+    h.set(message, 64);
+    const k = scalarFromLe(sha512(h)) % L;
+    // R is never decoded: a canonical R that equals the encoding of a valid point is the only
+    // thing that can match, which is exactly what OpenSSL's byte comparison accepts.
+    const expected = ed25519.Point.BASE.multiplyUnsafe(s).subtract(a.multiplyUnsafe(k)).toBytes();
+    return bytesEqual(expected, r);
   } catch {
     return false;
   }

@@ -29,15 +29,19 @@ export function keyFromFile(json: unknown, path = 'key file'): SigningKey {
     throw new OperationalError('KEY_FILE_INVALID', `${path} is not an ed25519 key file; create one with "ledger keygen --out FILE"`);
   }
   const key = signingKeyFromSeed(seed);
-  if (typeof o.publicKey === 'string' && o.publicKey !== toHex(key.publicKey)) {
+  if (o.publicKey !== undefined && o.publicKey !== toHex(key.publicKey)) {
     throw new OperationalError('KEY_FILE_INVALID', `${path}: publicKey does not match secretKey`);
   }
   return key;
 }
 
-/** Writes a key file readable only by its owner. */
+/** Writes a key file readable only by its owner (callers decide whether overwriting is allowed). */
 export async function saveKeyFile(path: string, key: SigningKey): Promise<void> {
-  await writeFile(path, JSON.stringify(keyToFile(key), null, 2) + '\n', { mode: 0o600 });
+  try {
+    await writeFile(path, JSON.stringify(keyToFile(key), null, 2) + '\n', { mode: 0o600 });
+  } catch (e) {
+    throw new OperationalError('KEY_FILE_UNWRITABLE', `cannot write key file ${path}: ${(e as Error).message}; check that its directory exists and is writable`);
+  }
 }
 
 /** Reads a key file. */
