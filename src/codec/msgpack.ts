@@ -41,8 +41,9 @@ export function pack(value: unknown): Uint8Array {
  * - DECODE_MALFORMED: not exactly one well-formed MessagePack value (empty, truncated,
  *   trailing bytes, unknown extension, nested deeper than any wire type).
  * - DECODE_NON_CANONICAL: well-formed, but not the one encoding our encoder produces of a
- *   value in the canonical subset: floats, extension types, map keys that are not strings in
- *   strictly ascending order (so also duplicates), non-minimal integer or length forms.
+ *   value in the canonical subset: floats, extension types, invalid UTF-8, map keys that are
+ *   not strings in strictly ascending order (so also duplicates), non-minimal integer or
+ *   length forms.
  * The last group is proved by re-encoding the result and comparing byte for byte.
  * PERF: one extra pack per decode, ~1 µs for a 300-byte transaction.
  */
@@ -118,6 +119,8 @@ function checkCanonicalSubset(v: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw new DecodeError('DECODE_MALFORMED', 'nested too deeply');
   switch (typeof v) {
     case 'string':
+      if (!v.isWellFormed()) nonCanonical('strings must be valid UTF-8');
+      return;
     case 'boolean':
       return;
     case 'number':

@@ -13,7 +13,7 @@ function fail(path: string, why: string): never {
 /**
  * Validates a payload value and returns a copy whose objects have sorted keys, the one
  * canonical form that is hashed and signed. Throws DecodeError for floats, unsafe integers,
- * undefined, bytes, deep nesting, bad keys or oversize strings and arrays.
+ * lone surrogates, undefined, bytes, deep nesting, bad keys or oversize strings and arrays.
  */
 export function canonicalPayload(value: unknown): Payload {
   if (!isPlainObject(value)) fail('', 'expected object');
@@ -24,6 +24,8 @@ function canonical(v: unknown, path: string, depth: number): PayloadValue {
   if (v === null || typeof v === 'boolean') return v;
   if (typeof v === 'string') {
     if (v.length > PAYLOAD_LIMITS.maxString) fail(path, 'string too long');
+    // A lone surrogate has no UTF-8 form: msgpackr would write bytes no decoder accepts back.
+    if (!v.isWellFormed()) fail(path, 'string is not well-formed Unicode');
     return v;
   }
   if (typeof v === 'number') {

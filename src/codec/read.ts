@@ -40,6 +40,7 @@ export function readInt(v: unknown, field: string, min = 0, max = Number.MAX_SAF
 export function readString(v: unknown, field: string, maxLen: number, re?: RegExp): string {
   if (typeof v !== 'string') bad(field, 'expected string');
   if (v.length > maxLen) bad(field, `longer than ${maxLen}`);
+  if (!v.isWellFormed()) bad(field, 'not well-formed Unicode');
   if (re && !re.test(v)) bad(field, 'invalid format');
   return v;
 }
