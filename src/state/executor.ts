@@ -6,7 +6,7 @@ import { sha256 } from '../crypto/hash.js';
 import { merkleRoot } from '../crypto/merkle.js';
 import type { StateTree } from '../crypto/smt.js';
 import type { Member } from '../types/genesis.js';
-import type { Hash, Height } from '../types/primitives.js';
+import type { Hash, Height, Signature } from '../types/primitives.js';
 import type { TxEnvelope, TxReceipt } from '../types/tx.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { accountKey, MEMBERS_KEY } from './contracts/accounts/keys.js';
@@ -26,8 +26,13 @@ export interface ExecuteBlockInput {
   readonly chainId: string;
   /** encodeTxEnvelope bytes, in block order. */
   readonly txs: readonly Uint8Array[];
-  /** True when this node already verified the signature of the tx with this hash (mempool cache). */
-  readonly isVerified?: (hash: Hash) => boolean;
+  /**
+   * True when this node already verified this transaction's signature (the mempool cache), so
+   * it is not verified again. The cache is trusted: it must answer true only for the exact
+   * (hash, signature) pair it verified, or a leader could pair a known body with a forged
+   * signature and the block would pass here yet fail `ledger audit`.
+   */
+  readonly isVerified?: (hash: Hash, signature: Signature) => boolean;
 }
 
 /** Why a block is invalid: it must not be voted for or committed. */
@@ -107,7 +112,7 @@ export function executeBlock(input: ExecuteBlockInput): ExecuteBlockResult {
     const hashHex = toHex(hash);
     if (seen.has(hashHex)) return invalid('TX_DUPLICATE', txIndex, 'transaction appears twice in the block');
     seen.add(hashHex);
-    if (!(isVerified?.(hash) ?? false) && !verifySignature(tx.signer, signingBytes(DOMAIN_TX_V1, chainId, body), tx.signature)) {
+    if (!(isVerified?.(hash, tx.signature) ?? false) && !verifySignature(tx.signer, signingBytes(DOMAIN_TX_V1, chainId, body), tx.signature)) {
       return invalid('TX_BAD_SIGNATURE', txIndex, 'signature does not verify');
     }
     const signerKey = toHex(tx.signer);
