@@ -70,7 +70,9 @@ export class BlockEventStream {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
+      // The socket is not reused after a stream: ending one (server shutdown) closes it, so
+      // close() never waits for a client's keep-alive timeout.
+      connection: 'close',
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);

@@ -16,5 +16,12 @@ export async function startApi(node: FakeNode = new FakeNode(), opts: ApiOptions
   const app = buildApi(opts, node);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  return { app, node, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  const close = async (): Promise<void> => {
+    const closing = app.close();
+    // fetch (undici) may hold a connection that never sent a request; Node's graceful close
+    // waits for the client to drop it (4 s). Tests tear down at once.
+    app.server.closeAllConnections();
+    await closing;
+  };
+  return { app, node, url: `http://127.0.0.1:${port}`, close };
 }
