@@ -18,3 +18,4 @@ export * from './block.js';
 export * from './genesis.js';
 export * from './sync.js';
 export * from './consensus.js';
+export * from './batch.js';

@@ -172,3 +172,27 @@ export function prefixRange(prefix: Uint8Array): KeyRange {
   lt[end - 1] = (lt[end - 1] as number) + 1;
   return { gte: prefix, lt };
 }
+
+/**
+ * Inverse of a run of encodeKeyPart: splits `key` from `offset` into its parts (UTF-8
+ * strings). Used to read ids back out of index keys.
+ */
+export function decodeKeyParts(key: Uint8Array, offset: number): string[] {
+  const parts: string[] = [];
+  let cur: number[] = [];
+  for (let i = offset; i < key.length; i++) {
+    const b = key[i] as number;
+    if (b !== 0) {
+      cur.push(b);
+      continue;
+    }
+    const next = key[i + 1];
+    i++;
+    if (next === 0xff) cur.push(0);
+    else {
+      parts.push(Buffer.from(cur).toString('utf8'));
+      cur = [];
+    }
+  }
+  return parts;
+}

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { devnetCommand } from './devnet.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
+import { startCommand } from './start.js';
 
 /** Every `ledger` sub-command, in help order. */
-export const COMMANDS: readonly Command[] = [keygenCommand, initCommand, devnetCommand];
+export const COMMANDS: readonly Command[] = [keygenCommand, initCommand, startCommand, devnetCommand];

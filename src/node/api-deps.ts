@@ -1,0 +1,171 @@
+import type { Registry } from 'prom-client';
+import type { ApiDeps, BlockRecord, NodeStatus, PageOf, SubmitResult } from '../api/deps.js';
+import type { AccountJson } from '../api/schemas/accounts.js';
+import type { AssetJson } from '../api/schemas/assets.js';
+import type { HistoryEntryJson } from '../api/schemas/common.js';
+import type { InvoiceJson } from '../api/schemas/invoices.js';
+import { decodeContractEvent, historySubject } from '../state/events.js';
+import { getAccount, getAsset, getInvoice, getMembers, type AssetView, type InvoiceView } from '../state/queries.js';
+import type { Mempool } from '../state/mempool/mempool.js';
+import type { BlockStore } from '../storage/block-store.js';
+import { decodeKeyParts, historyRange, indexRange } from '../storage/prefixes.js';
+import type { Member } from '../types/genesis.js';
+import type { Hash, Height } from '../types/primitives.js';
+import type { TxEnvelope } from '../types/tx.js';
+import { fromHex } from '../util/bytes.js';
+import type { LedgerChain } from './chain.js';
+import type { Metrics } from './metrics.js';
+
+/** What the node exposes to the API besides chain, store and pool. */
+export interface NodeApiDepsOpts {
+  readonly nodeName: string;
+}
+
+/** Dependencies. */
+export interface NodeApiDepsDeps {
+  readonly chain: LedgerChain;
+  readonly store: BlockStore;
+  readonly mempool: Mempool;
+  readonly metrics: Metrics;
+  readonly registry: Registry;
+  /** Consensus view and health. */
+  readonly consensus: () => { view: number; halted: boolean };
+  readonly peersConnected: () => number;
+  readonly syncing: () => boolean;
+  /** Hands an admitted transaction's bytes to gossip, and wakes an idle leader. */
+  readonly onAdmitted: (txBytes: Uint8Array, poolWasEmpty: boolean) => void;
+}
+
+function invoiceJson(v: InvoiceView): InvoiceJson {
+  return {
+    id: v.id, seller: v.seller, buyer: v.buyer, holder: v.holder, amount: v.amount, paid: v.paid, currency: v.currency,
+    dueDate: v.dueDate, fingerprint: v.fingerprint, status: v.status, frozen: v.frozen, financier: v.financier,
+    advance: v.advance, parent: v.parent, children: [...v.parts], issuedHeight: v.createdHeight, updatedHeight: v.updatedHeight,
+  };
+}
+
+function assetJson(v: AssetView): AssetJson {
+  return {
+    id: v.id, kind: v.kind, fingerprint: v.fingerprint, metadata: { ...v.metadata }, owner: v.owner, pledgee: v.pledgee,
+    frozen: v.frozen, freezeReason: v.frozenReason, registeredHeight: v.createdHeight, updatedHeight: v.updatedHeight,
+  };
+}
+
+/** ApiDeps over the running node: committed state for reads, the pool for writes. */
+export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): ApiDeps {
+  const { chain, store, mempool, metrics } = deps;
+  const timestamps = new Map<Height, number>();
+
+  async function blockTime(height: Height): Promise<number> {
+    let t = timestamps.get(height);
+    if (t === undefined) {
+      t = (await store.getBlock(height))?.block.header.timestampMs ?? 0;
+      if (timestamps.size > 10_000) timestamps.clear();
+      timestamps.set(height, t);
+    }
+    return t;
+  }
+
+  async function history(subject: 'invoice' | 'asset', id: string): Promise<HistoryEntryJson[]> {
+    const out: HistoryEntryJson[] = [];
+    for await (const [, v] of store.scan(historyRange(historySubject(subject, id)))) {
+      const e = decodeContractEvent(v);
+      out.push({
+        height: e.height, txHash: Buffer.from(e.txHash).toString('hex'), type: `${e.subject}.${e.action}`, signer: e.actor,
+        timestampMs: await blockTime(e.height), detail: { ...e.data },
+      });
+    }
+    return out;
+  }
+
+  // Lists walk a secondary index in key order; the cursor is the last id of the previous page.
+  async function page<T>(range: ReturnType<typeof indexRange>, limit: number, cursor: string | undefined, load: (id: string) => T | null, keep: (t: T) => boolean): Promise<PageOf<T>> {
+    const items: T[] = [];
+    const prefixLen = (range.gte as Uint8Array).length;
+    for await (const [k] of store.scan(range)) {
+      const parts = decodeKeyParts(k, prefixLen);
+      const id = parts[parts.length - 1];
+      if (id === undefined || (cursor !== undefined && id <= cursor)) continue;
+      const t = load(id);
+      if (t === null || !keep(t)) continue;
+      if (items.length === limit) return { items, nextCursor: (items.length > 0 ? idOf(items[items.length - 1]) : null) };
+      items.push(t);
+    }
+    return { items, nextCursor: null };
+  }
+  const idOf = (t: unknown): string => (t as { id: string }).id;
+
+  return {
+    status(): NodeStatus {
+      const head = chain.committedHead();
+      const c = deps.consensus();
+      return {
+        chainId: chain.chainId, node: opts.nodeName, height: head.height, headHash: head.hash, view: c.view,
+        epoch: chain.currentEpoch().epoch, members: chain.currentEpoch().members.length, peersConnected: deps.peersConnected(),
+        ready: !c.halted, syncing: deps.syncing(),
+      };
+    },
+    submitTx(tx: TxEnvelope): SubmitResult {
+      const wasEmpty = mempool.size === 0;
+      const r = mempool.add(tx);
+      if (!r.ok) {
+        metrics.txRejected.inc({ code: r.code });
+        return r;
+      }
+      const admitted = mempool.get(r.hash);
+      if (admitted !== undefined) deps.onAdmitted(admitted.bytes, wasEmpty);
+      metrics.mempoolTxs.set(mempool.size);
+      return { ok: true, hash: r.hash };
+    },
+    pendingTx: (hash: Hash) => mempool.get(hash)?.tx ?? null,
+    findTx: (hash: Hash) => store.getTxLocation(hash),
+    async getBlock(height: Height): Promise<BlockRecord | null> {
+      const [committed, receipts] = await Promise.all([store.getBlock(height), store.getReceipts(height)]);
+      return committed === null || receipts === null ? null : { committed, receipts };
+    },
+    async getInvoice(id) {
+      const v = getInvoice(chain.state, id);
+      return v === null ? null : invoiceJson(v);
+    },
+    listInvoices(f) {
+      const range = f.holder !== undefined ? indexRange('invoice-holder', f.holder) : indexRange('invoice-status', ...(f.status !== undefined ? [f.status] : []));
+      return page(range, f.limit, f.cursor, (id) => {
+        const v = getInvoice(chain.state, id);
+        return v === null ? null : invoiceJson(v);
+      }, (i) => f.status === undefined || i.status === f.status);
+    },
+    async invoiceHistory(id) {
+      return getInvoice(chain.state, id) === null ? null : history('invoice', id);
+    },
+    async getAsset(id) {
+      const v = getAsset(chain.state, id);
+      return v === null ? null : assetJson(v);
+    },
+    listAssets(f) {
+      const range = indexRange('asset-owner', ...(f.owner !== undefined ? [f.owner] : []));
+      return page(range, f.limit, f.cursor, (id) => {
+        const v = getAsset(chain.state, id);
+        return v === null ? null : assetJson(v);
+      }, () => true);
+    },
+    async assetHistory(id) {
+      return getAsset(chain.state, id) === null ? null : history('asset', id);
+    },
+    async getAccount(idOrKey): Promise<AccountJson | null> {
+      const a = getAccount(chain.state, idOrKey);
+      if (a === null) return null;
+      return { publicKey: a.publicKey, name: a.name, role: a.role, nextNonce: mempool.pendingNextNonce(a.id, a.nextNonce) };
+    },
+    members() {
+      const members: Member[] = getMembers(chain.state).map((m) => ({ name: m.name, publicKey: fromHex(m.publicKey) as Uint8Array, address: m.address }));
+      return { epoch: chain.currentEpoch().epoch, members };
+    },
+    async stateProof(key) {
+      return { height: chain.committedHead().height, proof: chain.state.prove(key) };
+    },
+    onBlockCommitted(listener) {
+      return chain.onCommitted((n) => listener(n.committed.block.header.height));
+    },
+    metricsRegistry: deps.registry,
+  };
+}

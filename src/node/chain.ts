@@ -1,0 +1,302 @@
+import { encodeHeader } from '../codec/block.js';
+import type { Application, BuildBlockRequest } from '../consensus/runtime/application.js';
+import type { CommittedHead, EpochInfo } from '../consensus/core/types.js';
+import type { SyncChain } from '../sync/block-sync.js';
+import { sha256 } from '../crypto/hash.js';
+import { StateTree } from '../crypto/smt.js';
+import { executeBlock, type ExecutedBlock } from '../state/executor.js';
+import { buildGenesisState, genesisHash } from '../state/genesis-state.js';
+import { encodeContractEvent, historySubject } from '../state/events.js';
+import { getAccount } from '../state/queries.js';
+import type { Mempool } from '../state/mempool/mempool.js';
+import type { BlockStore } from '../storage/block-store.js';
+import { historyKey, indexKey, membersKey, prefixRange } from '../storage/prefixes.js';
+import { PREFIX } from '../storage/prefixes.js';
+import type { Block, CommittedBlock } from '../types/block.js';
+import type { KvOp } from '../types/edges.js';
+import type { Genesis } from '../types/genesis.js';
+import type { Hash, Height, PublicKey } from '../types/primitives.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
+import { OperationalError, invariant } from '../util/errors.js';
+import { decodeEpoch, encodeEpoch, EpochHistory, genesisEpoch } from './epochs.js';
+
+/** What the API and metrics learn about each committed block. */
+export interface CommitNotice {
+  readonly committed: CommittedBlock;
+  readonly exec: ExecutedBlock;
+}
+
+/** Narrow logger. */
+export interface ChainLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** Options. */
+export interface LedgerChainOpts {
+  readonly genesis: Genesis;
+  /** Largest clock skew tolerated on a proposal's timestamp. */
+  readonly maxFutureMs: number;
+}
+
+/** Dependencies. */
+export interface LedgerChainDeps {
+  readonly store: BlockStore;
+  readonly mempool: Mempool;
+  readonly now: () => number;
+  readonly log: ChainLog;
+}
+
+interface Speculative {
+  readonly block: Block;
+  readonly hash: Hash;
+  readonly exec: ExecutedBlock;
+}
+
+/**
+ * The replicated state machine behind consensus (consensus Application) and sync (SyncChain):
+ * executes proposals speculatively on their parent's state version (many forks may be alive;
+ * each is an immutable StateTree), and on commit writes each block with its results as one
+ * synced batch. The committed state is rebuilt at start from the stored world state and
+ * checked against the head block's state root.
+ */
+export class LedgerChain implements Application, SyncChain {
+  readonly chainId: string;
+  readonly genesisHash: Hash;
+  private readonly opts: LedgerChainOpts;
+  private readonly deps: LedgerChainDeps;
+  private readonly genesisWrites: readonly [Uint8Array, Uint8Array][];
+  private headInfo: CommittedHead;
+  private headState: StateTree;
+  private epochs: EpochHistory;
+  private readonly speculative = new Map<string, Speculative>();
+  private readonly commitListeners: ((n: CommitNotice) => void)[] = [];
+  private readonly txsListeners: (() => void)[] = [];
+
+  constructor(opts: LedgerChainOpts, deps: LedgerChainDeps) {
+    this.opts = opts;
+    this.deps = deps;
+    this.chainId = opts.genesis.chainId;
+    this.genesisHash = genesisHash(opts.genesis);
+    const g = buildGenesisState(opts.genesis);
+    this.genesisWrites = g.writes;
+    this.headState = g.state;
+    this.headInfo = { height: 0, hash: this.genesisHash, view: 0, epoch: 0, timestampMs: opts.genesis.genesisTimeMs };
+    this.epochs = new EpochHistory([genesisEpoch(opts.genesis, this.genesisHash)]);
+  }
+
+  /** Loads (or initialises) the chain from the started BlockStore. */
+  async load(): Promise<void> {
+    const { store, log } = this.deps;
+    const identity = store.chainIdentity();
+    if (identity === null) {
+      await store.initChain({ genesisHash: this.genesisHash, chainId: this.chainId });
+    } else {
+      await store.checkChain({ genesisHash: this.genesisHash, chainId: this.chainId });
+    }
+    const epochs = [];
+    for await (const [, v] of store.scan(prefixRange(Uint8Array.of(PREFIX.membersByEpoch)))) epochs.push(decodeEpoch(v));
+    if (epochs.length > 0) this.epochs = new EpochHistory([genesisEpoch(this.opts.genesis, this.genesisHash), ...epochs]);
+    const head = store.head();
+    if (head === null) return;
+    const cb = await store.getBlock(head.height);
+    invariant(cb !== null, 'BlockStore.start checked the head block exists');
+    const started = this.deps.now();
+    const entries: [Uint8Array, Uint8Array][] = [];
+    for await (const e of store.iterateState()) entries.push(e);
+    const state = StateTree.fromEntries(entries);
+    if (!bytesEqual(state.root, cb.block.header.stateRoot)) {
+      throw new OperationalError(
+        'STATE_CORRUPT',
+        `stored world state does not match the state root of block ${head.height}; restore the data directory from a backup or resync into an empty one`,
+      );
+    }
+    this.headState = state;
+    const h = cb.block.header;
+    this.headInfo = { height: h.height, hash: cb.hash, view: h.view, epoch: h.epoch, timestampMs: h.timestampMs };
+    log.info({ height: h.height, keys: state.size, ms: this.deps.now() - started }, 'State rebuilt from storage');
+  }
+
+  /** Registers a listener for each committed block (API events, metrics); returns the unsubscribe. */
+  onCommitted(listener: (n: CommitNotice) => void): () => void {
+    this.commitListeners.push(listener);
+    return () => {
+      const i = this.commitListeners.indexOf(listener);
+      if (i >= 0) this.commitListeners.splice(i, 1);
+    };
+  }
+
+  /** The committed world state (an immutable version). */
+  get state(): StateTree {
+    return this.headState;
+  }
+
+  // ---- Application ---------------------------------------------------------------------
+
+  committedHead(): CommittedHead {
+    return this.headInfo;
+  }
+
+  currentEpoch(): EpochInfo {
+    return this.epochs.current;
+  }
+
+  hasPendingTxs(): boolean {
+    return this.deps.mempool.size > 0;
+  }
+
+  onTxsAvailable(handler: () => void): void {
+    this.txsListeners.push(handler);
+  }
+
+  /** The node calls this when the pool goes from empty to non-empty. */
+  notifyTxsAvailable(): void {
+    for (const h of this.txsListeners) h();
+  }
+
+  async committedBlock(hash: Hash): Promise<Block | null> {
+    const cb = await this.deps.store.getBlockByHash(hash);
+    return cb?.block ?? null;
+  }
+
+  private parentState(parentHash: Hash): StateTree | null {
+    if (bytesEqual(parentHash, this.headInfo.hash)) return this.headState;
+    return this.speculative.get(toHex(parentHash))?.exec.state ?? null;
+  }
+
+  async buildBlock(req: BuildBlockRequest): Promise<Block> {
+    const parent = this.parentState(req.parentHash);
+    invariant(parent !== null, 'the core builds only on blocks the application has executed');
+    const g = this.opts.genesis.consensus;
+    const picked = this.deps.mempool.select((acct) => getAccount(parent, acct)?.nextNonce ?? 0, g.maxBlockTxs, g.maxBlockBytes - 4096);
+    let txs = picked.map((t) => t.bytes);
+    let exec = this.execute(parent, req.height, req.timestampMs, txs);
+    if (!exec.valid) {
+      // Only possible when state moved under the pool (e.g. a key rotated): propose an empty block.
+      this.deps.log.warn({ height: req.height, reason: exec.reason }, 'Pool selection invalid; proposing an empty block');
+      txs = [];
+      exec = this.execute(parent, req.height, req.timestampMs, txs);
+      invariant(exec.valid, 'an empty block is always valid');
+    }
+    const block: Block = {
+      header: {
+        chainId: this.chainId, epoch: req.epoch, height: req.height, view: req.view, parentHash: req.parentHash,
+        txRoot: exec.txRoot, stateRoot: exec.stateRoot, receiptsRoot: exec.receiptsRoot, proposer: req.proposer,
+        timestampMs: req.timestampMs, parentQc: req.parentQc,
+      },
+      txs,
+    };
+    const hash = sha256(encodeHeader(block.header));
+    this.speculative.set(toHex(hash), { block, hash, exec });
+    return block;
+  }
+
+  async checkBlock(block: Block, hash: Hash): Promise<boolean> {
+    const h = block.header;
+    const parent = this.parentState(h.parentHash);
+    if (parent === null) return false;
+    const g = this.opts.genesis.consensus;
+    if (block.txs.length > g.maxBlockTxs) return false;
+    let size = 0;
+    for (const t of block.txs) size += t.length;
+    if (size > g.maxBlockBytes) return false;
+    const parentTime = bytesEqual(h.parentHash, this.headInfo.hash)
+      ? this.headInfo.timestampMs
+      : (this.speculative.get(toHex(h.parentHash))?.block.header.timestampMs ?? Number.MAX_SAFE_INTEGER);
+    if (h.timestampMs <= parentTime || h.timestampMs > this.deps.now() + this.opts.maxFutureMs) return false;
+    const exec = this.execute(parent, h.height, h.timestampMs, block.txs);
+    if (!exec.valid) {
+      this.deps.log.debug({ height: h.height, reason: exec.reason }, 'Proposal refused by the executor');
+      return false;
+    }
+    if (!bytesEqual(exec.stateRoot, h.stateRoot) || !bytesEqual(exec.txRoot, h.txRoot) || !bytesEqual(exec.receiptsRoot, h.receiptsRoot)) {
+      return false;
+    }
+    this.speculative.set(toHex(hash), { block, hash, exec });
+    return true;
+  }
+
+  private execute(parent: StateTree, height: Height, timeMs: number, txs: readonly Uint8Array[]) {
+    return executeBlock({
+      state: parent, height, blockTimeMs: timeMs, chainId: this.chainId, txs,
+      isVerified: (hash) => this.deps.mempool.verified.has(hash),
+    });
+  }
+
+  async commit(blocks: readonly CommittedBlock[]): Promise<EpochInfo | null> {
+    let next: EpochInfo | null = null;
+    for (const cb of blocks) {
+      const spec = this.speculative.get(toHex(cb.hash));
+      invariant(spec !== undefined, 'a committed block was executed before (checkBlock or buildBlock)');
+      const epoch = await this.persist(cb, spec.exec);
+      if (epoch !== null) next = epoch;
+    }
+    return next;
+  }
+
+  /**
+   * Writes one committed block and everything it implies as ONE synced batch, then moves the
+   * in-memory head. If we crash before the batch, restart finds the previous head and consensus
+   * or sync fetches this block again from peers (it is committed cluster-wide); if we crash
+   * after it, restart rebuilds the state from the stored world state, which includes it.
+   */
+  private async persist(cb: CommittedBlock, exec: ExecutedBlock): Promise<EpochInfo | null> {
+    const h = cb.block.header;
+    invariant(h.height === this.headInfo.height + 1, 'blocks commit in height order');
+    const stateWrites: KvOp[] = [];
+    // Block 1 also carries the genesis state, so the stored world state is complete on its own.
+    if (h.height === 1) for (const [key, value] of this.genesisWrites) stateWrites.push({ key, value });
+    for (const [key, value] of exec.stateWrites) stateWrites.push({ key, value });
+    const extraOps: KvOp[] = [];
+    for (const e of exec.events) {
+      extraOps.push({ key: historyKey(historySubject(e.subject, e.id), h.height, e.seq), value: encodeContractEvent(e) });
+    }
+    for (const [parts, value] of exec.indexWrites) {
+      const [name, ...rest] = parts;
+      if (name !== undefined) extraOps.push({ key: indexKey(name, ...rest), value });
+    }
+    let epoch: EpochInfo | null = null;
+    if (exec.membersChanged !== null) {
+      epoch = {
+        epoch: this.epochs.current.epoch + 1, members: exec.membersChanged.map((m) => m.publicKey),
+        startHeight: h.height + 1, rootHash: cb.hash, rootView: h.view,
+      };
+      extraOps.push({ key: membersKey(epoch.epoch), value: encodeEpoch(epoch) });
+    }
+    await this.deps.store.commitBlock({ committed: cb, receipts: exec.receipts, txHashes: exec.txHashes, stateWrites, extraOps });
+    this.headState = exec.state;
+    this.headInfo = { height: h.height, hash: cb.hash, view: h.view, epoch: h.epoch, timestampMs: h.timestampMs };
+    if (epoch !== null) this.epochs.push(epoch);
+    for (const [k, s] of this.speculative) if (s.block.header.height <= h.height) this.speculative.delete(k);
+    this.deps.mempool.removeCommitted(exec.txHashes, (acct) => getAccount(this.headState, acct)?.nextNonce ?? 0);
+    for (const l of this.commitListeners) l({ committed: cb, exec });
+    return epoch;
+  }
+
+  // ---- SyncChain ----------------------------------------------------------------------------
+
+  head(): { height: Height; hash: Hash } {
+    return { height: this.headInfo.height, hash: this.headInfo.hash };
+  }
+
+  membersAt(height: Height): readonly PublicKey[] {
+    return this.epochs.membersAt(height);
+  }
+
+  async applySynced(cb: CommittedBlock): Promise<string | null> {
+    const h = cb.block.header;
+    if (h.height !== this.headInfo.height + 1 || !bytesEqual(h.parentHash, this.headInfo.hash)) return 'does not extend our head';
+    const exec = this.execute(this.headState, h.height, h.timestampMs, cb.block.txs);
+    if (!exec.valid) return `invalid block: ${exec.reason.code}`;
+    if (!bytesEqual(exec.stateRoot, h.stateRoot)) return 'state root differs';
+    if (!bytesEqual(exec.txRoot, h.txRoot)) return 'transaction root differs';
+    if (!bytesEqual(exec.receiptsRoot, h.receiptsRoot)) return 'receipts root differs';
+    await this.persist(cb, exec);
+    return null;
+  }
+
+  readBlocks(from: Height, limit: number): Promise<CommittedBlock[]> {
+    return this.deps.store.blocks(from, limit);
+  }
+}

@@ -1,0 +1,230 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { buildApi } from '../api/app.js';
+import { genesisFromJson } from '../codec/genesis.js';
+import { ConsensusRuntime } from '../consensus/runtime/runtime.js';
+import { loadKeyFile } from '../crypto/keys.js';
+import { Libp2pTransport } from '../p2p/libp2p-transport.js';
+import { rolesFor } from '../state/contracts/registry.js';
+import { Mempool } from '../state/mempool/mempool.js';
+import { getAccountByCurrentKey } from '../state/queries.js';
+import { BlockStore } from '../storage/block-store.js';
+import { LevelKv } from '../storage/level-kv.js';
+import { KvSafetyStore } from '../storage/safety-store.js';
+import { BlockSync } from '../sync/block-sync.js';
+import type { Clock } from '../types/edges.js';
+import type { Genesis } from '../types/genesis.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
+import { LedgerError, OperationalError } from '../util/errors.js';
+import { buildNodeApiDeps } from './api-deps.js';
+import { LedgerChain } from './chain.js';
+import type { NodeConfig } from './config.js';
+import { createRootLogger, moduleLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { TxGossip } from './tx-gossip.js';
+
+/** The wall clock (the simulator uses a VirtualClock instead). */
+export const SYSTEM_CLOCK: Clock = {
+  now: () => Date.now(),
+  setTimer: (delayMs, fire) => {
+    const t = setTimeout(fire, delayMs);
+    return () => clearTimeout(t);
+  },
+};
+
+async function readGenesis(path: string): Promise<Genesis> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new OperationalError('GENESIS_UNREADABLE', `cannot read genesis ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return genesisFromJson(json);
+  } catch (e) {
+    throw new OperationalError('GENESIS_INVALID', `genesis ${path} is invalid: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The composition root: builds every module from the config and starts them in dependency
+ * order (storage → chain → pool → network → sync → consensus → API); stop() reverses it.
+ */
+export class LedgerNode {
+  readonly config: NodeConfig;
+  readonly log: Logger;
+  readonly registry = new Registry();
+  readonly metrics: Metrics;
+  private kv: LevelKv | null = null;
+  private store: BlockStore | null = null;
+  private transport: Libp2pTransport | null = null;
+  private runtime: ConsensusRuntime | null = null;
+  private gossip: TxGossip | null = null;
+  private sync: BlockSync | null = null;
+  private api: FastifyInstance | null = null;
+  private stopping: Promise<void> | null = null;
+  /** The API's bound address once started. */
+  apiUrl: string | null = null;
+  chain: LedgerChain | null = null;
+
+  constructor(config: NodeConfig, logger?: Logger) {
+    this.config = config;
+    this.log = logger ?? createRootLogger({ level: config.logLevel, node: config.name });
+    this.metrics = createMetrics(this.registry);
+  }
+
+  /** Starts everything; on failure stops what started and rethrows. */
+  async start(onFatal: (err: unknown) => void): Promise<void> {
+    try {
+      await this.startAll(onFatal);
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  private async startAll(onFatal: (err: unknown) => void): Promise<void> {
+    const cfg = this.config;
+    const log = moduleLogger(this.log, 'node');
+    const genesis = await readGenesis(cfg.genesisFile);
+    const key = await loadKeyFile(cfg.keyFile);
+    const self = genesis.members.findIndex((m) => bytesEqual(m.publicKey, key.publicKey));
+    if (self < 0) throw new OperationalError('NOT_A_MEMBER', `key ${cfg.keyFile} is not a member of genesis ${cfg.genesisFile}`);
+    if (genesis.members[self]?.name !== cfg.name) {
+      throw new OperationalError('NAME_MISMATCH', `config name ${cfg.name} does not match the genesis member of this key (${genesis.members[self]?.name})`);
+    }
+    log.info({ chainId: genesis.chainId, self, members: genesis.members.length, dataDir: cfg.dataDir }, 'Node starting');
+
+    await mkdir(cfg.dataDir, { recursive: true });
+    this.kv = new LevelKv({ path: cfg.dataDir });
+    await this.kv.start();
+    this.store = new BlockStore({ location: cfg.dataDir }, { kv: this.kv });
+    await this.store.start();
+    const store = this.store;
+
+    let chain: LedgerChain | null = null;
+    const mempool = new Mempool(
+      { chainId: genesis.chainId, maxTxs: 200_000, maxNonceGap: 10_000 },
+      {
+        lookupSigner: (pk) => {
+          const a = chain === null ? null : getAccountByCurrentKey(chain.state, toHex(pk));
+          return a === null ? null : { accountId: a.id, role: a.role, nextNonce: a.nextNonce };
+        },
+        rolesFor,
+      },
+    );
+    chain = new LedgerChain({ genesis, maxFutureMs: 10_000 }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain') });
+    await chain.load();
+    this.chain = chain;
+    const metrics = this.metrics;
+    let lastCommitMs = 0;
+    chain.onCommitted(({ committed, exec }) => {
+      const now = Date.now();
+      metrics.height.set(committed.block.header.height);
+      metrics.committedBlocks.inc();
+      metrics.committedTxs.inc(exec.receipts.length);
+      for (const r of exec.receipts) if (!r.ok) metrics.txRejected.inc({ code: r.code ?? 'UNKNOWN' });
+      if (lastCommitMs > 0) metrics.blockInterval.observe((now - lastCommitMs) / 1000);
+      lastCommitMs = now;
+      metrics.mempoolTxs.set(mempool.size);
+    });
+
+    this.transport = new Libp2pTransport(
+      { self, members: genesis.members, seed: key.seed, listen: cfg.p2pListen },
+      { log: moduleLogger(this.log, 'p2p') },
+    );
+    const transport = this.transport;
+    try {
+      await transport.start();
+    } catch (e) {
+      throw new OperationalError('P2P_LISTEN_FAILED', `cannot listen on ${cfg.p2pListen}: ${(e as Error).message}; is the port in use?`);
+    }
+    transport.onPeerChange(() => metrics.peers.set(transport.connectedPeers().length));
+
+    this.gossip = new TxGossip({ maxBatchTxs: 512, maxDelayMs: 5 }, {
+      transport, mempool, clock: SYSTEM_CLOCK, onAdmitted: () => chain?.notifyTxsAvailable(), log: moduleLogger(this.log, 'mempool'),
+    });
+    const gossip = this.gossip;
+    this.sync = new BlockSync({ requestTimeoutMs: 3000, batchSize: 32 }, { transport, chain, clock: SYSTEM_CLOCK, log: moduleLogger(this.log, 'sync') });
+    const sync = this.sync;
+    transport.onMessage((from, channel, bytes) => {
+      if (channel === 'batches') gossip.handleMessage(from, bytes);
+      else if (channel === 'sync') sync.handleMessage(from, bytes);
+    });
+
+    const consensusLog = moduleLogger(this.log, 'consensus');
+    this.runtime = new ConsensusRuntime(
+      { chainId: genesis.chainId, params: genesis.consensus, signingKey: key },
+      {
+        clock: SYSTEM_CLOCK, transport, safetyStore: new KvSafetyStore({}, { kv: this.kv }), application: chain,
+        sync: { syncTo: async () => void (await sync.catchUp()) },
+        logger: consensusLog,
+        onFatal: (err) => {
+          consensusLog.error({ err }, 'Consensus stopped');
+          onFatal(err);
+        },
+      },
+    );
+    const runtime = this.runtime;
+    // A node far behind (restart after a long outage, or a new member) catches up before voting.
+    await sync.catchUp().catch((err: unknown) => log.warn({ err }, 'Initial block sync failed; consensus will retry'));
+    await runtime.start();
+
+    const apiDeps = buildNodeApiDeps({ nodeName: cfg.name }, {
+      chain, store, mempool, metrics, registry: this.registry,
+      consensus: () => {
+        const s = runtime.status;
+        if (s !== null) metrics.view.set(s.view);
+        return { view: s?.view ?? 0, halted: runtime.halted };
+      },
+      peersConnected: () => transport.connectedPeers().length,
+      syncing: () => sync.syncing,
+      onAdmitted: (bytes, wasEmpty) => {
+        gossip.enqueue(bytes);
+        if (wasEmpty) chain?.notifyTxsAvailable();
+      },
+    });
+    this.api = buildApi(
+      { logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false },
+      apiDeps,
+    );
+    try {
+      this.apiUrl = await this.api.listen({ host: cfg.apiHost, port: cfg.apiPort });
+    } catch (e) {
+      throw new OperationalError('API_LISTEN_FAILED', `cannot serve REST on ${cfg.apiHost}:${cfg.apiPort}: ${(e as Error).message}; is the port in use?`);
+    }
+    log.info({ api: this.apiUrl, p2p: transport.listenAddresses(), height: chain.committedHead().height }, 'Node started');
+  }
+
+  /** Stops in reverse order; idempotent; awaits in-flight work. */
+  stop(): Promise<void> {
+    if (this.stopping === null) {
+      this.stopping = (async () => {
+        const log = moduleLogger(this.log, 'node');
+        const step = async (name: string, f: () => Promise<void> | void): Promise<void> => {
+          try {
+            await f();
+          } catch (err) {
+            log.warn({ err, step: name }, 'Error while stopping');
+          }
+        };
+        await step('api', async () => void (await this.api?.close()));
+        await step('consensus', async () => this.runtime?.stop());
+        this.gossip?.stop();
+        this.sync?.stop();
+        await step('p2p', async () => this.transport?.stop());
+        await step('store', async () => this.store?.stop());
+        await step('kv', async () => this.kv?.stop());
+        log.info({}, 'Node stopped');
+      })();
+    }
+    return this.stopping;
+  }
+}
+
+/** True for errors that mean "operator must act", printed as one line. */
+export function isOperational(e: unknown): e is LedgerError {
+  return e instanceof LedgerError;
+}

@@ -1,0 +1,85 @@
+import { decodeTxBatch, encodeTxBatch } from '../codec/batch.js';
+import { decodeTxEnvelope } from '../codec/tx.js';
+import type { Mempool } from '../state/mempool/mempool.js';
+import type { Clock, Transport, Cancel } from '../types/edges.js';
+import type { MemberIndex } from '../types/primitives.js';
+
+/** Options. */
+export interface TxGossipOpts {
+  /** Flush when this many transactions wait. */
+  readonly maxBatchTxs: number;
+  /** Flush at the latest this long after the first waiting transaction. */
+  readonly maxDelayMs: number;
+}
+
+/** Dependencies. */
+export interface TxGossipDeps {
+  readonly transport: Transport;
+  readonly mempool: Mempool;
+  readonly clock: Clock;
+  /** Called after gossip admitted at least one transaction into an empty pool. */
+  readonly onAdmitted: () => void;
+  readonly log: { debug(obj: object, msg: string): void };
+}
+
+/**
+ * Spreads transactions a client gave this node to every member in batches (channel
+ * 'batches'), so whichever member leads next can propose them. Only transactions received
+ * from clients are gossiped, never those received from peers, so nothing echoes. Each peer
+ * verifies each signature once at admission; duplicates are dropped by the pool.
+ */
+export class TxGossip {
+  private readonly opts: TxGossipOpts;
+  private readonly deps: TxGossipDeps;
+  private buffer: Uint8Array[] = [];
+  private timer: Cancel | null = null;
+
+  constructor(opts: TxGossipOpts, deps: TxGossipDeps) {
+    this.opts = opts;
+    this.deps = deps;
+  }
+
+  /** Queues the encoded envelope of a transaction a client submitted here. */
+  enqueue(txBytes: Uint8Array): void {
+    this.buffer.push(txBytes);
+    if (this.buffer.length >= this.opts.maxBatchTxs) this.flush();
+    else if (this.timer === null) this.timer = this.deps.clock.setTimer(this.opts.maxDelayMs, () => this.flush());
+  }
+
+  /** Sends what waits now. */
+  flush(): void {
+    this.timer?.();
+    this.timer = null;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.deps.transport.broadcast('batches', encodeTxBatch(batch));
+  }
+
+  /** Feed every message of channel 'batches' here; never throws on peer input. */
+  handleMessage(from: MemberIndex, bytes: Uint8Array): void {
+    let txs: Uint8Array[];
+    try {
+      txs = decodeTxBatch(bytes);
+    } catch (err) {
+      this.deps.log.debug({ from, err }, 'Dropped undecodable batch');
+      return;
+    }
+    const wasEmpty = this.deps.mempool.size === 0;
+    let admitted = 0;
+    for (const b of txs) {
+      try {
+        if (this.deps.mempool.add(decodeTxEnvelope(b)).ok) admitted++;
+      } catch (err) {
+        this.deps.log.debug({ from, err }, 'Dropped undecodable gossiped transaction');
+      }
+    }
+    if (wasEmpty && admitted > 0) this.deps.onAdmitted();
+  }
+
+  /** Cancels the pending flush timer (node stop). */
+  stop(): void {
+    this.timer?.();
+    this.timer = null;
+  }
+}
