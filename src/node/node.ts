@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import { buildApi } from '../api/app.js';
 import { genesisFromJson } from '../codec/genesis.js';
 import { ConsensusRuntime } from '../consensus/runtime/runtime.js';
+import { quorumSize } from '../crypto/certs.js';
 import { loadKeyFile } from '../crypto/keys.js';
 import { Libp2pTransport } from '../p2p/libp2p-transport.js';
 import { rolesFor } from '../state/contracts/registry.js';
@@ -46,6 +47,20 @@ async function readGenesis(path: string): Promise<Genesis> {
   } catch (e) {
     throw new OperationalError('GENESIS_INVALID', `genesis ${path} is invalid: ${(e as Error).message}`);
   }
+}
+
+/** Resolves once `count` peers are connected, or after `timeoutMs` (whichever comes first). */
+function waitForPeers(transport: Libp2pTransport, count: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (transport.connectedPeers().length >= count) return resolve();
+    const t = setTimeout(resolve, timeoutMs);
+    transport.onPeerChange(() => {
+      if (transport.connectedPeers().length >= count) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+  });
 }
 
 /**
@@ -168,6 +183,9 @@ export class LedgerNode {
       },
     );
     const runtime = this.runtime;
+    // Proposals sent before peers are connected are lost and cost a view timeout each, so wait
+    // (bounded) until a quorum is reachable: the first block then commits in one round trip.
+    await waitForPeers(transport, quorumSize(genesis.members.length) - 1, 3 * genesis.consensus.viewTimeoutMs);
     // A node far behind (restart after a long outage, or a new member) catches up before voting.
     await sync.catchUp().catch((err: unknown) => log.warn({ err }, 'Initial block sync failed; consensus will retry'));
     await runtime.start();
