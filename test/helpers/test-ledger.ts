@@ -17,6 +17,20 @@ import type { Payload, Role } from '../../src/types/primitives.js';
 import type { TxReceipt } from '../../src/types/tx.js';
 import { toHex, utf8 } from '../../src/util/bytes.js';
 
+// Key derivation (createPrivateKey) and genesis building dominate a small test's run time, and
+// property tests build thousands of ledgers: both are pure functions of their inputs, cached.
+const KEYS = new Map<string, SigningKey>();
+const GENESIS = new Map<string, { genesis: Genesis; state: StateTree }>();
+
+function keyOf(name: string): SigningKey {
+  let k = KEYS.get(name);
+  if (k === undefined) {
+    k = signingKeyFromSeed(sha256(utf8(`test-ledger/${name}`)));
+    KEYS.set(name, k);
+  }
+  return k;
+}
+
 /** Options of testLedger. */
 export interface TestLedgerOpts {
   /** Non-member accounts by name, e.g. {supplier: 'integrator', regulator: 'regulator'}. */
@@ -55,25 +69,26 @@ export class TestLedger {
   readonly #verified = new Set<string>();
 
   constructor(opts: TestLedgerOpts) {
-    const members = Array.from({ length: opts.members ?? 1 }, (_, i) => `member${i}`);
-    const accounts = Object.entries(opts.accounts ?? {});
-    this.genesis = {
-      chainId: this.chainId, genesisTimeMs: 0,
-      consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 10_000, maxBlockTxs: 1000, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: 1000 },
-      members: members.map((name, i) => ({ name, publicKey: this.key(name).publicKey, address: `/ip4/127.0.0.1/tcp/${9000 + i}` })),
-      accounts: accounts.map(([name, role]) => ({ name, publicKey: this.key(name).publicKey, role })),
-    };
-    this.state = buildGenesisState(this.genesis).state;
+    const cacheKey = JSON.stringify([opts.members ?? 1, opts.accounts ?? {}]);
+    let g = GENESIS.get(cacheKey);
+    if (g === undefined) {
+      const members = Array.from({ length: opts.members ?? 1 }, (_, i) => `member${i}`);
+      const genesis: Genesis = {
+        chainId: this.chainId, genesisTimeMs: 0,
+        consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 10_000, maxBlockTxs: 1000, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: 1000 },
+        members: members.map((name, i) => ({ name, publicKey: keyOf(name).publicKey, address: `/ip4/127.0.0.1/tcp/${9000 + i}` })),
+        accounts: Object.entries(opts.accounts ?? {}).map(([name, role]) => ({ name, publicKey: keyOf(name).publicKey, role })),
+      };
+      g = { genesis, state: buildGenesisState(genesis).state };
+      GENESIS.set(cacheKey, g);
+    }
+    this.genesis = g.genesis;
+    this.state = g.state;
   }
 
   /** The signing key of a name (created on first use; need not be registered). */
   key(name: string): SigningKey {
-    let k = this.#keys.get(name);
-    if (k === undefined) {
-      k = signingKeyFromSeed(sha256(utf8(`test-ledger/${name}`)));
-      this.#keys.set(name, k);
-    }
-    return k;
+    return this.#keys.get(name) ?? keyOf(name);
   }
 
   /** Binds `name` to an explicit key (e.g. after account.rotate). */
@@ -88,7 +103,7 @@ export class TestLedger {
 
   /** The account view of a name's current key or of an id. */
   account(nameOrId: string): AccountView | null {
-    return getAccount(this.state, this.#keys.has(nameOrId) ? toHex(this.key(nameOrId).publicKey) : nameOrId);
+    return getAccount(this.state, /^[0-9a-f]{64}$/.test(nameOrId) ? nameOrId : toHex(this.key(nameOrId).publicKey));
   }
 
   invoice(id: string): InvoiceView | null {
