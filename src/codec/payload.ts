@@ -30,7 +30,8 @@ function canonical(v: unknown, path: string, depth: number): PayloadValue {
   }
   if (typeof v === 'number') {
     if (!Number.isSafeInteger(v)) fail(path, 'numbers must be safe integers (use strings for amounts)');
-    return v;
+    // -0 encodes as 0; normalising keeps the canonical payload equal to its decoded form.
+    return v === 0 ? 0 : v;
   }
   if (depth >= PAYLOAD_LIMITS.maxDepth) fail(path, 'nested too deeply');
   if (Array.isArray(v)) {
