@@ -1,7 +1,7 @@
 import type { Hash } from '../types/primitives.js';
 import { bytesEqual } from '../util/bytes.js';
 import { sha256, sha256Binary, sha256Parts, ZERO_HASH } from './hash.js';
-import { applyOps, buildLeaves, leafOf, prepareOps } from './smt-build.js';
+import { applyOps, buildLeaves, prepareLeaves, prepareOps } from './smt-build.js';
 import { bitAt, Branch, bytesOf, Leaf, type TreeNode } from './smt-node.js';
 
 /**
@@ -50,8 +50,7 @@ export class StateTree {
    * one bottom-up pass; no node is hashed twice.
    */
   static fromEntries(entries: Iterable<readonly [Uint8Array, Uint8Array]>): StateTree {
-    const ops = prepareOps(entries);
-    const leaves: Leaf[] = ops.map(leafOf);
+    const leaves = prepareLeaves(entries);
     return new StateTree(buildLeaves(leaves, 0, leaves.length, 0), leaves.length);
   }
 

@@ -2,6 +2,7 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256Binary, StateTree, ZERO_HASH } from '../../../src/crypto/index.js';
+import { sortByPath } from '../../../src/crypto/smt-build.js';
 import { bytesEqual, concatBytes, toHex, utf8 } from '../../../src/util/bytes.js';
 
 // An independent reference: the root defined recursively over full 256-bit paths with
@@ -163,6 +164,32 @@ describe('StateTree', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('sortByPath is a stable sort by path at every size (counting-sort path from 256 items)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 4000 }), (n, distinct) => {
+        const items = Array.from({ length: n }, (_, i) => ({ path: sha256Binary(utf8(String((i * 7919) % distinct))), i }));
+        const want = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.i - b.i));
+        expect(sortByPath([...items]).map((x) => x.i)).toEqual(want.map((x) => x.i));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('large batches and bulk builds with repeated keys agree with the reference', () => {
+    const writes: Write[] = Array.from({ length: 3000 }, (_, i) => [utf8(`big-${(i * 7919) % 2100}`), i % 5 === 4 ? null : utf8(`v${i}`)]);
+    const model = applyToModel(new Map(), writes);
+    const root = toHex(referenceRoot(model));
+    expect(toHex(StateTree.empty().update(writes).root)).toBe(root);
+    const puts = writes.filter((w): w is [Uint8Array, Uint8Array] => w[1] !== null);
+    const bulk = StateTree.fromEntries(puts);
+    expect(toHex(bulk.root)).toBe(toHex(referenceRoot(applyToModel(new Map(), puts))));
+    expect(bulk.size).toBe(new Set(puts.map(([k]) => toHex(k))).size);
+    let chunked = StateTree.empty();
+    for (let i = 0; i < writes.length; i += 700) chunked = chunked.update(writes.slice(i, i + 700));
+    expect(toHex(chunked.root)).toBe(root);
+    expect(chunked.size).toBe(model.size);
   });
 
   it('root is independent of insertion order and batching', () => {
