@@ -87,7 +87,7 @@ export function receiptFromTuple(v: unknown): TxReceipt {
     const p: Payload = canonicalPayload(t[3]);
     detail = {};
     for (const [k, val] of Object.entries(p)) {
-      if (typeof val !== 'string' && typeof val !== 'number') throw new DecodeError('DECODE_BAD_FIELD', 'receipt.detail: bad value');
+      if (typeof val !== 'string' && typeof val !== 'number') throw new DecodeError('DECODE_BAD_FIELD', 'receipt.detail: values must be strings or integers', { field: 'receipt.detail' });
       detail[k] = val;
     }
   }
