@@ -208,6 +208,7 @@ export class HotStuffCore implements ConsensusCore {
     const node = this.tree.insert(m.block, r.value.hash, m.tc, 'checking');
     if (node === null) return;
     this.proposalsPerView.set(h.view, seen + 1);
+    if (this.log !== null) this.debug({ view: h.view, height: h.height, qcView: r.value.qcView, tc: m.tc?.view ?? null }, 'Proposal accepted for checking');
     this.out.request({ kind: 'checkBlock', block: m.block, hash: node.hash });
   }
 
@@ -393,6 +394,7 @@ export class HotStuffCore implements ConsensusCore {
       epoch: this.epoch.epoch, view: node.view, height: node.height, blockHash: node.hash, parentView: qcView, parentHash: h.parentHash,
     };
     const signature = signMessage(this.key, voteSigningBytes(this.chainId, data));
+    if (this.log !== null) this.debug({ view: node.view, height: node.height, qcView }, 'Voted');
     const next = leaderOf(node.view + 1, this.epoch.members.length);
     if (next === this.self) this.addVote(data, this.self, signature);
     else this.out.send(next, { type: 'vote', data, signature });

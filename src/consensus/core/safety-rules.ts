@@ -45,9 +45,9 @@ export class SafetyRules {
   safeToVote(view: View, qcView: View, tc: TimeoutCert | null): boolean {
     const fresh = this.mutations.voteTwice ? view >= this.lastVoted : view > this.lastVoted;
     if (!fresh || view <= qcView) return false;
-    if (view === qcView + 1) return true;
+    if (view === qcView + 1 || this.mutations.ignoreLock === true) return true;
     if (tc === null || view !== tc.view + 1) return false;
-    return this.mutations.ignoreLock === true || qcView >= tcMaxHighQcView(tc);
+    return qcView >= tcMaxHighQcView(tc);
   }
 
   /** Records a vote; the caller persists the new state before sending it (R9). */

@@ -1,0 +1,198 @@
+import { decodeConsensusMessage, encodeConsensusMessage, type ConsensusWireMessage, type ProposalMessage } from '../../codec/consensus.js';
+import { sha256 } from '../../crypto/hash.js';
+import { signMessage, type SigningKey } from '../../crypto/ed25519.js';
+import type { Block } from '../../types/block.js';
+import type { Channel, Clock, Transport } from '../../types/edges.js';
+import type { MemberIndex } from '../../types/primitives.js';
+import { blockHash } from '../core/block-tree.js';
+import { proposalSigningBytes, timeoutSigningBytes, voteSigningBytes } from '../core/certificates.js';
+import type { FakeApplication } from './fake-application.js';
+import { Forker } from './forker.js';
+import type { SeededRng } from './rng.js';
+
+/**
+ * Byzantine behaviours (commonware mocks, Twins): each runs an honest core and runtime and
+ * tampers with what leaves it.
+ * - silent: sends nothing.
+ * - equivocator: as leader, sends two different valid blocks for its view to the two halves
+ *   of the members, then both to everyone a little later.
+ * - conflicter: sends every vote plus a signed vote for a different block of the same view.
+ * - invalidSigner: corrupts the signature of everything it signs.
+ * - outdated: replays its old messages and sends signed timeouts for far-future views.
+ * - forker: withholds a committing QC from all but one member, then proposes a sibling of the
+ *   committed block after a timeout (forker.ts): only nodes that ignore the lock vote for it.
+ * - twins: two instances share one key (no tampering; the twin is the fault).
+ */
+export const BEHAVIOURS = ['silent', 'equivocator', 'conflicter', 'invalidSigner', 'outdated', 'forker', 'twins'] as const;
+
+/** One of BEHAVIOURS. */
+export type Behaviour = (typeof BEHAVIOURS)[number];
+
+/** What a tampering transport needs. */
+export interface ByzantineDeps {
+  readonly inner: Transport;
+  readonly behaviour: Behaviour;
+  readonly chainId: string;
+  readonly key: SigningKey;
+  readonly memberCount: number;
+  readonly clock: Clock;
+  readonly rng: SeededRng;
+  /** The Byzantine node's own application: parents and variant blocks come from it. */
+  readonly app: FakeApplication;
+  /** Network collusion for the forker (see Forker). */
+  readonly isolate: (member: MemberIndex) => void;
+}
+
+const HISTORY = 64;
+
+/** A Transport that applies a Byzantine behaviour to outgoing 'consensus' messages. */
+export class ByzantineTransport implements Transport {
+  /** Same member index as the wrapped transport. */
+  readonly self: MemberIndex;
+  private readonly d: ByzantineDeps;
+  private readonly history: ConsensusWireMessage[] = [];
+  private readonly forker: Forker | null;
+
+  constructor(deps: ByzantineDeps) {
+    this.d = deps;
+    this.self = deps.inner.self;
+    this.forker = deps.behaviour !== 'forker' ? null : new Forker({
+      self: deps.inner.self, chainId: deps.chainId, key: deps.key, memberCount: deps.memberCount, rng: deps.rng, app: deps.app,
+      out: (m, to) => this.out(m, to), isolate: deps.isolate,
+    });
+  }
+
+  /** Delegates. */
+  start(): Promise<void> {
+    return this.d.inner.start();
+  }
+
+  /** Delegates. */
+  stop(): Promise<void> {
+    return this.d.inner.stop();
+  }
+
+  /** Delegates; a forker also votes for every proposal it receives. */
+  onMessage(handler: (from: MemberIndex, channel: Channel, bytes: Uint8Array) => void): void {
+    this.d.inner.onMessage((from, channel, bytes) => {
+      if (this.forker !== null && channel === 'consensus') {
+        try {
+          this.forker.incoming(from, decodeConsensusMessage(bytes));
+        } catch {
+          // Undecodable input is the honest core's business below.
+        }
+      }
+      handler(from, channel, bytes);
+    });
+  }
+
+  /** Delegates. */
+  connectedPeers(): readonly MemberIndex[] {
+    return this.d.inner.connectedPeers();
+  }
+
+  /** Tampers, then sends. */
+  send(to: MemberIndex, channel: Channel, bytes: Uint8Array): void {
+    if (channel !== 'consensus') this.d.inner.send(to, channel, bytes);
+    else this.act(decodeConsensusMessage(bytes), to);
+  }
+
+  /** Tampers, then broadcasts. */
+  broadcast(channel: Channel, bytes: Uint8Array): void {
+    if (channel !== 'consensus') this.d.inner.broadcast(channel, bytes);
+    else this.act(decodeConsensusMessage(bytes), 'all');
+  }
+
+  private out(m: ConsensusWireMessage, to: MemberIndex | 'all'): void {
+    const bytes = encodeConsensusMessage(m);
+    if (to === 'all') this.d.inner.broadcast('consensus', bytes);
+    else this.d.inner.send(to, 'consensus', bytes);
+  }
+
+  private act(m: ConsensusWireMessage, to: MemberIndex | 'all'): void {
+    switch (this.d.behaviour) {
+      case 'silent':
+        return;
+      case 'equivocator':
+        if (m.type === 'proposal') this.equivocate(m);
+        else this.out(m, to);
+        return;
+      case 'conflicter':
+        this.out(m, to);
+        if (m.type === 'vote') {
+          const data = { ...m.data, blockHash: sha256(m.data.blockHash) };
+          this.out({ type: 'vote', data, signature: signMessage(this.d.key, voteSigningBytes(this.d.chainId, data)) }, to);
+        }
+        return;
+      case 'invalidSigner':
+        this.out(corrupt(m), to);
+        return;
+      case 'outdated':
+        this.outdated(m, to);
+        return;
+      case 'forker':
+        this.forker?.outgoing(m, to);
+        return;
+      case 'twins':
+        this.out(m, to);
+        return;
+    }
+  }
+
+  private sign(block: Block, tc: ProposalMessage['tc']): ProposalMessage {
+    return { type: 'proposal', block, tc, signature: signMessage(this.d.key, proposalSigningBytes(this.d.chainId, blockHash(block.header))) };
+  }
+
+  private equivocate(m: ProposalMessage): void {
+    const h = m.block.header;
+    const other = this.d.app.buildVariant(
+      { epoch: h.epoch, view: h.view, height: h.height, parentHash: h.parentHash, parentQc: h.parentQc, proposer: h.proposer, timestampMs: h.timestampMs },
+      1 + this.d.rng.range(0, 1000),
+    );
+    if (other === null) {
+      this.out(m, 'all');
+      return;
+    }
+    const b = this.sign(other, m.tc);
+    for (let i = 0; i < this.d.memberCount; i++) if (i !== this.self) this.out(i % 2 === 0 ? m : b, i);
+    // Later, everyone sees both: a node that votes twice in a view is caught.
+    this.d.clock.setTimer(this.d.rng.range(5, 300), () => {
+      this.out(b, 'all');
+      this.out(m, 'all');
+    });
+  }
+
+  private outdated(m: ConsensusWireMessage, to: MemberIndex | 'all'): void {
+    this.out(m, to);
+    const rng = this.d.rng;
+    if (this.history.length > 0 && rng.chance(0.3)) {
+      this.out(rng.pick(this.history), rng.range(0, this.d.memberCount - 1));
+    }
+    if (m.type === 'timeout' && rng.chance(0.2)) {
+      // Validly signed but unjustified: no certificate for the view before it.
+      const view = m.view + rng.range(2, 1_000_000);
+      const qcView = m.highQc === null ? 0 : m.highQc.data.view;
+      const signature = signMessage(this.d.key, timeoutSigningBytes(this.d.chainId, m.epoch, view, qcView));
+      this.out({ ...m, view, lastTc: null, signature }, 'all');
+    }
+    this.history.push(m);
+    if (this.history.length > HISTORY) this.history.shift();
+  }
+}
+
+function flip(sig: Uint8Array): Uint8Array {
+  const out = new Uint8Array(sig);
+  out[0] = (out[0] as number) ^ 0x01;
+  return out;
+}
+
+function corrupt(m: ConsensusWireMessage): ConsensusWireMessage {
+  switch (m.type) {
+    case 'proposal':
+    case 'vote':
+    case 'timeout':
+      return { ...m, signature: flip(m.signature) };
+    default:
+      return m;
+  }
+}

@@ -1,0 +1,98 @@
+import type { MemberIndex } from '../../types/primitives.js';
+import { BEHAVIOURS, type Behaviour } from './byzantine.js';
+import { SeededRng } from './rng.js';
+import type { LinkFaults } from './sim-network.js';
+
+/** A crash of an honest member and its restart (from what it persisted). */
+export interface CrashEvent {
+  readonly member: MemberIndex;
+  readonly atMs: number;
+  readonly downMs: number;
+}
+
+/** A partition: endpoints are split into `groups` random groups for a while, then healed. */
+export interface PartitionEvent {
+  readonly atMs: number;
+  readonly durationMs: number;
+  readonly groups: number;
+}
+
+/** Everything a seed decides about a run. */
+export interface Scenario {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly byzantine: number;
+  readonly behaviours: ReadonlyMap<MemberIndex, Behaviour>;
+  /** Faults apply in [0, gstMs); after GST the network is calm and every crashed node is back. */
+  readonly gstMs: number;
+  readonly chaos: LinkFaults;
+  readonly partitions: readonly PartitionEvent[];
+  readonly crashes: readonly CrashEvent[];
+  /** Members that crash right after sending their k-th vote, then restart after downMs. */
+  readonly crashAfterVote: readonly { member: MemberIndex; vote: number; downMs: number }[];
+  /** Every honest node must commit this many blocks past the GST height... */
+  readonly livenessBlocks: number;
+  /** ...within this much virtual time after GST. */
+  readonly livenessBoundMs: number;
+}
+
+/** Consensus timing used by simulated nodes (genesis.consensus of the simulated chain). */
+export const SIM_PARAMS = {
+  viewTimeoutMs: 400,
+  maxViewTimeoutMs: 3200,
+  maxBlockTxs: 1000,
+  maxBlockBytes: 1024 * 1024,
+  emptyBlockIntervalMs: 0,
+} as const;
+
+/**
+ * Derives a scenario from a seed: which members are Byzantine and how, and a fault schedule
+ * (loss, duplication, delays that reorder, partitions that heal, crashes and restarts,
+ * crashes right after a vote) until GST. The same seed always gives the same scenario.
+ */
+export function generateScenario(seed: number, nodes: number, byzantine: number): Scenario {
+  const rng = new SeededRng(seed);
+  const behaviours = new Map<MemberIndex, Behaviour>();
+  const order = shuffle(rng, [...Array(nodes).keys()]);
+  for (let i = 0; i < byzantine; i++) behaviours.set(order[i] as MemberIndex, rng.pick(BEHAVIOURS));
+  const honest = order.slice(byzantine);
+  const gstMs = rng.range(1500, 4000);
+  const chaos: LinkFaults = {
+    dropRate: rng.pick([0, 0.02, 0.05, 0.1, 0.2]),
+    dupRate: rng.pick([0, 0.02, 0.1]),
+    minDelayMs: rng.range(1, 10),
+    maxDelayMs: rng.pick([20, 50, 150, 400]),
+  };
+  const partitions: PartitionEvent[] = [];
+  for (let i = rng.range(0, 2); i > 0; i--) {
+    partitions.push({ atMs: rng.range(0, gstMs - 200), durationMs: rng.range(100, 1500), groups: rng.range(2, 3) });
+  }
+  const crashes: CrashEvent[] = [];
+  for (let i = rng.range(0, 2); i > 0 && honest.length > 0; i--) {
+    crashes.push({ member: rng.pick(honest), atMs: rng.range(0, gstMs - 100), downMs: rng.range(20, 2500) });
+  }
+  const crashAfterVote: { member: MemberIndex; vote: number; downMs: number }[] = [];
+  if (honest.length > 0 && rng.chance(0.5)) {
+    crashAfterVote.push({ member: rng.pick(honest), vote: rng.range(1, 30), downMs: rng.range(1, 200) });
+  }
+  return {
+    seed, nodes, byzantine, behaviours, gstMs, chaos, partitions, crashes, crashAfterVote,
+    livenessBlocks: 3,
+    livenessBoundMs: 60_000,
+  };
+}
+
+function shuffle<T>(rng: SeededRng, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.range(0, i);
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}
+
+/** One line describing a scenario, for failure reports. */
+export function describeScenario(s: Scenario): string {
+  const byz = [...s.behaviours].map(([m, b]) => `${m}:${b}`).join(',') || 'none';
+  return `byzantine=[${byz}] gst=${s.gstMs}ms drop=${s.chaos.dropRate} dup=${s.chaos.dupRate} delay=${s.chaos.minDelayMs}-${s.chaos.maxDelayMs}ms ` +
+    `partitions=${s.partitions.length} crashes=${s.crashes.length} crashAfterVote=${s.crashAfterVote.length}`;
+}

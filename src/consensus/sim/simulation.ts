@@ -1,0 +1,189 @@
+import { toHex } from '../../util/bytes.js';
+import type { CoreMutations, SignatureVerifier } from '../core/types.js';
+import { InvariantMonitor, type Violation } from './invariants.js';
+import { SeededRng } from './rng.js';
+import { describeScenario, generateScenario, SIM_PARAMS, type Scenario } from './scenario.js';
+import { cachedVerifier, SimCluster, SIM_CHAIN_ID, simKey, type SimInstance } from './sim-cluster.js';
+import { CALM_LINKS, SimNetwork } from './sim-network.js';
+import { TraceHash } from './trace.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** Options of one simulated run. */
+export interface SimulationOptions {
+  readonly nodes: number;
+  readonly byzantine: number;
+  readonly seed: number;
+  /** Planted bugs for honest nodes (test/sim/mutations.test.ts only). */
+  readonly mutations?: CoreMutations;
+  /** Replaces the scenario derived from the seed (hand-written tests). */
+  readonly scenario?: Scenario;
+  /** Safety net against a run that never ends (default 2,000,000 events). */
+  readonly maxEvents?: number;
+  readonly verifier?: SignatureVerifier;
+  /** Receives every core debug line, prefixed with the virtual time (for replaying a failure). */
+  readonly log?: (line: string) => void;
+}
+
+/** Outcome of one run. */
+export interface SimResult {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly byzantine: number;
+  readonly scenario: string;
+  readonly violations: readonly Violation[];
+  readonly safetyViolation: boolean;
+  readonly livenessFailure: boolean;
+  /** Blocks committed by honest nodes (each node counted). */
+  readonly committedBlocks: number;
+  readonly traceHash: string;
+  readonly virtualMs: number;
+  readonly events: number;
+  readonly messages: number;
+  /** Virtual time from GST until every honest node had committed the liveness target; null if never. */
+  readonly recoveryMs: number | null;
+}
+
+// How long the adversary may keep a member cut off (always healed by GST).
+const ISOLATION_MS = 1500;
+
+// One verifier for every run of this process: results depend only on (key, message, signature).
+const SHARED_VERIFIER = cachedVerifier();
+
+/** The command that replays one seed. */
+export function replayCommand(nodes: number, byzantine: number, seed: number): string {
+  return `ledger sim --nodes ${nodes} --byzantine ${byzantine} --seeds 1 --seed ${seed}`;
+}
+
+// Every promise chain of the runtimes resolves within microtasks (the fakes never wait on real
+// I/O), so one macrotask turn lets all of them settle before the next virtual event.
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs one seeded schedule: a consortium of real runtimes over the simulated network with the
+ * scenario's faults until GST, then a calm network; stops at the first safety violation, when
+ * every honest node has committed `livenessBlocks` past the highest GST height (success), or
+ * at GST + livenessBoundMs (liveness failure).
+ */
+export async function runSimulation(opts: SimulationOptions): Promise<SimResult> {
+  const sc = opts.scenario ?? generateScenario(opts.seed, opts.nodes, opts.byzantine);
+  const clock = new VirtualClock();
+  const rng = new SeededRng(opts.seed ^ 0x2545f491);
+  const net = new SimNetwork(clock, rng.fork(), sc.nodes);
+  const trace = new TraceHash();
+  const honest = (m: number): boolean => !sc.behaviours.has(m);
+  const verifier = opts.verifier ?? SHARED_VERIFIER;
+  const members = [...Array(sc.nodes).keys()].map((i) => simKey(i).publicKey);
+  const monitor = new InvariantMonitor({ chainId: SIM_CHAIN_ID, members, honest, now: () => clock.now(), verifier });
+  const c = new SimCluster(
+    { nodes: sc.nodes, params: SIM_PARAMS, behaviours: sc.behaviours, ...(opts.mutations ? { mutations: opts.mutations } : {}), txsPerBlock: 1, txBytes: 32 },
+    {
+      clock, net, rng: rng.fork(), verifier,
+      isolate: (member) => {
+        if (clock.now() < sc.gstMs) net.isolate(member, Math.min(clock.now() + ISOLATION_MS, sc.gstMs));
+      },
+      coreLogger: opts.log ? { debug: (obj, msg) => opts.log?.(`${clock.now()} ${msg} ${JSON.stringify(obj)}`) } : null,
+      onCommit: (member, blocks) => {
+        for (const b of blocks) trace.record('c', member, b.block.header.height, toHex(b.hash));
+        monitor.onCommit(member, blocks);
+      },
+      onFatal: (member, err) => {
+        if (honest(member)) monitor.report('safety', `member ${member} halted: ${String(err)}`);
+      },
+    },
+  );
+  const votesSent = new Map<number, number>();
+  let gstHeight = -1;
+  let recoveredAt: number | null = null;
+
+  net.onDeliver((ep, from, channel, bytes) => {
+    trace.record('d', clock.now(), ep, from, channel);
+    trace.recordBytes(bytes);
+  });
+  net.onSend((ep, from, _to, channel, bytes) => {
+    if (channel !== 'consensus') return;
+    monitor.onSend(from, bytes);
+    // A crash right after a vote left: the safety state must already be durable (R9).
+    const isVote = bytes[0] === 0x93 && bytes[1] === 0x01;
+    const rule = sc.crashAfterVote.find((r) => r.member === from);
+    if (!isVote || rule === undefined || clock.now() >= sc.gstMs) return;
+    const n = (votesSent.get(from) ?? 0) + 1;
+    votesSent.set(from, n);
+    const inst = c.instances.find((i) => i.transport.endpointId === ep);
+    if (n === rule.vote && inst !== undefined) crashAndRestart(inst, Math.min(clock.now() + rule.downMs, sc.gstMs));
+  });
+
+  function crashAndRestart(inst: SimInstance, at: number): void {
+    trace.record('x', clock.now(), inst.member);
+    c.crash(inst);
+    clock.schedule(at, () => void restart(inst.member));
+  }
+
+  async function restart(member: number): Promise<void> {
+    const inst = await c.restart(member);
+    if (inst === null) return;
+    trace.record('r', clock.now(), member);
+    monitor.onRestart(member, inst.app.committedHead().height);
+  }
+
+  net.setFaults(sc.chaos);
+  for (const p of sc.partitions) {
+    clock.schedule(p.atMs, () => {
+      const r = rng.fork();
+      const groups = new Map<number, number>();
+      net.partition((ep) => {
+        let g = groups.get(ep);
+        if (g === undefined) {
+          g = r.range(0, p.groups - 1);
+          groups.set(ep, g);
+        }
+        return g;
+      });
+    });
+    clock.schedule(Math.min(p.atMs + p.durationMs, sc.gstMs), () => net.partition(null));
+  }
+  for (const cr of sc.crashes) {
+    clock.schedule(cr.atMs, () => {
+      for (const inst of c.instances.filter((i) => i.member === cr.member)) crashAndRestart(inst, Math.min(cr.atMs + cr.downMs, sc.gstMs));
+    });
+  }
+  clock.schedule(sc.gstMs, () => {
+    net.setFaults({ ...CALM_LINKS, maxDelayMs: 50 });
+    net.partition(null);
+    for (let m = 0; m < sc.nodes; m++) if (honest(m)) void restart(m);
+    gstHeight = monitor.maxHeight;
+  });
+
+  await c.startAll();
+  await settle();
+  const maxEvents = opts.maxEvents ?? 2_000_000;
+  const deadline = sc.gstMs + sc.livenessBoundMs;
+  let events = 0;
+  const honestMembers = [...Array(sc.nodes).keys()].filter(honest);
+  while (clock.runNext()) {
+    await settle();
+    events++;
+    if (monitor.violations.some((v) => v.kind === 'safety')) break;
+    if (gstHeight >= 0 && honestMembers.every((m) => monitor.heightOf(m) >= gstHeight + sc.livenessBlocks)) {
+      recoveredAt = clock.now();
+      break;
+    }
+    if (clock.now() > deadline || events >= maxEvents) break;
+  }
+  const safetyViolation = monitor.violations.some((v) => v.kind === 'safety');
+  if (!safetyViolation && recoveredAt === null) {
+    const heights = honestMembers.map((m) => `${m}:${monitor.heightOf(m)}`).join(' ');
+    monitor.report('liveness', `no progress within ${sc.livenessBoundMs}ms after GST (GST height ${gstHeight}, heights ${heights})`);
+  }
+  for (const inst of [...c.instances]) c.crash(inst);
+  monitor.finish();
+  const violations = monitor.violations;
+  return {
+    seed: sc.seed, nodes: sc.nodes, byzantine: sc.byzantine, scenario: describeScenario(sc), violations,
+    safetyViolation: violations.some((v) => v.kind === 'safety'),
+    livenessFailure: !safetyViolation && recoveredAt === null,
+    committedBlocks: monitor.committedBlocks, traceHash: trace.digest(), virtualMs: clock.now(), events,
+    messages: net.messagesSent, recoveryMs: recoveredAt === null ? null : recoveredAt - sc.gstMs,
+  };
+}
