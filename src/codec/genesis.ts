@@ -52,6 +52,13 @@ export function genesisFromJson(json: unknown): Genesis {
     maxBlockBytes: readInt(c['maxBlockBytes'], 'consensus.maxBlockBytes', 1024, 64 * 1024 * 1024),
     emptyBlockIntervalMs: readInt(c['emptyBlockIntervalMs'], 'consensus.emptyBlockIntervalMs', 0, 600_000),
   };
+  if (consensus.emptyBlockIntervalMs * 2 > consensus.viewTimeoutMs) {
+    // An idle leader waits this long before proposing; followers must not time out first.
+    throw new DecodeError('DECODE_BAD_FIELD', 'consensus.emptyBlockIntervalMs must be at most half of viewTimeoutMs', { field: 'consensus.emptyBlockIntervalMs' });
+  }
+  if (consensus.maxViewTimeoutMs < consensus.viewTimeoutMs) {
+    throw new DecodeError('DECODE_BAD_FIELD', 'consensus.maxViewTimeoutMs must be at least viewTimeoutMs', { field: 'consensus.maxViewTimeoutMs' });
+  }
   const members: Member[] = readArray(g['members'], 'members', 256).map((m, i) => {
     const o = obj(m, `members[${i}]`);
     return {

@@ -8,11 +8,13 @@ import { toHex } from '../util/bytes.js';
 
 /** Consensus defaults: tuned for a LAN/loopback consortium of 4–10 members. */
 export const DEFAULT_CONSENSUS: ConsensusParams = {
-  viewTimeoutMs: 1000,
-  maxViewTimeoutMs: 10_000,
+  // A view change (dead or slow leader) costs at most maxViewTimeoutMs: under 5 s by design.
+  viewTimeoutMs: 2000,
+  maxViewTimeoutMs: 4000,
   maxBlockTxs: 5000,
   maxBlockBytes: 8 * 1024 * 1024,
-  emptyBlockIntervalMs: 1000,
+  // Well under viewTimeoutMs: an idle leader's delayed proposal must land before followers time out.
+  emptyBlockIntervalMs: 500,
 };
 
 /** Options of `ledger init`. */

@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { initConsortium, type InitResult } from '../../src/node/init-consortium.js';
+import { DEVNET_ACCOUNTS } from '../../src/node/devnet.js';
+
+/** The built CLI: e2e tests run the real `ledger` binary (npm test builds first). */
+export const CLI = resolve('dist/src/cli/main.js');
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+}
+
+/** A base port such that base..base+count-1 are free now. */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    let ok = true;
+    for (let p = base; p < base + count && ok; p++) ok = await portFree(p);
+    if (ok) return base;
+  }
+  throw new Error('no free port range');
+}
+
+/** Polls until `predicate` holds (observable state of separate processes), or fails naming `what`. */
+export async function waitUntil(predicate: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** GET json from a node. */
+export async function getJson<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {
+  const r = await fetch(url);
+  return { status: r.status, body: (await r.json()) as T };
+}
+
+/** A member process of a test consortium. */
+export interface TestNode {
+  readonly name: string;
+  readonly api: string;
+  readonly config: string;
+  readonly logFile: string;
+  proc: ChildProcess | null;
+}
+
+/** A consortium of real `ledger start` processes on 127.0.0.1 in a temporary folder. */
+export class Testnet {
+  readonly dir: string;
+  readonly init: InitResult;
+  readonly nodes: TestNode[];
+  private readonly env: NodeJS.ProcessEnv;
+
+  private constructor(dir: string, init: InitResult, env: NodeJS.ProcessEnv) {
+    this.dir = dir;
+    this.init = init;
+    this.env = env;
+    this.nodes = init.members.map((m) => ({
+      name: m.name, api: `http://127.0.0.1:${m.apiPort}`, config: m.configFile, logFile: join(dir, `${m.name}.log`), proc: null,
+    }));
+  }
+
+  /** Creates keys, genesis and configs; does not start anything. */
+  static async create(opts: { nodes: number; env?: NodeJS.ProcessEnv; viewTimeoutMs?: number }): Promise<Testnet> {
+    const dir = await mkdtemp(join(tmpdir(), 'ledger-e2e-'));
+    const base = await freePortRange(opts.nodes * 2);
+    const init = await initConsortium({
+      members: opts.nodes, outDir: dir, chainId: `e2e-${Date.now().toString(36)}`, host: '127.0.0.1',
+      apiPort: base, p2pPort: base + opts.nodes, accounts: DEVNET_ACCOUNTS, genesisTimeMs: Date.now(),
+    });
+    return new Testnet(dir, init, opts.env ?? {});
+  }
+
+  /** Starts member i (index into nodes); extra env e.g. LEDGER_CRASH_AT. */
+  start(i: number, env: NodeJS.ProcessEnv = {}): ChildProcess {
+    const n = this.nodes[i] as TestNode;
+    const out = createWriteStream(n.logFile, { flags: 'a' });
+    const p = spawn(process.execPath, [CLI, 'start', '--config', n.config], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEDGER_LOG_LEVEL: 'info', ...this.env, ...env },
+    });
+    p.stdout?.pipe(out);
+    p.stderr?.pipe(out);
+    n.proc = p;
+    return p;
+  }
+
+  /** Starts every member. */
+  startAll(): void {
+    for (let i = 0; i < this.nodes.length; i++) this.start(i);
+  }
+
+  /** Resolves with the exit of member i's process (code or signal). */
+  exited(i: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const p = (this.nodes[i] as TestNode).proc;
+    if (p === null) return Promise.resolve({ code: null, signal: null });
+    if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve({ code: p.exitCode, signal: p.signalCode });
+    return new Promise((res) => p.once('exit', (code, signal) => res({ code, signal })));
+  }
+
+  /** SIGKILL member i and wait for it to be gone. */
+  async kill(i: number): Promise<void> {
+    const gone = this.exited(i);
+    (this.nodes[i] as TestNode).proc?.kill('SIGKILL');
+    await gone;
+  }
+
+  /** Committed height of member i (-1 when unreachable). */
+  async height(i: number): Promise<number> {
+    return getJson<{ height: number }>(`${(this.nodes[i] as TestNode).api}/v1/status`).then((r) => r.body.height, () => -1);
+  }
+
+  /** Waits until every listed member has committed at least `h`. */
+  async waitHeight(h: number, members: readonly number[] = this.nodes.map((_, i) => i), timeoutMs = 60_000): Promise<void> {
+    for (const i of members) await waitUntil(async () => (await this.height(i)) >= h, `${this.nodes[i]?.name} to reach height ${h}`, timeoutMs);
+  }
+
+  /** Block hash at `height` on member i. */
+  async blockHash(i: number, height: number): Promise<string> {
+    const r = await getJson<{ hash: string }>(`${(this.nodes[i] as TestNode).api}/v1/blocks/${height}`);
+    if (r.status !== 200) throw new Error(`${this.nodes[i]?.name} has no block ${height} (HTTP ${r.status})`);
+    return r.body.hash;
+  }
+
+  /** Stops every member with SIGTERM (SIGKILL after 10 s) and removes the folder. */
+  async destroy(): Promise<void> {
+    await Promise.all(this.nodes.map(async (n, i) => {
+      if (n.proc === null || n.proc.exitCode !== null || n.proc.signalCode !== null) return;
+      const gone = this.exited(i);
+      const t = setTimeout(() => n.proc?.kill('SIGKILL'), 10_000);
+      n.proc.kill('SIGTERM');
+      await gone;
+      clearTimeout(t);
+    }));
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
