@@ -2,7 +2,7 @@ import { assetIndexKeys } from './contracts/asset/keys.js';
 import { decodeAsset } from './contracts/asset/types.js';
 import { invoiceIndexKeys } from './contracts/invoice/keys.js';
 import { decodeInvoice } from './contracts/invoice/types.js';
-import { decodeCached, type BlockOverlay } from './view.js';
+import type { BlockOverlay, RecordDecoder } from './view.js';
 
 /** A secondary index key: parts the storage layer encodes order-preservingly (keyPart each). */
 export type IndexKey = readonly string[];
@@ -12,15 +12,16 @@ export type IndexWrite = readonly [IndexKey, Uint8Array | null];
 
 interface Indexer {
   readonly prefix: string;
-  keysOf(bytes: Uint8Array): (readonly string[])[];
+  readonly decode: RecordDecoder<unknown>;
+  keysOf(record: unknown): (readonly string[])[];
 }
 
 // Which state records feed which indexes. Indexes are derived from the block's net state
 // changes (old record vs new record) rather than written by handlers, so they can never
 // disagree with state, and a rejected transaction cannot leave a stray entry.
 const INDEXERS: readonly Indexer[] = [
-  { prefix: 'inv/', keysOf: (b) => invoiceIndexKeys(decodeCached(b, decodeInvoice)) },
-  { prefix: 'asset/', keysOf: (b) => assetIndexKeys(decodeCached(b, decodeAsset)) },
+  { prefix: 'inv/', decode: decodeInvoice, keysOf: (r) => invoiceIndexKeys(r as ReturnType<typeof decodeInvoice>) },
+  { prefix: 'asset/', decode: decodeAsset, keysOf: (r) => assetIndexKeys(r as ReturnType<typeof decodeAsset>) },
 ];
 
 const EMPTY = new Uint8Array(0);
@@ -33,8 +34,8 @@ export function deriveIndexWrites(block: BlockOverlay): IndexWrite[] {
     const ix = INDEXERS.find((i) => key.startsWith(i.prefix));
     if (ix === undefined) continue;
     const before = block.baseGet(key);
-    const after = block.get(key);
-    const oldKeys = before === undefined ? [] : ix.keysOf(before);
+    const after = block.getRecord(key, ix.decode);
+    const oldKeys = before === undefined ? [] : ix.keysOf(ix.decode(before));
     const newKeys = after === undefined ? [] : ix.keysOf(after);
     const oldSet = new Set(oldKeys.map((k) => k.join(SEP)));
     const newSet = new Set(newKeys.map((k) => k.join(SEP)));

@@ -1,16 +1,25 @@
 import type { StateTree } from '../crypto/smt.js';
 import { fromUtf8, utf8 } from '../util/bytes.js';
 
+/** Decodes a stored record; must be pure (its result is shared, so callers never mutate it). */
+export type RecordDecoder<T> = (bytes: Uint8Array) => T;
+
 /** Read access to world state by human-readable key ('inv/INV-1'). */
 export interface StateReader {
   /** The value under `key`, or undefined. Callers must not mutate the returned bytes. */
   get(key: string): Uint8Array | undefined;
 }
 
-/** A writable view: read-your-writes over a parent view (HOUSE-STYLE.md, state/contracts). */
+/**
+ * A writable view: read-your-writes over a parent view (HOUSE-STYLE.md, state/contracts).
+ * getRecord/putRecord keep decoded records next to their bytes, so a record read by many
+ * transactions of a block (a busy signer's account) is decoded once.
+ */
 export interface Overlay extends StateReader {
   put(key: string, value: Uint8Array): void;
   delete(key: string): void;
+  getRecord<T>(key: string, decode: RecordDecoder<T>): T | undefined;
+  putRecord<T>(key: string, value: T, encode: (v: T) => Uint8Array, decode: RecordDecoder<T>): void;
 }
 
 /** Adapts a StateTree (whose keys are bytes) to a StateReader; used by queries. */
@@ -18,16 +27,36 @@ export function treeReader(tree: StateTree): StateReader {
   return { get: (key) => tree.get(utf8(key)) };
 }
 
+/** Reads and decodes a record (memoised on overlays), or undefined when the key is absent. */
+export function readRecord<T>(view: StateReader | Overlay, key: string, decode: RecordDecoder<T>): T | undefined {
+  if ('getRecord' in view) return view.getRecord(key, decode);
+  const bytes = view.get(key);
+  return bytes === undefined ? undefined : decode(bytes);
+}
+
+/** A decoded record next to the bytes it was decoded from. */
+export interface RecordMemo {
+  readonly bytes: Uint8Array;
+  readonly decode: RecordDecoder<unknown>;
+  readonly value: unknown;
+}
+
+// The memo is valid only while the key still holds the very bytes object it was made from,
+// and only for the same decoder; any put() of other bytes makes it stale automatically.
+function memoHit<T>(memo: RecordMemo | undefined, bytes: Uint8Array, decode: RecordDecoder<T>): memo is RecordMemo {
+  return memo !== undefined && memo.bytes === bytes && memo.decode === decode;
+}
+
 /**
- * The writes of one block over a StateTree snapshot. Base reads are cached so a key read by
- * many transactions (a busy signer's account) costs one tree walk per block, and so the same
- * bytes object comes back each time (decodeCached keys on it).
+ * The writes of one block over a StateTree snapshot. Base reads are cached, so a key read by
+ * many transactions costs one tree walk per block and yields the same bytes object each time.
  */
 export class BlockOverlay implements Overlay {
   readonly #base: StateTree;
   readonly #baseCache = new Map<string, Uint8Array | null>();
   /** key -> value, null = deleted. Insertion order is execution order (deterministic). */
   readonly #writes = new Map<string, Uint8Array | null>();
+  readonly #memo = new Map<string, RecordMemo>();
 
   constructor(base: StateTree) {
     this.#base = base;
@@ -57,6 +86,27 @@ export class BlockOverlay implements Overlay {
     this.#writes.set(key, null);
   }
 
+  getRecord<T>(key: string, decode: RecordDecoder<T>): T | undefined {
+    const bytes = this.get(key);
+    if (bytes === undefined) return undefined;
+    const memo = this.#memo.get(key);
+    if (memoHit(memo, bytes, decode)) return memo.value as T;
+    const value = decode(bytes);
+    this.#memo.set(key, { bytes, decode, value });
+    return value;
+  }
+
+  putRecord<T>(key: string, value: T, encode: (v: T) => Uint8Array, decode: RecordDecoder<T>): void {
+    const bytes = encode(value);
+    this.#writes.set(key, bytes);
+    this.#memo.set(key, { bytes, decode: decode as RecordDecoder<unknown>, value });
+  }
+
+  /** Records a decoded value for bytes just written (TxOverlay.commit). */
+  adoptMemo(key: string, memo: RecordMemo): void {
+    this.#memo.set(key, memo);
+  }
+
   /** A per-transaction child whose writes reach this overlay only on commit(). */
   child(): TxOverlay {
     return new TxOverlay(this);
@@ -82,6 +132,7 @@ export class BlockOverlay implements Overlay {
 export class TxOverlay implements Overlay {
   readonly #parent: BlockOverlay;
   readonly #writes = new Map<string, Uint8Array | null>();
+  readonly #memo = new Map<string, RecordMemo>();
 
   constructor(parent: BlockOverlay) {
     this.#parent = parent;
@@ -101,54 +152,31 @@ export class TxOverlay implements Overlay {
     this.#writes.set(key, null);
   }
 
-  /** Moves this transaction's writes into the block. */
+  getRecord<T>(key: string, decode: RecordDecoder<T>): T | undefined {
+    const w = this.#writes.get(key);
+    if (w === undefined) return this.#parent.getRecord(key, decode);
+    if (w === null) return undefined;
+    const memo = this.#memo.get(key);
+    if (memoHit(memo, w, decode)) return memo.value as T;
+    const value = decode(w);
+    this.#memo.set(key, { bytes: w, decode, value });
+    return value;
+  }
+
+  putRecord<T>(key: string, value: T, encode: (v: T) => Uint8Array, decode: RecordDecoder<T>): void {
+    const bytes = encode(value);
+    this.#writes.set(key, bytes);
+    this.#memo.set(key, { bytes, decode: decode as RecordDecoder<unknown>, value });
+  }
+
+  /** Moves this transaction's writes (and their decoded records) into the block. */
   commit(): void {
     for (const [k, v] of this.#writes) {
       if (v === null) this.#parent.delete(k);
       else this.#parent.put(k, v);
     }
+    for (const [k, m] of this.#memo) if (this.#writes.get(k) === m.bytes) this.#parent.adoptMemo(k, m);
   }
-}
-
-const caches = new WeakMap<(b: Uint8Array) => unknown, WeakMap<Uint8Array, unknown>>();
-
-/**
- * Decodes `bytes` with `decode`, memoised on the bytes object. Records are immutable (handlers
- * build new ones), so a decoded value can be shared. PERF: a busy signer's account is decoded
- * once per block instead of once per transaction.
- */
-export function decodeCached<T>(bytes: Uint8Array, decode: (b: Uint8Array) => T): T {
-  let memo = caches.get(decode);
-  if (memo === undefined) {
-    memo = new WeakMap();
-    caches.set(decode, memo);
-  }
-  const hit = memo.get(bytes);
-  if (hit !== undefined) return hit as T;
-  const value = decode(bytes);
-  memo.set(bytes, value);
-  return value;
-}
-
-/**
- * Encodes `value` and primes the decodeCached memo for the result, so the next reader of the
- * record in this block gets `value` back without decoding.
- */
-export function encodeCached<T>(value: T, encode: (v: T) => Uint8Array, decode: (b: Uint8Array) => T): Uint8Array {
-  const bytes = encode(value);
-  let memo = caches.get(decode);
-  if (memo === undefined) {
-    memo = new WeakMap();
-    caches.set(decode, memo);
-  }
-  memo.set(bytes, value);
-  return bytes;
-}
-
-/** Reads and decodes a record, or undefined when the key is absent. */
-export function readRecord<T>(view: StateReader, key: string, decode: (b: Uint8Array) => T): T | undefined {
-  const bytes = view.get(key);
-  return bytes === undefined ? undefined : decodeCached(bytes, decode);
 }
 
 /** State keys are UTF-8 strings; this is the inverse of the encoding used in the tree. */

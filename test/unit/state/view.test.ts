@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StateTree } from '../../../src/crypto/smt.js';
 import { fromUtf8, utf8 } from '../../../src/util/bytes.js';
-import { BlockOverlay, decodeCached, encodeCached, readRecord, treeReader } from '../../../src/state/view.js';
+import { BlockOverlay, readRecord, treeReader } from '../../../src/state/view.js';
 
 const base = StateTree.fromEntries([[utf8('a'), utf8('1')], [utf8('b'), utf8('2')]]);
 const str = (v: Uint8Array | undefined) => (v === undefined ? undefined : fromUtf8(v));
@@ -31,16 +31,30 @@ describe('overlays', () => {
     expect(base.update(block.netWrites()).get(utf8('a'))).toBeUndefined();
   });
 
-  it('base reads return the same bytes object within a block, so decodes are memoised', () => {
+  it('decoded records are memoised per key while the bytes stay the same, and carried over on commit', () => {
     const block = new BlockOverlay(base);
     expect(block.get('a')).toBe(block.get('a'));
     let calls = 0;
-    const decode = (b: Uint8Array) => (calls++, { v: fromUtf8(b) });
+    const decode = (b: Uint8Array): { v: string } => (calls++, { v: fromUtf8(b) });
+    const encode = (x: { v: string }): Uint8Array => utf8(x.v);
     expect(readRecord(block, 'a', decode)).toBe(readRecord(block, 'a', decode));
     expect(calls).toBe(1);
-    const bytes = encodeCached({ v: 'z' }, (x) => utf8(x.v), decode);
-    expect(decodeCached(bytes, decode)).toEqual({ v: 'z' });
+    const tx = block.child();
+    expect(readRecord(tx, 'a', decode)?.v).toBe('1');
+    tx.putRecord('a', { v: 'z' }, encode, decode);
+    expect(readRecord(tx, 'a', decode)).toEqual({ v: 'z' });
+    expect(readRecord(block, 'a', decode)).toEqual({ v: '1' });
+    tx.commit();
+    expect(readRecord(block, 'a', decode)).toEqual({ v: 'z' });
     expect(calls).toBe(1);
+    // Raw bytes written over a record invalidate its memo.
+    block.put('a', utf8('raw'));
+    expect(readRecord(block, 'a', decode)).toEqual({ v: 'raw' });
+    expect(calls).toBe(2);
+    const t2 = block.child();
+    t2.delete('a');
+    expect(readRecord(t2, 'a', decode)).toBeUndefined();
     expect(readRecord(treeReader(base), 'missing', decode)).toBeUndefined();
+    expect(readRecord(treeReader(base), 'b', decode)).toEqual({ v: '2' });
   });
 });

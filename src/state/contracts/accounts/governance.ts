@@ -2,7 +2,7 @@ import type { Member } from '../../../types/genesis.js';
 import { fromHex, toHex } from '../../../util/bytes.js';
 import { invariant } from '../../../util/errors.js';
 import type { TxContext } from '../../types.js';
-import { encodeCached, readRecord } from '../../view.js';
+import { readRecord } from '../../view.js';
 import { accountKey, MEMBERS_KEY, proposalKey, publicKeyKey } from './keys.js';
 import {
   decodeAccount, decodeKeyEntry, encodeAccount, encodeKeyEntry, encodeMembers, encodeProposal, loadAccount,
@@ -62,7 +62,7 @@ function applyProposal(ctx: TxContext, p: Proposal, members: readonly Member[]):
   ctx.state.put(MEMBERS_KEY, encodeMembers([...members, { name: p.member.name, publicKey: keyBytes, address: p.member.address }]));
   if (entry === undefined) {
     const account = { id: pk, publicKey: pk, name: p.member.name, role: 'member' as const, nextNonce: 0 };
-    ctx.state.put(accountKey(pk), encodeCached(account, encodeAccount, decodeAccount));
+    ctx.state.putRecord(accountKey(pk), account, encodeAccount, decodeAccount);
     ctx.state.put(publicKeyKey(pk), encodeKeyEntry({ accountId: pk, active: true }));
     ctx.emit({ subject: 'account', id: pk, action: 'registered', data: { name: p.member.name, role: 'member', publicKey: pk } });
   } else {
@@ -77,6 +77,6 @@ function setRole(ctx: TxContext, currentKeyHex: string, role: 'member' | 'audito
   invariant(entry !== undefined && entry.active, 'member key maps to an active account');
   const account = loadAccount(ctx.state, entry.accountId);
   invariant(account !== undefined, 'key entry points at an account');
-  ctx.state.put(accountKey(account.id), encodeCached({ ...account, role }, encodeAccount, decodeAccount));
+  ctx.state.putRecord(accountKey(account.id), { ...account, role }, encodeAccount, decodeAccount);
   ctx.emit({ subject: 'account', id: account.id, action: 'role_changed', data: { from: account.role, role } });
 }

@@ -2,7 +2,6 @@ import { isValidPublicKey } from '../../../crypto/ed25519.js';
 import type { Role } from '../../../types/primitives.js';
 import { fromHex } from '../../../util/bytes.js';
 import type { TxHandler } from '../../types.js';
-import { encodeCached } from '../../view.js';
 import { expectKeys, NAME_RE, payloadValidator, readKeyHex, readMatch } from '../payload-reader.js';
 import { OK, reject } from '../tx-result.js';
 import { accountKey, publicKeyKey } from './keys.js';
@@ -35,7 +34,7 @@ export const registerAccount: TxHandler<RegisterAccountPayload> = {
     // PERF: point decompression (~50 µs), paid only by registrations.
     if (!isValidPublicKey(fromHex(p.publicKey) ?? new Uint8Array(0))) return reject('KEY_INVALID', { publicKey: p.publicKey });
     const account = { id: p.publicKey, publicKey: p.publicKey, name: p.name, role: p.role, nextNonce: 0 };
-    ctx.state.put(accountKey(account.id), encodeCached(account, encodeAccount, decodeAccount));
+    ctx.state.putRecord(accountKey(account.id), account, encodeAccount, decodeAccount);
     ctx.state.put(publicKeyKey(p.publicKey), encodeKeyEntry({ accountId: account.id, active: true }));
     ctx.emit({ subject: 'account', id: account.id, action: 'registered', data: { name: p.name, role: p.role, publicKey: p.publicKey } });
     return OK;

@@ -2,7 +2,6 @@ import { isValidPublicKey } from '../../../crypto/ed25519.js';
 import { fromHex } from '../../../util/bytes.js';
 import { invariant } from '../../../util/errors.js';
 import type { TxHandler } from '../../types.js';
-import { encodeCached } from '../../view.js';
 import { expectKeys, payloadValidator, readKeyHex } from '../payload-reader.js';
 import { OK, reject } from '../tx-result.js';
 import { accountKey, publicKeyKey } from './keys.js';
@@ -33,7 +32,7 @@ export const rotateAccount: TxHandler<RotateAccountPayload> = {
     if (ctx.state.get(publicKeyKey(p.newPublicKey)) !== undefined) return reject('KEY_TAKEN', { publicKey: p.newPublicKey });
     if (!isValidPublicKey(fromHex(p.newPublicKey) ?? new Uint8Array(0))) return reject('KEY_INVALID', { publicKey: p.newPublicKey });
     const next = { ...account, publicKey: p.newPublicKey };
-    ctx.state.put(accountKey(account.id), encodeCached(next, encodeAccount, decodeAccount));
+    ctx.state.putRecord(accountKey(account.id), next, encodeAccount, decodeAccount);
     ctx.state.put(publicKeyKey(account.publicKey), encodeKeyEntry({ accountId: account.id, active: false }));
     ctx.state.put(publicKeyKey(p.newPublicKey), encodeKeyEntry({ accountId: account.id, active: true }));
     ctx.emit({ subject: 'account', id: account.id, action: 'rotated', data: { oldPublicKey: account.publicKey, newPublicKey: p.newPublicKey } });

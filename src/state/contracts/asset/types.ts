@@ -1,6 +1,6 @@
 import type { PayloadValue } from '../../../types/primitives.js';
 import type { AccountId } from '../../types.js';
-import { decodeCached, encodeCached, type Overlay, type StateReader } from '../../view.js';
+import { readRecord, type Overlay, type StateReader } from '../../view.js';
 import { bool, int, packRecord, str, strOrNull, unpackRecord } from '../state-record.js';
 import { assetKey } from './keys.js';
 
@@ -42,11 +42,10 @@ export function decodeAsset(bytes: Uint8Array): Asset {
 
 /** Reads an asset. */
 export function loadAsset(state: StateReader, id: string): Asset | undefined {
-  const b = state.get(assetKey(id));
-  return b === undefined ? undefined : decodeCached(b, decodeAsset);
+  return readRecord(state, assetKey(id), decodeAsset);
 }
 
 /** Writes an asset. */
 export function saveAsset(state: Overlay, a: Asset): void {
-  state.put(assetKey(a.id), encodeCached(a, encodeAsset, decodeAsset));
+  state.putRecord(assetKey(a.id), a, encodeAsset, decodeAsset);
 }

@@ -1,7 +1,7 @@
 import { readTuple } from '../../../codec/read.js';
 import { invariant } from '../../../util/errors.js';
 import type { AccountId } from '../../types.js';
-import { decodeCached, encodeCached, type Overlay, type StateReader } from '../../view.js';
+import { readRecord, type Overlay, type StateReader } from '../../view.js';
 import { amount, bool, int, packRecord, str, strList, strOrNull, unpackList, unpackRecord } from '../state-record.js';
 import { invoiceFinancingKey, invoiceKey } from './keys.js';
 
@@ -71,13 +71,12 @@ export function decodeInvoice(bytes: Uint8Array): Invoice {
 
 /** Reads an invoice. */
 export function loadInvoice(state: StateReader, id: string): Invoice | undefined {
-  const b = state.get(invoiceKey(id));
-  return b === undefined ? undefined : decodeCached(b, decodeInvoice);
+  return readRecord(state, invoiceKey(id), decodeInvoice);
 }
 
 /** Writes an invoice. */
 export function saveInvoice(state: Overlay, inv: Invoice): void {
-  state.put(invoiceKey(inv.id), encodeCached(inv, encodeInvoice, decodeInvoice));
+  state.putRecord(invoiceKey(inv.id), inv, encodeInvoice, decodeInvoice);
 }
 
 /** One financed range of a root's face amount. */
@@ -105,6 +104,5 @@ export function decodeFinancingLedger(bytes: Uint8Array): FinancedRange[] {
 
 /** The financing ledger of a root (empty when nothing was ever financed). */
 export function loadFinancingLedger(state: StateReader, rootId: string): readonly FinancedRange[] {
-  const b = state.get(invoiceFinancingKey(rootId));
-  return b === undefined ? [] : decodeCached(b, decodeFinancingLedger);
+  return readRecord(state, invoiceFinancingKey(rootId), decodeFinancingLedger) ?? [];
 }
