@@ -2,7 +2,8 @@ import type { ProposalMessage } from '../../codec/consensus.js';
 import type { Block } from '../../types/block.js';
 import type { Hash, Height, MemberIndex } from '../../types/primitives.js';
 import { toHex } from '../../util/bytes.js';
-import { blockHash } from './block-tree.js';
+import { blockHash, type BlockTree, type TreeNode } from './block-tree.js';
+import type { CoreRequest } from './types.js';
 
 /** A block hash this node needs from peers. */
 interface Want {
@@ -11,11 +12,19 @@ interface Want {
 }
 
 /** A fetched block not yet connected to the tree. */
-export interface DetachedBlock {
+interface DetachedBlock {
   readonly block: Block;
   readonly hash: Hash;
   readonly key: string;
   readonly parentKey: string;
+}
+
+/** Construction options of a BlockFetcher. */
+export interface BlockFetcherOptions {
+  readonly self: MemberIndex;
+  readonly memberCount: number;
+  /** Heights behind beyond which sync is asked for instead of blocks. */
+  readonly maxFetchGap: number;
 }
 
 // Bounds on what peers can make us hold: a fetch covers at most maxFetchGap heights.
@@ -24,81 +33,111 @@ const MAX_DETACHED = 256;
 const MAX_ORPHANS = 16;
 
 /**
- * Block retrieval (R17): the hashes this node needs, the fetched blocks waiting for their
+ * Block retrieval (R17, R18): the hashes this node needs, the fetched blocks waiting for their
  * parents, and the proposals waiting for their ancestors. Only hashes certified by something
  * already verified (a QC, or the parent of a signed proposal with a valid QC) are wanted, and
  * a fetched chain is accepted only if it hash-links back from a wanted hash, so peers cannot
- * inject blocks.
+ * inject blocks. A gap wider than maxFetchGap asks the sync module instead (once at a time).
  */
 export class BlockFetcher {
+  private readonly opts: BlockFetcherOptions;
+  private readonly tree: BlockTree;
+  private readonly request: (r: CoreRequest) => void;
   private readonly wanted = new Map<string, Want>();
   private readonly detached = new Map<string, DetachedBlock>();
   private readonly orphans = new Map<string, { from: MemberIndex; message: ProposalMessage }>();
+  private syncRequested = false;
 
-  /** Marks `hash` as needed; returns true when a request should go out now. */
-  want(hash: Hash, from: MemberIndex): boolean {
+  constructor(opts: BlockFetcherOptions, tree: BlockTree, request: (r: CoreRequest) => void) {
+    this.opts = opts;
+    this.tree = tree;
+    this.request = request;
+  }
+
+  /** True while the sync module is catching up for us. */
+  get syncing(): boolean {
+    return this.syncRequested;
+  }
+
+  /** Asks for the block `hash` at `height` (and its missing ancestors) unless it is known or committed. */
+  want(hash: Hash, height: Height, source: MemberIndex): void {
+    const root = this.tree.root;
     const key = toHex(hash);
-    if (this.wanted.has(key) || this.detached.has(key) || this.wanted.size >= MAX_WANTED) return false;
+    if (height <= root.height || this.tree.knows(key)) return;
+    const from = source === this.opts.self ? (source + 1) % this.opts.memberCount : source;
+    if (height - root.height > this.opts.maxFetchGap) {
+      // R18: too far behind to fetch block by block; sync catches up on committed blocks.
+      if (!this.syncRequested) {
+        this.syncRequested = true;
+        this.request({ kind: 'syncNeeded', targetHeight: height, from });
+      }
+      return;
+    }
+    if (this.wanted.has(key) || this.detached.has(key) || this.wanted.size >= MAX_WANTED) return;
     this.wanted.set(key, { hash, from });
-    return true;
-  }
-
-  /** True while `key` is requested. */
-  isWanted(key: string): boolean {
-    return this.wanted.has(key);
-  }
-
-  /** Number of outstanding requests. */
-  get pending(): number {
-    return this.wanted.size;
+    this.request({ kind: 'fetchBlocks', hash, count: Math.min(this.opts.maxFetchGap, height - root.height), from });
   }
 
   /**
-   * Accepts the hash-linked prefix of a peer's answer that starts at a wanted hash and stays
-   * above `rootHeight`; returns the hash of the deepest block's parent when it is still unknown.
+   * Takes the hash-linked prefix of a peer's answer that starts at a wanted hash, inserts what
+   * now connects to the tree (lowest first) and returns those nodes; asks further back when the
+   * chain still does not reach the tree.
    */
-  accept(blocks: readonly Block[], rootHeight: Height, known: (key: string) => boolean): { hash: Hash; height: Height } | null {
+  accept(from: MemberIndex, blocks: readonly Block[]): TreeNode[] {
+    const rootHeight = this.tree.root.height;
     let expected: string | null = null;
     let deepest: DetachedBlock | null = null;
+    let connected = false;
     for (const block of blocks) {
       const hash = blockHash(block.header);
       const key = toHex(hash);
       if (expected === null ? !this.wanted.has(key) : key !== expected) break;
       if (block.header.height <= rootHeight || this.detached.size >= MAX_DETACHED) break;
       this.wanted.delete(key);
-      const d: DetachedBlock = { block, hash, key, parentKey: toHex(block.header.parentHash) };
-      this.detached.set(key, d);
-      deepest = d;
-      if (known(d.parentKey)) return null;
-      expected = d.parentKey;
+      deepest = { block, hash, key, parentKey: toHex(block.header.parentHash) };
+      this.detached.set(key, deepest);
+      if (this.tree.knows(deepest.parentKey)) {
+        connected = true;
+        break;
+      }
+      expected = deepest.parentKey;
     }
-    if (deepest === null || deepest.block.header.height - 1 <= rootHeight) return null;
-    return { hash: deepest.block.header.parentHash, height: deepest.block.header.height - 1 };
+    const inserted = this.connect();
+    if (!connected && deepest !== null) this.want(deepest.block.header.parentHash, deepest.block.header.height - 1, from);
+    return inserted;
   }
 
-  /** Fetched blocks, lowest first, dropping those at or below the root. */
-  takeDetached(rootHeight: Height): DetachedBlock[] {
-    const out = [...this.detached.values()].sort((a, b) => a.block.header.height - b.block.header.height);
-    for (const d of out) if (d.block.header.height <= rootHeight) this.detached.delete(d.key);
-    return out.filter((d) => d.block.header.height > rootHeight);
-  }
-
-  /** Forgets a detached block once it entered the tree. */
-  dropDetached(key: string): void {
-    this.detached.delete(key);
+  /** Inserts every detached block whose parent is known, lowest first. */
+  connect(): TreeNode[] {
+    const rootHeight = this.tree.root.height;
+    const out: TreeNode[] = [];
+    const sorted = [...this.detached.values()].sort((a, b) => a.block.header.height - b.block.header.height);
+    for (const d of sorted) {
+      if (d.block.header.height <= rootHeight) {
+        this.detached.delete(d.key);
+        continue;
+      }
+      if (!this.tree.knows(d.parentKey)) continue;
+      this.detached.delete(d.key);
+      // Fetched blocks are ancestors of a certified block; the application still executes them
+      // so that their descendants can be checked and committed.
+      const node = this.tree.insert(d.block, d.hash, null, 'checking');
+      if (node !== null) out.push(node);
+    }
+    return out;
   }
 
   /** Parks a proposal until its parent `parentKey` arrives; one per parent, bounded. */
-  parkProposal(parentKey: string, from: MemberIndex, message: ProposalMessage): void {
+  park(parentKey: string, from: MemberIndex, message: ProposalMessage): void {
     if (this.orphans.size >= MAX_ORPHANS && !this.orphans.has(parentKey)) return;
     this.orphans.set(parentKey, { from, message });
   }
 
-  /** Proposals whose parent is now known. */
-  takeParked(known: (key: string) => boolean): { from: MemberIndex; message: ProposalMessage }[] {
+  /** Parked proposals whose parent is now known. */
+  takeParked(): { from: MemberIndex; message: ProposalMessage }[] {
     const out: { from: MemberIndex; message: ProposalMessage }[] = [];
     for (const [k, p] of this.orphans) {
-      if (known(k)) {
+      if (this.tree.knows(k)) {
         out.push(p);
         this.orphans.delete(k);
       }
@@ -107,28 +146,25 @@ export class BlockFetcher {
   }
 
   /**
-   * Requests to repeat after a view passed without answers, each to the next member after the
-   * one asked before (skipping `self`), since the first one may be down or Byzantine.
+   * Repeats outstanding requests after a view passed without answers, each to the next member
+   * after the one asked before (skipping self), since the first one may be down or Byzantine.
    */
-  retry(memberCount: number, self: MemberIndex, known: (key: string) => boolean): { hash: Hash; from: MemberIndex }[] {
-    const out: { hash: Hash; from: MemberIndex }[] = [];
+  retry(): void {
+    const n = this.opts.memberCount;
     for (const [key, w] of this.wanted) {
-      if (known(key)) {
+      if (this.tree.knows(key)) {
         this.wanted.delete(key);
         continue;
       }
-      let next = (w.from + 1) % memberCount;
-      if (next === self) next = (next + 1) % memberCount;
+      let next = (w.from + 1) % n;
+      if (next === this.opts.self) next = (next + 1) % n;
       w.from = next;
-      out.push({ hash: w.hash, from: next });
+      this.request({ kind: 'fetchBlocks', hash: w.hash, count: this.opts.maxFetchGap, from: next });
     }
-    return out;
   }
 
-  /** Drops everything (sync moved the root far ahead, or a new epoch began). */
-  clear(): void {
-    this.wanted.clear();
-    this.detached.clear();
-    this.orphans.clear();
+  /** The sync module finished: requests may go out again. */
+  synced(): void {
+    this.syncRequested = false;
   }
 }

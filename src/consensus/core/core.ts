@@ -1,14 +1,13 @@
 import type { SafetyState, TimeoutMessage, ProposalMessage, VoteMessage, SyncInfoMessage } from '../../codec/consensus.js';
-import { signMessage, verifySignature, type SigningKey } from '../../crypto/ed25519.js';
+import { verifySignature, type SigningKey } from '../../crypto/ed25519.js';
 import type { Block, QuorumCert, TimeoutCert, VoteData } from '../../types/block.js';
-import type { Hash, Height, MemberIndex, Signature, View } from '../../types/primitives.js';
+import type { Hash, MemberIndex, Signature, View } from '../../types/primitives.js';
 import { bytesEqual, toHex } from '../../util/bytes.js';
 import { invariant } from '../../util/errors.js';
 import { BlockFetcher } from './block-fetcher.js';
+import { commitTarget } from './commit-rule.js';
 import { BlockTree, blockHash, rootFromHead, type TreeNode } from './block-tree.js';
-import {
-  CertificateChecker, faultBound, proposalSigningBytes, quorumSize, tcMaxHighQcView, timeoutSigningBytes, voteSigningBytes,
-} from './certificates.js';
+import { CertificateChecker, faultBound, quorumSize, tcMaxHighQcView, voteSigningBytes } from './certificates.js';
 import { TimeoutCollector, VoteCollector } from './collectors.js';
 import { leaderOf } from './leader-schedule.js';
 import { OutputBuilder } from './output-builder.js';
@@ -19,6 +18,7 @@ import type {
   CoreOptions, CoreStatus, EpochInfo, SignatureVerifier,
 } from './types.js';
 import { verifyProposal } from './verify-proposal.js';
+import { verifyTimeout } from './verify-timeout.js';
 
 /** Narrow dependencies of the core: a key to sign with, a verifier, an optional debug log. */
 export interface CoreDeps {
@@ -41,9 +41,7 @@ const MAX_PROPOSALS_PER_VIEW = 2;
 export class HotStuffCore implements ConsensusCore {
   private readonly chainId: string;
   private readonly self: MemberIndex;
-  private readonly maxFetchGap: number;
   private readonly mutations: CoreMutations;
-  private readonly key: SigningKey;
   private readonly certs: CertificateChecker;
   private readonly log: CoreLogger | null;
   private epoch: EpochInfo;
@@ -52,31 +50,32 @@ export class HotStuffCore implements ConsensusCore {
   private readonly tree: BlockTree;
   private votes: VoteCollector;
   private timeouts: TimeoutCollector;
-  private readonly fetcher = new BlockFetcher();
+  private readonly fetcher: BlockFetcher;
   private readonly proposalsPerView = new Map<View, number>();
   private readonly lastSyncInfoTo = new Map<MemberIndex, View>();
   private requestedView = 0;
   private proposedView = 0;
   private ownTimeout: TimeoutMessage | null = null;
   private pendingCommit: QuorumCert | null = null;
-  private syncing = false;
   private out = new OutputBuilder();
 
   constructor(opts: CoreOptions, deps: CoreDeps) {
     this.chainId = opts.chainId;
     this.self = opts.self;
-    this.maxFetchGap = opts.maxFetchGap ?? DEFAULT_MAX_FETCH_GAP;
     this.mutations = opts.mutations ?? {};
-    this.key = deps.signingKey;
     this.certs = new CertificateChecker(opts.chainId, deps.verifier ?? verifySignature);
     this.log = deps.logger ?? null;
     this.epoch = opts.epoch;
     invariant(opts.self >= 0 && opts.self < opts.epoch.members.length, 'self is not a member');
     // A safety state from an older epoch says nothing about this one (R21).
     const s = opts.safety !== null && opts.safety.epoch === opts.epoch.epoch ? opts.safety : null;
-    this.safety = new SafetyRules(opts.epoch.epoch, s?.lastVotedView ?? 0, s?.lockedView ?? 0, this.mutations);
+    this.safety = new SafetyRules(opts.chainId, deps.signingKey, opts.epoch.epoch, s?.lastVotedView ?? 0, s?.lockedView ?? 0, this.mutations);
     this.pm = new Pacemaker(opts.params, opts.epoch.rootView, s?.highQc ?? null, s?.highTc ?? null);
     this.tree = new BlockTree(rootFromHead(opts.committedHead));
+    this.fetcher = new BlockFetcher(
+      { self: opts.self, memberCount: opts.epoch.members.length, maxFetchGap: opts.maxFetchGap ?? DEFAULT_MAX_FETCH_GAP },
+      this.tree, (r) => this.out.request(r),
+    );
     const q = quorumSize(opts.epoch.members.length);
     this.votes = new VoteCollector(q);
     this.timeouts = new TimeoutCollector(q);
@@ -88,7 +87,7 @@ export class HotStuffCore implements ConsensusCore {
     return {
       epoch: this.epoch.epoch, view: this.pm.view, leader: leaderOf(this.pm.view, this.epoch.members.length),
       highQcView: this.pm.highQcView, lockedView: this.safety.lockedView, lastVotedView: this.safety.lastVotedView,
-      committedHeight: root.height, committedHash: root.hash, syncing: this.syncing,
+      committedHeight: root.height, committedHash: root.hash, syncing: this.fetcher.syncing,
     };
   }
 
@@ -101,38 +100,20 @@ export class HotStuffCore implements ConsensusCore {
   step(event: ConsensusEvent): ConsensusOutput {
     this.out = new OutputBuilder();
     switch (event.type) {
-      case 'start':
-        this.onStart();
-        break;
-      case 'message':
-        if (Number.isInteger(event.from) && event.from >= 0 && event.from < this.epoch.members.length) this.onMessage(event.from, event.message);
-        break;
-      case 'timeout':
-        this.onTimer(event.view);
-        break;
-      case 'blockBuilt':
-        this.onBlockBuilt(event.view, event.block);
-        break;
-      case 'blockChecked':
-        this.onBlockChecked(event.hash, event.valid);
-        break;
-      case 'blocksFetched':
-        this.onBlocksFetched(event.from, event.blocks);
-        break;
-      case 'syncCompleted':
-        this.onSyncCompleted(event.head);
-        break;
+      case 'start': this.onStart(); break;
+      case 'message': if (this.isMember(event.from)) this.onMessage(event.from, event.message); break;
+      case 'timeout': this.onTimer(event.view); break;
+      case 'blockBuilt': this.onBlockBuilt(event.view, event.block); break;
+      case 'blockChecked': this.onBlockChecked(event.hash, event.valid); break;
+      case 'blocksFetched': if (this.isMember(event.from)) this.afterInsert(this.fetcher.accept(event.from, event.blocks)); break;
+      case 'syncCompleted': this.onSyncCompleted(event.head); break;
     }
     return this.out.build();
   }
 
-  // ---- lifecycle and timers -------------------------------------------------------------
-
   private onStart(): void {
     // R14 after a restart: resume in the highest view the persisted state justifies.
-    const tc = this.pm.highTc;
-    const view = Math.max(this.safety.lastVotedView, this.pm.highQcView + 1, tc === null ? 0 : tc.view + 1, this.epoch.rootView + 1);
-    this.pm.advanceTo(view);
+    this.pm.resume(this.safety.lastVotedView);
     this.enterView();
   }
 
@@ -152,28 +133,20 @@ export class HotStuffCore implements ConsensusCore {
     this.localTimeout();
     // R13: keep re-broadcasting at the capped back-off until a certificate moves us on.
     this.out.setTimer(view, this.pm.timerDelayMs());
-    for (const r of this.fetcher.retry(this.epoch.members.length, this.self, (k) => this.tree.knows(k))) {
-      this.out.request({ kind: 'fetchBlocks', hash: r.hash, count: this.maxFetchGap, from: r.from });
-    }
+    this.fetcher.retry();
     this.tryPropose();
   }
 
-  // ---- incoming messages ------------------------------------------------------------------
+  private isMember(from: MemberIndex): boolean {
+    return Number.isInteger(from) && from >= 0 && from < this.epoch.members.length;
+  }
 
   private onMessage(from: MemberIndex, m: ConsensusMessage): void {
     switch (m.type) {
-      case 'proposal':
-        this.onProposal(from, m);
-        return;
-      case 'vote':
-        this.onVote(from, m);
-        return;
-      case 'timeout':
-        this.onTimeout(from, m);
-        return;
-      case 'syncInfo':
-        this.onSyncInfo(m);
-        return;
+      case 'proposal': return this.onProposal(from, m);
+      case 'vote': return this.onVote(from, m);
+      case 'timeout': return this.onTimeout(from, m);
+      case 'syncInfo': return this.onSyncInfo(m);
     }
   }
 
@@ -201,8 +174,8 @@ export class HotStuffCore implements ConsensusCore {
     // R16: a block conflicting with the committed chain can never be voted on.
     if (h.height - 1 < root.height || (h.height - 1 === root.height && parentKey !== root.key)) return;
     if (!this.tree.knows(parentKey)) {
-      this.fetcher.parkProposal(parentKey, from, m);
-      this.wantBlock(h.parentHash, h.height - 1, h.proposer);
+      this.fetcher.park(parentKey, from, m);
+      this.fetcher.want(h.parentHash, h.height - 1, h.proposer);
       return;
     }
     const node = this.tree.insert(m.block, r.value.hash, m.tc, 'checking');
@@ -232,13 +205,12 @@ export class HotStuffCore implements ConsensusCore {
 
   private onTimeout(from: MemberIndex, m: TimeoutMessage): void {
     const members = this.epoch.members;
-    const qcView = m.highQc === null ? this.epoch.rootView : m.highQc.data.view;
-    // R11: a timeout must justify its view with the QC or TC of the view before.
-    const justified = m.view === qcView + 1 || (m.lastTc !== null && m.lastTc.view === m.view - 1);
-    if (m.epoch !== this.epoch.epoch || !justified || qcView >= m.view) return;
-    if (m.highQc !== null && (m.highQc.data.epoch !== m.epoch || !this.certs.verifyQc(m.highQc, members))) return;
-    if (m.lastTc !== null && (m.lastTc.epoch !== m.epoch || !this.certs.verifyTc(m.lastTc, members))) return;
-    if (!this.certs.verifySigner(members, from, timeoutSigningBytes(this.chainId, m.epoch, m.view, qcView), m.signature)) return;
+    const r = verifyTimeout(m, from, this.chainId, this.epoch, this.certs);
+    if (!r.ok) {
+      if (this.log !== null) this.debug({ from, view: m.view, reason: r.error }, 'Dropped timeout');
+      return;
+    }
+    const qcView = r.value;
     if (m.highQc !== null) this.processQc(m.highQc, leaderOf(m.highQc.data.view, members.length));
     if (m.lastTc !== null) this.processTc(m.lastTc);
     if (m.view < this.pm.view) {
@@ -271,11 +243,9 @@ export class HotStuffCore implements ConsensusCore {
     this.out.send(to, { type: 'syncInfo', highQc: this.pm.highQc, highTc: this.pm.highTc });
   }
 
-  // ---- certificates, view changes and commits --------------------------------------------
-
   private processQc(qc: QuorumCert, source: MemberIndex): void {
     const advanced = this.pm.observeQc(qc);
-    this.wantBlock(qc.data.blockHash, qc.data.height, source);
+    this.fetcher.want(qc.data.blockHash, qc.data.height, source);
     this.noteCommitCandidate(qc);
     if (advanced) this.enterView();
   }
@@ -284,92 +254,53 @@ export class HotStuffCore implements ConsensusCore {
     if (this.pm.observeTc(tc)) this.enterView();
   }
 
-  // R12: a QC on a block whose parent is in the view just before commits that parent.
+  // R12: remember the highest QC that commits something; apply it once the blocks are here.
   private noteCommitCandidate(qc: QuorumCert): void {
-    const d = qc.data;
-    const direct = this.mutations.commitOneChain === true;
-    if (!direct && d.parentView + 1 !== d.view) return;
-    const height = direct ? d.height : d.height - 1;
+    const t = commitTarget(qc, this.mutations.commitOneChain === true);
+    if (t === null) return;
     const root = this.tree.root;
-    if (height <= root.height) {
-      invariant(height < root.height || bytesEqual(direct ? d.blockHash : d.parentHash, root.hash), 'a valid QC commits a block conflicting with the committed chain');
+    if (t.height <= root.height) {
+      invariant(t.height < root.height || bytesEqual(t.hash, root.hash), 'a valid QC commits a block conflicting with the committed chain');
       return;
     }
-    if (this.pendingCommit === null || d.view > this.pendingCommit.data.view) this.pendingCommit = qc;
+    if (this.pendingCommit === null || qc.data.view > this.pendingCommit.data.view) this.pendingCommit = qc;
     this.applyPendingCommit();
   }
 
   private applyPendingCommit(): void {
     const qc = this.pendingCommit;
-    if (qc === null) return;
-    const d = qc.data;
-    const direct = this.mutations.commitOneChain === true;
-    const hash = direct ? d.blockHash : d.parentHash;
-    const height = direct ? d.height : d.height - 1;
-    if (height <= this.tree.root.height) {
+    const t = qc === null ? null : commitTarget(qc, this.mutations.commitOneChain === true);
+    if (qc === null || t === null || t.height <= this.tree.root.height) {
       this.pendingCommit = null;
       return;
     }
-    const key = toHex(hash);
+    const key = toHex(t.hash);
     if (this.tree.get(key) === undefined) {
-      this.wantBlock(hash, height, leaderOf(direct ? d.view : d.parentView, this.epoch.members.length));
+      this.fetcher.want(t.hash, t.height, leaderOf(t.view, this.epoch.members.length));
       return;
     }
     this.pendingCommit = null;
-    const nodes: TreeNode[] = this.tree.commit(key);
+    const nodes = this.tree.commit(key);
     for (const n of nodes) invariant(n.status !== 'invalid', 'a certified block failed local execution');
-    this.out.commit(nodes.map((n) => ({ block: n.block, hash: n.hash, commitQc: qc, certifiedHeight: height })));
-    this.debug({ height, view: d.view }, 'Committed');
+    this.out.commit(nodes.map((n) => ({ block: n.block, hash: n.hash, commitQc: qc, certifiedHeight: t.height })));
+    if (this.log !== null) this.debug({ height: t.height, view: qc.data.view }, 'Committed');
   }
 
-  private wantBlock(hash: Hash, height: Height, source: MemberIndex): void {
-    const root = this.tree.root;
-    if (height <= root.height || this.tree.knows(toHex(hash))) return;
-    const n = this.epoch.members.length;
-    const from = source === this.self ? (source + 1) % n : source;
-    if (height - root.height > this.maxFetchGap) {
-      // R18: too far behind to fetch block by block; the sync module catches up on committed blocks.
-      if (!this.syncing) {
-        this.syncing = true;
-        this.out.request({ kind: 'syncNeeded', targetHeight: height, from });
-      }
-      return;
-    }
-    if (this.fetcher.want(hash, from)) {
-      this.out.request({ kind: 'fetchBlocks', hash, count: Math.min(this.maxFetchGap, height - root.height), from });
-    }
-  }
-
-  private onBlocksFetched(from: MemberIndex, blocks: readonly Block[]): void {
-    const missing = this.fetcher.accept(blocks, this.tree.root.height, (k) => this.tree.knows(k));
-    this.connectFetched();
-    if (missing !== null) this.wantBlock(missing.hash, missing.height, from);
-  }
-
-  private connectFetched(): void {
-    for (const d of this.fetcher.takeDetached(this.tree.root.height)) {
-      if (!this.tree.knows(d.parentKey)) continue;
-      this.fetcher.dropDetached(d.key);
-      // Fetched blocks are ancestors of a certified block; the application still executes them
-      // so that their descendants can be checked and committed.
-      const node = this.tree.insert(d.block, d.hash, null, 'checking');
-      if (node !== null) this.out.request({ kind: 'checkBlock', block: d.block, hash: d.hash });
-    }
-    for (const p of this.fetcher.takeParked((k) => this.tree.knows(k))) this.onProposal(p.from, p.message);
+  private afterInsert(inserted: readonly TreeNode[]): void {
+    for (const n of inserted) this.out.request({ kind: 'checkBlock', block: n.block, hash: n.hash });
+    for (const p of this.fetcher.takeParked()) this.onProposal(p.from, p.message);
     this.applyPendingCommit();
     this.tryPropose();
   }
 
   private onSyncCompleted(head: CommittedHead): void {
-    this.syncing = false;
+    this.fetcher.synced();
     if (head.height > this.tree.root.height && head.epoch === this.epoch.epoch) {
       this.tree.resetRoot(head);
       this.debug({ height: head.height }, 'Root moved by sync');
     }
-    this.connectFetched();
+    this.afterInsert(this.fetcher.connect());
   }
-
-  // ---- voting, proposing and timing out ---------------------------------------------------
 
   private onBlockChecked(hash: Hash, valid: boolean): void {
     const node = this.tree.get(toHex(hash));
@@ -386,23 +317,19 @@ export class HotStuffCore implements ConsensusCore {
     if (node.view !== this.pm.view || node.status !== 'valid') return;
     const h = node.block.header;
     const qcView = h.parentQc === null ? this.epoch.rootView : h.parentQc.data.view;
-    if (!this.safety.safeToVote(node.view, qcView, node.tc)) return;
-    this.safety.recordVote(node.view, qcView);
+    const vote = this.safety.makeVote(node.view, node.height, node.hash, qcView, h.parentHash, node.tc);
+    if (vote === null) return;
     // R9: the runtime makes this durable before the vote below leaves the node.
     if (this.mutations.skipPersistBeforeVote !== true) this.persist();
-    const data: VoteData = {
-      epoch: this.epoch.epoch, view: node.view, height: node.height, blockHash: node.hash, parentView: qcView, parentHash: h.parentHash,
-    };
-    const signature = signMessage(this.key, voteSigningBytes(this.chainId, data));
     if (this.log !== null) this.debug({ view: node.view, height: node.height, qcView }, 'Voted');
     const next = leaderOf(node.view + 1, this.epoch.members.length);
-    if (next === this.self) this.addVote(data, this.self, signature);
-    else this.out.send(next, { type: 'vote', data, signature });
+    if (next === this.self) this.addVote(vote.data, this.self, vote.signature);
+    else this.out.send(next, vote);
   }
 
   private tryPropose(): void {
     const view = this.pm.view;
-    if (leaderOf(view, this.epoch.members.length) !== this.self || this.requestedView >= view || this.syncing) return;
+    if (leaderOf(view, this.epoch.members.length) !== this.self || this.requestedView >= view || this.fetcher.syncing) return;
     const qc = this.pm.highQc;
     const qcView = this.pm.highQcView;
     const tc = this.pm.lastTc;
@@ -413,7 +340,7 @@ export class HotStuffCore implements ConsensusCore {
     const parentKey = toHex(parentHash);
     const parent = this.tree.position(parentKey);
     if (parent === null || this.tree.get(parentKey)?.status === 'invalid') {
-      this.wantBlock(parentHash, parentHeight, leaderOf(qcView, this.epoch.members.length));
+      this.fetcher.want(parentHash, parentHeight, leaderOf(qcView, this.epoch.members.length));
       return;
     }
     this.requestedView = view;
@@ -433,8 +360,7 @@ export class HotStuffCore implements ConsensusCore {
     const node = this.tree.insert(block, hash, tc, 'valid');
     if (node === null) return;
     this.proposedView = view;
-    const signature = signMessage(this.key, proposalSigningBytes(this.chainId, hash));
-    this.out.send('all', { type: 'proposal', block, tc, signature });
+    this.out.send('all', { type: 'proposal', block, tc, signature: this.safety.signProposal(hash) });
     this.tryVote(node);
   }
 
@@ -447,18 +373,15 @@ export class HotStuffCore implements ConsensusCore {
       this.out.send('all', own);
       return;
     }
-    const lastTc = this.pm.lastTc;
-    if (!this.safety.safeToTimeout(view, qcView, lastTc)) {
-      this.debug({ view, qcView }, 'Not safe to time out');
+    const msg = this.safety.makeTimeout(view, qc, qcView, this.pm.lastTc);
+    if (msg === null) {
+      if (this.log !== null) this.debug({ view, qcView }, 'Not safe to time out');
       return;
     }
-    this.safety.recordTimeout(view);
     this.persist();
-    const signature = signMessage(this.key, timeoutSigningBytes(this.chainId, this.epoch.epoch, view, qcView));
-    const msg: TimeoutMessage = { type: 'timeout', epoch: this.epoch.epoch, view, highQc: qc, lastTc, signature };
     this.ownTimeout = msg;
     this.out.send('all', msg);
-    const tc = this.timeouts.add(this.epoch.epoch, view, { member: this.self, highQcView: qcView, signature });
+    const tc = this.timeouts.add(this.epoch.epoch, view, { member: this.self, highQcView: qcView, signature: msg.signature });
     if (tc !== null) this.processTc(tc);
   }
 

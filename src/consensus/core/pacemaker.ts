@@ -70,6 +70,12 @@ export class Pacemaker {
     return true;
   }
 
+  /** After a restart: the highest view the persisted state justifies (never below the root's next). */
+  resume(lastVotedView: View): void {
+    const tcView = this.tc === null ? 0 : this.tc.view + 1;
+    this.advanceTo(Math.max(lastVotedView, this.highQcView + 1, tcView, this.rootView + 1));
+  }
+
   /** Starts a new epoch: views restart above the new root. */
   resetForEpoch(rootView: View): void {
     this.rootView = rootView;

@@ -1,21 +1,28 @@
-import type { TimeoutCert } from '../../types/block.js';
-import type { View } from '../../types/primitives.js';
+import type { TimeoutMessage, VoteMessage } from '../../codec/consensus.js';
+import { signMessage, type SigningKey } from '../../crypto/ed25519.js';
+import type { QuorumCert, TimeoutCert, VoteData } from '../../types/block.js';
+import type { Hash, Signature, View } from '../../types/primitives.js';
 import { invariant } from '../../util/errors.js';
-import { tcMaxHighQcView } from './certificates.js';
+import { proposalSigningBytes, tcMaxHighQcView, timeoutSigningBytes, voteSigningBytes } from './certificates.js';
 import type { CoreMutations } from './types.js';
 
 /**
  * The voting and timeout predicates of DiemBFT v4 / Jolteon (docs/protocol.md R5-R7, R10),
- * over the three numbers that make a node safe: the last view it voted or timed out in, and
- * the highest QC view it voted on top of (its lock). Nothing else may sign a vote or timeout.
+ * over the numbers that make a node safe: the last view it voted or timed out in, and the
+ * highest QC view it voted on top of (its lock). This is the only code that signs (DiemBFT's
+ * Safety module): makeVote and makeTimeout check the predicate and record before signing.
  */
 export class SafetyRules {
+  private readonly chainId: string;
+  private readonly key: SigningKey;
   private epochNo: number;
   private lastVoted: View;
   private locked: View;
   private readonly mutations: CoreMutations;
 
-  constructor(epoch: number, lastVotedView: View, lockedView: View, mutations: CoreMutations) {
+  constructor(chainId: string, key: SigningKey, epoch: number, lastVotedView: View, lockedView: View, mutations: CoreMutations) {
+    this.chainId = chainId;
+    this.key = key;
     this.epochNo = epoch;
     this.lastVoted = lastVotedView;
     this.locked = lockedView;
@@ -71,6 +78,31 @@ export class SafetyRules {
   /** Records a timeout: no vote in `view` after this (DiemBFT increase_highest_vote_round). */
   recordTimeout(view: View): void {
     this.lastVoted = Math.max(this.lastVoted, view);
+  }
+
+  /**
+   * R5-R7: a signed vote for the block `blockHash` of `view` at `height` that extends a QC of
+   * `qcView` (the parent's view) and was proposed with `tc`; null when not safe. The caller
+   * persists the state before the vote leaves (R9).
+   */
+  makeVote(view: View, height: number, blockHash: Hash, qcView: View, parentHash: Hash, tc: TimeoutCert | null): VoteMessage | null {
+    if (!this.safeToVote(view, qcView, tc)) return null;
+    this.recordVote(view, qcView);
+    const data: VoteData = { epoch: this.epochNo, view, height, blockHash, parentView: qcView, parentHash };
+    return { type: 'vote', data, signature: signMessage(this.key, voteSigningBytes(this.chainId, data)) };
+  }
+
+  /** R10: a signed timeout for `view` carrying `highQc` (view `qcView`) and `lastTc`; null when not safe. */
+  makeTimeout(view: View, highQc: QuorumCert | null, qcView: View, lastTc: TimeoutCert | null): TimeoutMessage | null {
+    if (!this.safeToTimeout(view, qcView, lastTc)) return null;
+    this.recordTimeout(view);
+    const signature = signMessage(this.key, timeoutSigningBytes(this.chainId, this.epochNo, view, qcView));
+    return { type: 'timeout', epoch: this.epochNo, view, highQc, lastTc, signature };
+  }
+
+  /** The leader's signature on its own block (R4). */
+  signProposal(blockHash: Hash): Signature {
+    return signMessage(this.key, proposalSigningBytes(this.chainId, blockHash));
   }
 
   /** Starts a new epoch: views restart, so the numbers reset (R21). */
