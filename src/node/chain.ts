@@ -5,6 +5,7 @@ import type { SyncChain } from '../sync/block-sync.js';
 import { sha256 } from '../crypto/hash.js';
 import { StateTree } from '../crypto/smt.js';
 import { executeBlock, type ExecutedBlock } from '../state/executor.js';
+import { replayBlock } from '../state/replay.js';
 import { buildGenesisState, genesisHash } from '../state/genesis-state.js';
 import { encodeContractEvent, historySubject } from '../state/events.js';
 import { getAccount } from '../state/queries.js';
@@ -205,14 +206,12 @@ export class LedgerChain implements Application, SyncChain {
       ? this.headInfo.timestampMs
       : (this.speculative.get(toHex(h.parentHash))?.block.header.timestampMs ?? Number.MAX_SAFE_INTEGER);
     if (h.timestampMs <= parentTime || h.timestampMs > this.deps.now() + this.opts.maxFutureMs) return false;
-    const exec = this.execute(parent, h.height, h.timestampMs, block.txs);
-    if (!exec.valid) {
-      this.deps.log.debug({ height: h.height, reason: exec.reason }, 'Proposal refused by the executor');
+    const r = replayBlock(parent, this.chainId, block, (hash) => this.deps.mempool.verified.has(hash));
+    if (!r.ok) {
+      this.deps.log.debug({ height: h.height, reason: r.reason }, 'Proposal refused');
       return false;
     }
-    if (!bytesEqual(exec.stateRoot, h.stateRoot) || !bytesEqual(exec.txRoot, h.txRoot) || !bytesEqual(exec.receiptsRoot, h.receiptsRoot)) {
-      return false;
-    }
+    const exec = r.exec;
     this.speculative.set(toHex(hash), { block, hash, exec });
     return true;
   }
@@ -287,12 +286,9 @@ export class LedgerChain implements Application, SyncChain {
   async applySynced(cb: CommittedBlock): Promise<string | null> {
     const h = cb.block.header;
     if (h.height !== this.headInfo.height + 1 || !bytesEqual(h.parentHash, this.headInfo.hash)) return 'does not extend our head';
-    const exec = this.execute(this.headState, h.height, h.timestampMs, cb.block.txs);
-    if (!exec.valid) return `invalid block: ${exec.reason.code}`;
-    if (!bytesEqual(exec.stateRoot, h.stateRoot)) return 'state root differs';
-    if (!bytesEqual(exec.txRoot, h.txRoot)) return 'transaction root differs';
-    if (!bytesEqual(exec.receiptsRoot, h.receiptsRoot)) return 'receipts root differs';
-    await this.persist(cb, exec);
+    const r = replayBlock(this.headState, this.chainId, cb.block, (hash) => this.deps.mempool.verified.has(hash));
+    if (!r.ok) return r.reason;
+    await this.persist(cb, r.exec);
     return null;
   }
 

@@ -1,11 +1,8 @@
 import { decodeSyncMessage, encodeSyncMessage, SYNC_MAX_BLOCKS, type SyncMessage } from '../codec/sync.js';
-import { encodeHeader } from '../codec/block.js';
-import { certifiesCommitOf, checkQuorumCert } from '../crypto/certs.js';
-import { sha256 } from '../crypto/hash.js';
 import type { CommittedBlock } from '../types/block.js';
 import type { Clock, Transport } from '../types/edges.js';
 import type { Hash, Height, MemberIndex, PublicKey } from '../types/primitives.js';
-import { bytesEqual } from '../util/bytes.js';
+import { CertifiedChain } from './certified-chain.js';
 
 /** The chain as sync sees it (implemented in node/ over storage + executor). */
 export interface SyncChain {
@@ -141,18 +138,18 @@ export class BlockSync {
     if (target <= start) return start;
     log.info({ from: start, target, peers: heads.length }, 'Block sync started');
     let candidates = heads.filter((h) => h.height > start);
-    let pending: { block: CommittedBlock; hash: Hash }[] = [];
-    while (chain.head().height + pending.length < target && candidates.length > 0) {
+    const proof = new CertifiedChain({ chainId: chain.chainId, head: chain.head() }, { membersAt: (h) => chain.membersAt(h) });
+    while (proof.expectedHeight - 1 < target && candidates.length > 0) {
       const peer = candidates[0] as { peer: MemberIndex; height: Height };
-      const from = chain.head().height + pending.length + 1;
+      const from = proof.expectedHeight;
       const m = await this.ask(peer.peer, { kind: 'getBlocks', from, limit: this.opts.batchSize }, 'blocks');
       const blocks = m?.kind === 'blocks' ? m.blocks : [];
-      const verdict = blocks.length === 0 ? 'no blocks' : await this.accept(blocks, from, pending);
+      const verdict = blocks.length === 0 ? 'no blocks' : await this.accept(blocks, proof);
       if (verdict !== null) {
         // A peer that times out, has nothing or sends a bad block is skipped for this run.
         log.warn({ peer: peer.peer, from, reason: verdict }, 'Block sync peer skipped');
         candidates = candidates.slice(1);
-        pending = [];
+        proof.reset(chain.head());
         continue;
       }
       log.info({ height: chain.head().height, target }, 'Block sync progress');
@@ -161,35 +158,15 @@ export class BlockSync {
     return chain.head().height;
   }
 
-  /**
-   * Checks links and hashes of a batch, appends it to `pending`, and applies every pending
-   * block covered by a proven certificate. Returns why the batch was refused, or null.
-   */
-  private async accept(blocks: readonly CommittedBlock[], from: Height, pending: { block: CommittedBlock; hash: Hash }[]): Promise<string | null> {
-    const { chain } = this.deps;
-    let prev = pending.length > 0 ? (pending[pending.length - 1] as { hash: Hash }).hash : chain.head().hash;
-    let height = from;
+  /** Proves a batch and applies every block it proves; returns why it was refused, or null. */
+  private async accept(blocks: readonly CommittedBlock[], proof: CertifiedChain): Promise<string | null> {
     for (const cb of blocks) {
-      const h = cb.block.header;
-      if (h.height !== height) return `expected height ${height}, got ${h.height}`;
-      if (h.chainId !== chain.chainId) return 'wrong chain id';
-      if (!bytesEqual(h.parentHash, prev)) return `height ${height} does not link to its parent`;
-      const hash = sha256(encodeHeader(h));
-      if (!bytesEqual(hash, cb.hash)) return `height ${height} hash mismatch`;
-      if (cb.certifiedHeight < height) return `height ${height} certified below itself`;
-      pending.push({ block: cb, hash });
-      if (cb.certifiedHeight === height) {
-        if (!certifiesCommitOf(cb.commitQc, hash, height)) return `height ${height} certificate is not a commit of this block`;
-        const why = checkQuorumCert(cb.commitQc, chain.chainId, chain.membersAt(height));
-        if (why !== null) return `height ${height} certificate invalid: ${why}`;
-        // Every pending block links to this one by hash, so this certificate proves them all.
-        for (const p of pending.splice(0)) {
-          const bad = await chain.applySynced(p.block);
-          if (bad !== null) return `height ${p.block.block.header.height} does not re-execute: ${bad}`;
-        }
+      const r = proof.add(cb);
+      if ('error' in r) return r.error;
+      for (const p of r.proven) {
+        const bad = await this.deps.chain.applySynced(p.block);
+        if (bad !== null) return `height ${p.block.block.header.height} does not re-execute: ${bad}`;
       }
-      prev = hash;
-      height++;
     }
     return null;
   }

@@ -11,3 +11,4 @@
  * Tests: test/e2e (restart and catch-up of a real member).
  */
 export * from './block-sync.js';
+export * from './certified-chain.js';
