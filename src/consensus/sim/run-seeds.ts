@@ -1,0 +1,52 @@
+import type { CoreMutations } from '../core/types.js';
+import { replayCommand, runSimulation, type SimResult } from './simulation.js';
+
+/** Options of a multi-seed run. */
+export interface RunSeedsOptions {
+  readonly nodes: number;
+  readonly byzantine: number;
+  readonly seeds: number;
+  /** First seed; seeds firstSeed .. firstSeed + seeds - 1 run. */
+  readonly firstSeed: number;
+  readonly mutations?: CoreMutations;
+  /** Stop at the first failing seed (planted-bug tests). */
+  readonly stopOnFailure?: boolean;
+  /** Called after every seed. */
+  readonly onSeed?: (r: SimResult, done: number) => void;
+}
+
+/** Totals over seeds: the JSON line of `ledger sim` plus the failures themselves. */
+export interface SeedsSummary {
+  readonly nodes: number;
+  readonly byzantine: number;
+  readonly seeds: number;
+  readonly safetyViolations: number;
+  readonly livenessFailures: number;
+  readonly committedBlocks: number;
+  readonly failingSeeds: readonly number[];
+  /** Failed runs with their violations and replay commands. */
+  readonly failures: readonly (SimResult & { readonly replay: string })[];
+}
+
+/** Runs seeds one after another and totals them (a seed counts once per kind of failure). */
+export async function runSeeds(opts: RunSeedsOptions): Promise<SeedsSummary> {
+  let safetyViolations = 0;
+  let livenessFailures = 0;
+  let committedBlocks = 0;
+  let done = 0;
+  const failures: (SimResult & { replay: string })[] = [];
+  for (let seed = opts.firstSeed; seed < opts.firstSeed + opts.seeds; seed++) {
+    const r = await runSimulation({ nodes: opts.nodes, byzantine: opts.byzantine, seed, ...(opts.mutations ? { mutations: opts.mutations } : {}) });
+    done++;
+    committedBlocks += r.committedBlocks;
+    if (r.safetyViolation) safetyViolations++;
+    if (r.livenessFailure) livenessFailures++;
+    if (r.safetyViolation || r.livenessFailure) failures.push({ ...r, replay: replayCommand(opts.nodes, opts.byzantine, seed) });
+    opts.onSeed?.(r, done);
+    if (opts.stopOnFailure && failures.length > 0) break;
+  }
+  return {
+    nodes: opts.nodes, byzantine: opts.byzantine, seeds: done, safetyViolations, livenessFailures, committedBlocks,
+    failingSeeds: failures.map((f) => f.seed), failures,
+  };
+}
