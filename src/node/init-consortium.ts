@@ -5,6 +5,7 @@ import { generateSigningKey, saveKeyFile } from '../crypto/keys.js';
 import type { ConsensusParams, Genesis, GenesisAccount, Member } from '../types/genesis.js';
 import type { Role } from '../types/primitives.js';
 import { toHex } from '../util/bytes.js';
+import { OperationalError } from '../util/errors.js';
 
 /** Consensus defaults: tuned for a LAN/loopback consortium of 4–10 members. */
 export const DEFAULT_CONSENSUS: ConsensusParams = {
@@ -22,8 +23,13 @@ export interface InitOpts {
   readonly members: number;
   readonly outDir: string;
   readonly chainId: string;
-  /** Host members advertise in genesis (their p2p address). */
+  /** Host members advertise in genesis (their p2p address) when `hosts` is absent. */
   readonly host: string;
+  /**
+   * One host per member (e.g. container or DNS names): member i advertises hosts[i] with the
+   * same ports as every other member, and listens on all interfaces. Length must be `members`.
+   */
+  readonly hosts?: readonly string[];
   readonly apiPort: number;
   readonly p2pPort: number;
   /** Extra non-member accounts to create keys for (devnet). */
@@ -40,10 +46,24 @@ export interface InitResult {
 }
 
 /**
+ * The multiaddr of a TCP endpoint: /ip4 or /ip6 for address literals, /dns4 for a host name
+ * (libp2p's TCP transport resolves it with the system resolver when dialing).
+ */
+export function hostMultiaddr(host: string, port: number): string {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return `/ip4/${host}/tcp/${port}`;
+  if (host.includes(':')) return `/ip6/${host}/tcp/${port}`;
+  return `/dns4/${host}/tcp/${port}`;
+}
+
+/**
  * Writes keys, genesis.json and one config per member into outDir, ready to copy to N
- * machines: member i listens on p2pPort+i and serves REST on apiPort+i.
+ * machines. Without `hosts`, member i listens on p2pPort+i and serves REST on apiPort+i at
+ * `host` (one machine); with `hosts`, every member uses p2pPort and apiPort on its own host.
  */
 export async function initConsortium(opts: InitOpts): Promise<InitResult> {
+  if (opts.hosts !== undefined && opts.hosts.length !== opts.members) {
+    throw new OperationalError('INIT_HOSTS_COUNT', `${opts.hosts.length} hosts given for ${opts.members} members; give one host per member`);
+  }
   await mkdir(opts.outDir, { recursive: true });
   const members: Member[] = [];
   const memberOut: InitResult['members'][number][] = [];
@@ -52,9 +72,12 @@ export async function initConsortium(opts: InitOpts): Promise<InitResult> {
     const key = generateSigningKey();
     const keyFile = `${name}.key.json`;
     await saveKeyFile(join(opts.outDir, keyFile), key);
-    const p2pPort = opts.p2pPort + i;
-    const apiPort = opts.apiPort + i;
-    members.push({ name, publicKey: key.publicKey, address: `/ip4/${opts.host}/tcp/${p2pPort}` });
+    const ownHost = opts.hosts?.[i];
+    const p2pPort = ownHost === undefined ? opts.p2pPort + i : opts.p2pPort;
+    const apiPort = ownHost === undefined ? opts.apiPort + i : opts.apiPort;
+    const host = ownHost ?? opts.host;
+    const loopbackOnly = host === '127.0.0.1';
+    members.push({ name, publicKey: key.publicKey, address: hostMultiaddr(host, p2pPort) });
     const configFile = `${name}.config.json`;
     const dataDir = join('data', name);
     const config = {
@@ -62,8 +85,8 @@ export async function initConsortium(opts: InitOpts): Promise<InitResult> {
       keyFile,
       genesisFile: 'genesis.json',
       dataDir,
-      p2pListen: `/ip4/${opts.host === '127.0.0.1' ? '127.0.0.1' : '0.0.0.0'}/tcp/${p2pPort}`,
-      apiHost: opts.host === '127.0.0.1' ? '127.0.0.1' : '0.0.0.0',
+      p2pListen: `/ip4/${loopbackOnly ? '127.0.0.1' : '0.0.0.0'}/tcp/${p2pPort}`,
+      apiHost: loopbackOnly ? '127.0.0.1' : '0.0.0.0',
       apiPort,
     };
     await writeFile(join(opts.outDir, configFile), JSON.stringify(config, null, 2) + '\n');

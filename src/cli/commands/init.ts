@@ -1,39 +1,54 @@
 import { initConsortium } from '../../node/init-consortium.js';
 import { intFlag, parseFlags, required } from '../args.js';
-import { EXIT, type Command } from '../command.js';
+import { EXIT, UsageError, type Command } from '../command.js';
 
-/** `ledger init --members N --out DIR [--chain-id ID]`. */
+const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^[0-9a-fA-F:]{2,39}$/;
+
+/** `ledger init --members N --out DIR [--chain-id ID] [--hosts H1,H2,...]`. */
 export const initCommand: Command = {
   name: 'init',
   summary: 'Create keys, genesis and one config file per member',
-  help: `Usage: ledger init --members N --out DIR [--chain-id ID] [--host HOST] [--api-port P] [--p2p-port P] [--json]
+  help: `Usage: ledger init --members N --out DIR [--chain-id ID] [--host HOST | --hosts H1,...,HN] [--api-port P] [--p2p-port P] [--json]
 
 Writes into DIR: genesis.json, memberI.key.json and memberI.config.json for I = 1..N.
 Copy genesis.json plus one member's key and config to each member's machine and run
 "ledger start --config memberI.config.json" there.
 
 Options:
-  --members N     number of members (1..64; BFT needs N = 3f+1, e.g. 4, 7, 10)
+  --members N     number of members (1..64; BFT needs N = 3f+1, e.g. 4, 7, 10);
+                  may be left out with --hosts (one member per host)
   --out DIR       output folder (required)
   --chain-id ID   chain id (default: consortium-<random>)
-  --host HOST     address members advertise to each other (default 127.0.0.1)
+  --host HOST     address all members advertise, one machine (default 127.0.0.1)
   --api-port P    REST port of member1; member I uses P+I-1 (default 8080)
   --p2p-port P    p2p port of member1; member I uses P+I-1 (default 9080)
+  --hosts LIST    comma-separated host of each member (DNS names or IPs, e.g. compose
+                  service names member1,...,member4): member I advertises
+                  /dns4/<host I>/tcp/P with the same --p2p-port and --api-port for all
   --json          print a JSON summary as the last line`,
   async run(args, io) {
     const { values } = parseFlags(args, {
       members: { type: 'string' }, out: { type: 'string' }, 'chain-id': { type: 'string' }, host: { type: 'string' },
-      'api-port': { type: 'string' }, 'p2p-port': { type: 'string' }, json: { type: 'boolean' },
+      'api-port': { type: 'string' }, 'p2p-port': { type: 'string' }, hosts: { type: 'string' }, json: { type: 'boolean' },
     });
     if (values.help) {
       io.out(this.help);
       return EXIT.ok;
     }
-    const members = intFlag(required(values.members, 'members'), 'members', 4, 1, 64);
+    const hosts = values.hosts === undefined ? undefined : values.hosts.split(',');
+    if (hosts !== undefined) {
+      const badHost = hosts.find((h) => !HOST_RE.test(h));
+      if (badHost !== undefined) throw new UsageError(`--hosts: "${badHost}" is not a host name or IP address`);
+      if (values.host !== undefined) throw new UsageError('give either --host or --hosts, not both');
+    }
+    const members = hosts !== undefined && values.members === undefined
+      ? intFlag(String(hosts.length), 'hosts', 4, 1, 64)
+      : intFlag(required(values.members, 'members'), 'members', 4, 1, 64);
+    if (hosts !== undefined && hosts.length !== members) throw new UsageError(`--hosts names ${hosts.length} hosts for ${members} members`);
     const outDir = required(values.out, 'out');
     const chainId = values['chain-id'] ?? `consortium-${Math.random().toString(36).slice(2, 8)}`;
     const res = await initConsortium({
-      members, outDir, chainId, host: values.host ?? '127.0.0.1',
+      members, outDir, chainId, host: values.host ?? '127.0.0.1', ...(hosts === undefined ? {} : { hosts }),
       apiPort: intFlag(values['api-port'], 'api-port', 8080, 1, 65535),
       p2pPort: intFlag(values['p2p-port'], 'p2p-port', 9080, 1, 65535),
       genesisTimeMs: Date.now(),
