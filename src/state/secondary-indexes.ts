@@ -33,9 +33,9 @@ export function deriveIndexWrites(block: BlockOverlay): IndexWrite[] {
   for (const key of block.writtenKeys()) {
     const ix = INDEXERS.find((i) => key.startsWith(i.prefix));
     if (ix === undefined) continue;
-    const before = block.baseGet(key);
+    const before = block.baseRecord(key, ix.decode);
     const after = block.getRecord(key, ix.decode);
-    const oldKeys = before === undefined ? [] : ix.keysOf(ix.decode(before));
+    const oldKeys = before === undefined ? [] : ix.keysOf(before);
     const newKeys = after === undefined ? [] : ix.keysOf(after);
     const oldSet = new Set(oldKeys.map((k) => k.join(SEP)));
     const newSet = new Set(newKeys.map((k) => k.join(SEP)));
