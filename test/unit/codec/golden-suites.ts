@@ -89,7 +89,7 @@ const COMMITTED: CommittedBlock = {
 
 const GENESIS_JSON = genesisToJson({
   chainId: CHAIN, genesisTimeMs: T0,
-  consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 60_000, maxBlockTxs: 5000, maxBlockBytes: 8 * 1024 * 1024, emptyBlockIntervalMs: 1000 },
+  consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 60_000, maxBlockTxs: 5000, maxBlockBytes: 8 * 1024 * 1024, emptyBlockIntervalMs: 500 },
   members: KEYS.map((k, i) => ({ name: `member${i + 1}`, publicKey: k.publicKey, address: `/ip4/127.0.0.1/tcp/${9080 + i}` })),
   accounts: [
     { name: 'bank-a', publicKey: fixedKey(11).publicKey, role: 'integrator' },
