@@ -222,6 +222,8 @@ const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]): number => sorted(xs)[Math.floor(xs.length / 2)] as number;
 const p99 = (xs: number[]): number => sorted(xs)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)] as number;
 const tps = (TXS / median(blockMs)) * 1000;
+// The fastest block is the one least disturbed by other processes on a shared machine.
+const tpsBest = (TXS / Math.min(...blockMs)) * 1000;
 const tpsCpu = (TXS / median(blockCpuMs)) * 1000;
 const share = median(updateMs) / median(blockMs);
 const shareCpu = median(updateCpuMs) / median(blockCpuMs);
@@ -237,6 +239,7 @@ console.log(`  ${'tx accepted (ok receipts)'.padEnd(36)} ${((okTxs / (BLOCKS * T
 console.log(`  ${'state writes per block'.padEnd(36)} ${Math.round(writesPerBlock).toLocaleString('en-US').padStart(12)}`);
 console.log(`  ${'block time median / p99'.padEnd(36)} ${median(blockMs).toFixed(2).padStart(12)} / ${p99(blockMs).toFixed(2)} ms`);
 console.log(`  ${'tx/s (median block)'.padEnd(36)} ${Math.round(tps).toLocaleString('en-US').padStart(12)}`);
+console.log(`  ${'tx/s (fastest block)'.padEnd(36)} ${Math.round(tpsBest).toLocaleString('en-US').padStart(12)}   (block ${Math.min(...blockMs).toFixed(2)} ms)`);
 console.log(`  ${'tx/s by process CPU time'.padEnd(36)} ${Math.round(tpsCpu).toLocaleString('en-US').padStart(12)}   (block CPU median ${median(blockCpuMs).toFixed(2)} ms)`);
 console.log(`  ${'StateTree.update median (share)'.padEnd(36)} ${median(updateMs).toFixed(2).padStart(12)} ms (${(share * 100).toFixed(0)}%; by CPU ${(shareCpu * 100).toFixed(0)}%)`);
 console.log(`  ${'load average (1 min) at end'.padEnd(36)} ${loadavg()[0]?.toFixed(2).padStart(12)}`);
@@ -244,7 +247,7 @@ console.log(`  ${env.cpu}, ${env.cores} cores, node ${env.node}, commit ${env.co
 const json = {
   id, seed: SEED, warmup: 1, reps: REPS, blocks: BLOCKS, txsPerBlock: TXS, stateKeys: base.size, okRatio: okTxs / (BLOCKS * TXS),
   stateWritesPerBlock: Math.round(writesPerBlock), blockMsMedian: median(blockMs), blockMsP99: p99(blockMs), tps: Math.round(tps),
-  tpsCpu: Math.round(tpsCpu), blockCpuMsMedian: median(blockCpuMs), updateMsMedian: median(updateMs), updateShare: share, updateShareCpu: shareCpu,
+  tpsBest: Math.round(tpsBest), blockMsMin: Math.min(...blockMs), updateMsMin: Math.min(...updateMs), tpsCpu: Math.round(tpsCpu), blockCpuMsMedian: median(blockCpuMs), updateMsMedian: median(updateMs), updateShare: share, updateShareCpu: shareCpu,
   loadAvg1m: loadavg()[0], command: `npx tsx bench/executor.bench.ts --blocks ${BLOCKS} --txs ${TXS} --reps ${REPS} --seed ${SEED}`, ...env,
 };
 console.log(JSON.stringify(json));

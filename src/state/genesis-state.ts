@@ -4,7 +4,7 @@ import { StateTree } from '../crypto/smt.js';
 import type { Genesis } from '../types/genesis.js';
 import type { Hash } from '../types/primitives.js';
 import { toHex, utf8 } from '../util/bytes.js';
-import { invariant } from '../util/errors.js';
+import { OperationalError } from '../util/errors.js';
 import { accountKey, MEMBERS_KEY, publicKeyKey } from './contracts/accounts/keys.js';
 import { encodeAccount, encodeKeyEntry, encodeMembers } from './contracts/accounts/types.js';
 
@@ -17,20 +17,24 @@ export interface GenesisState {
 /**
  * Builds the height-0 state: every member as an account with role `member` (id = its key's
  * hex), every genesis account, and the member list under 'members'. Nonces start at 0.
+ * Throws OperationalError GENESIS_INVALID for a key used twice or an account with role
+ * member (genesisFromJson lets both through).
  */
 export function buildGenesisState(genesis: Genesis): GenesisState {
   const writes: [Uint8Array, Uint8Array][] = [];
   const seen = new Set<string>();
   const add = (publicKey: Uint8Array, name: string, role: 'member' | Genesis['accounts'][number]['role']): void => {
     const id = toHex(publicKey);
-    invariant(!seen.has(id), 'genesis public keys are unique (genesisFromJson checks)');
+    if (seen.has(id)) throw new OperationalError('GENESIS_INVALID', `genesis lists public key ${id} twice; give every member and account its own key`);
     seen.add(id);
     writes.push([utf8(accountKey(id)), encodeAccount({ id, publicKey: id, name, role, nextNonce: 0 })]);
     writes.push([utf8(publicKeyKey(id)), encodeKeyEntry({ accountId: id, active: true })]);
   };
   for (const m of genesis.members) add(m.publicKey, m.name, 'member');
   for (const a of genesis.accounts) {
-    invariant(a.role !== 'member', 'genesis members are listed under members, not accounts');
+    if (a.role === 'member') {
+      throw new OperationalError('GENESIS_INVALID', `genesis account ${a.name} has role member; list validators under "members" instead`);
+    }
     add(a.publicKey, a.name, a.role);
   }
   writes.push([utf8(MEMBERS_KEY), encodeMembers(genesis.members)]);

@@ -27,12 +27,30 @@ export interface AccountView {
   readonly nextNonce: number;
 }
 
-/** An account by id, or by its CURRENT public key (hex, either case); null when unknown. */
+function view(a: { id: string; publicKey: string; name: string; role: Role; nextNonce: number }): AccountView {
+  return { id: a.id, publicKey: a.publicKey, name: a.name, role: a.role, nextNonce: a.nextNonce };
+}
+
+/**
+ * An account by id, or by its CURRENT public key (hex, either case); null when unknown. For
+ * the API: a rotated account is still found by its id, which is its first key's hex.
+ */
 export function getAccount(state: Source, idOrCurrentKey: string): AccountView | null {
   const r = reader(state);
   const hex = idOrCurrentKey.toLowerCase();
   const a = loadAccountByKey(r, hex) ?? loadAccount(r, hex);
-  return a === undefined ? null : { id: a.id, publicKey: a.publicKey, name: a.name, role: a.role, nextNonce: a.nextNonce };
+  return a === undefined ? null : view(a);
+}
+
+/**
+ * The account that `publicKeyHex` can sign for right now, or null: unknown keys AND keys
+ * rotated away give null. This is the lookup for admission (the mempool); getAccount would
+ * accept a rotated-away first key through the id and admit transactions that make blocks
+ * invalid (TX_UNKNOWN_SIGNER).
+ */
+export function getSignerAccount(state: Source, publicKeyHex: string): AccountView | null {
+  const a = loadAccountByKey(reader(state), publicKeyHex.toLowerCase());
+  return a === undefined ? null : view(a);
 }
 
 /**

@@ -132,4 +132,12 @@ describe('genesis state', () => {
     expect(state.get(utf8('members'))).toBeDefined();
     expect(genesisHash(l.genesis)).toEqual(sha256(encodeGenesis(l.genesis)));
   });
+
+  it('refuses a genesis with a repeated key or a member hidden among the accounts', () => {
+    const g = castLedger(2).genesis;
+    const dup = { ...g, accounts: [...g.accounts, { name: 'again', publicKey: g.members[0]?.publicKey ?? new Uint8Array(32), role: 'auditor' as const }] };
+    expect(() => buildGenesisState(dup)).toThrow(expect.objectContaining({ code: 'GENESIS_INVALID' }));
+    const hidden = { ...g, accounts: [{ name: 'm9', publicKey: new Uint8Array(32).fill(9), role: 'member' as const }] };
+    expect(() => buildGenesisState(hidden)).toThrow(expect.objectContaining({ code: 'GENESIS_INVALID' }));
+  });
 });

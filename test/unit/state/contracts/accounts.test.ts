@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getAccount } from '../../../../src/state/queries.js';
+import { getAccount, getSignerAccount } from '../../../../src/state/queries.js';
 import { castLedger } from './fixtures.js';
 
 describe('accounts', () => {
@@ -22,6 +22,9 @@ describe('accounts', () => {
     l.setKey('buyer', l.key('buyer-2'));
     expect(l.account('buyer')).toMatchObject({ id, publicKey: l.id('buyer-2'), nextNonce: 1 });
     expect(getAccount(l.state, id)?.publicKey).toBe(l.id('buyer-2'));
+    // Admission must not accept the retired first key, although it is the account's id.
+    expect(getSignerAccount(l.state, id)).toBeNull();
+    expect(getSignerAccount(l.state, l.id('buyer-2'))?.id).toBe(id);
     expect(l.submit({ as: 'buyer', type: 'invoice.accept', payload: { id: 'x' } }).code).toBe('INVOICE_NOT_FOUND');
     expect(l.historyOf('account', id)).toMatchObject([{ action: 'rotated', data: { oldPublicKey: id, newPublicKey: l.id('buyer-2') } }]);
   });
