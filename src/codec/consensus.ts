@@ -18,7 +18,7 @@ export interface ProposalMessage {
   readonly signature: Signature;
 }
 
-/** A vote for a block, sent to the leader of the next view (R7). */
+/** A vote for a block, sent to the leader of the next view (R8). */
 export interface VoteMessage {
   readonly type: 'vote';
   readonly data: VoteData;

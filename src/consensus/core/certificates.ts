@@ -42,7 +42,7 @@ const CACHE_MAX = 4096;
 
 /**
  * Verifies QCs and TCs against a member set, once each: a valid certificate is remembered by
- * the hash of its encoding (R14), so a QC that arrives in a proposal, then in timeouts and
+ * the hash of its encoding (R2), so a QC that arrives in a proposal, then in timeouts and
  * sync messages is checked only the first time. PERF: one encode + sha256 (~3 µs) per lookup
  * against 2f+1 ed25519 verifies (~60 µs each) per miss.
  */

@@ -46,7 +46,7 @@ export class VoteCollector {
 }
 
 /**
- * Collects verified timeouts per view (R11, R13): reports how many distinct members timed out
+ * Collects verified timeouts per view (R11, R15): reports how many distinct members timed out
  * in a view (f+1 makes this node join) and forms the TC at a quorum. A member's later timeout
  * for the same view replaces its earlier one (it may carry a higher QC).
  */

@@ -218,7 +218,7 @@ export class HotStuffCore implements ConsensusCore {
       return;
     }
     const tc = this.timeouts.add(m.epoch, m.view, { member: from, highQcView: qcView, signature: m.signature });
-    // R12 (Bracha): f+1 timeouts include an honest one, so join it rather than wait for our timer.
+    // R15 (Bracha): f+1 timeouts include an honest one, so join it rather than wait for our timer.
     if (m.view === this.pm.view && this.ownTimeout === null && this.timeouts.count(m.view) > faultBound(members.length)) {
       this.localTimeout();
     }
@@ -333,7 +333,7 @@ export class HotStuffCore implements ConsensusCore {
     const qc = this.pm.highQc;
     const qcView = this.pm.highQcView;
     const tc = this.pm.lastTc;
-    // R4: propose only with a justification every honest voter accepts (R5, R6).
+    // R4: propose only with a justification every honest voter accepts (R6).
     if (view !== qcView + 1 && (tc === null || qcView < tcMaxHighQcView(tc))) return;
     const parentHash = qc === null ? this.epoch.rootHash : qc.data.blockHash;
     const parentHeight = qc === null ? this.epoch.startHeight - 1 : qc.data.height;

@@ -119,7 +119,7 @@ export interface CoreLogger {
 export interface CoreMutations {
   /** Accept a second proposal in a view already voted in (breaks R7). */
   readonly voteTwice?: boolean;
-  /** Vote for any fresh view whatever QC or TC the block extends: no 2-chain lock (breaks R5, R6). */
+  /** Vote for any fresh view whatever QC or TC the block extends: no 2-chain lock (breaks R6). */
   readonly ignoreLock?: boolean;
   /** Commit a block as soon as it is certified (breaks R12). */
   readonly commitOneChain?: boolean;
