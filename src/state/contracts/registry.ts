@@ -6,8 +6,20 @@ import { ASSET_HANDLERS } from './asset/asset-handlers.js';
 import { INVOICE_HANDLERS } from './invoice/invoice-handlers.js';
 
 /**
- * Transaction type → handler: the one place new transaction types are added. Type names are
- * the SPEC.md names and never change.
+ * Transaction type → handler: the one place new transaction types are added.
+ *
+ * The built-in contracts (native, synchronous handlers in the Substrate FRAME style):
+ * - accounts/ — account.register, account.rotate, member.propose, member.vote;
+ * - invoice/ — invoice.issue, accept, transfer, split, finance, repay, pay, cancel, freeze, unfreeze;
+ * - asset/ — asset.register, transfer, pledge, release, freeze, unfreeze.
+ * Each handler declares its SPEC.md type name (never changes), the roles that may submit it
+ * (checked by the mempool and again by the executor), a hand-written payload validator and
+ * execute(ctx, payload) → TxResult. Rejections are values with stable codes declared per
+ * contract in <name>/errors.ts (common ones in common-errors.ts) and are never thrown.
+ * State keys are spelled only in <name>/keys.ts; records are positional msgpack tuples.
+ * Adding a type: write the handler file, add it to its contract's *-handlers.ts list, add its
+ * codes to errors.ts and a scenario per code to test/unit/state/contracts/error-codes.test.ts
+ * (the table there is typed exhaustively, so a code without a test fails typecheck).
  */
 export const TX_HANDLERS: ReadonlyMap<string, AnyTxHandler> = (() => {
   const m = new Map<string, AnyTxHandler>();
