@@ -40,6 +40,8 @@ export function rootFromHead(head: CommittedHead): TreeRoot {
 // A node never holds more: views advance only with certificates, so honest trees stay small;
 // a Byzantine flood is cut here.
 const MAX_TREE_BLOCKS = 2048;
+// Hashes of this many recent committed heights are kept to recognise a conflicting commit.
+const RECENT_COMMITS = 256;
 
 /**
  * Uncommitted blocks above the last committed block (R16). A block enters only when its
@@ -49,9 +51,16 @@ const MAX_TREE_BLOCKS = 2048;
 export class BlockTree {
   private rootNode: TreeRoot;
   private readonly nodes = new Map<string, TreeNode>();
+  private readonly recent = new Map<Height, string>();
 
   constructor(root: TreeRoot) {
     this.rootNode = root;
+    this.recent.set(root.height, root.key);
+  }
+
+  /** Hex hash committed at `height`, if recent enough to be remembered. */
+  committedAt(height: Height): string | undefined {
+    return this.recent.get(height);
   }
 
   /** The committed root. */
@@ -124,7 +133,10 @@ export class BlockTree {
       height: top.height, hash: top.hash, view: top.view, epoch: top.block.header.epoch,
       timestampMs: top.block.header.timestampMs, key: top.key,
     };
-    for (const n of branch) this.nodes.delete(n.key);
+    for (const n of branch) {
+      this.nodes.delete(n.key);
+      this.remember(n.height, n.key);
+    }
     this.prune();
     return branch;
   }
@@ -134,7 +146,13 @@ export class BlockTree {
     invariant(head.height >= this.rootNode.height, 'root moved backwards');
     this.rootNode = rootFromHead(head);
     this.nodes.delete(this.rootNode.key);
+    this.remember(head.height, this.rootNode.key);
     this.prune();
+  }
+
+  private remember(height: Height, key: string): void {
+    this.recent.set(height, key);
+    this.recent.delete(height - RECENT_COMMITS);
   }
 
   // Keeps exactly the blocks that descend from the root; visiting by height guarantees a

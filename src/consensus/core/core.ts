@@ -2,7 +2,7 @@ import type { SafetyState, TimeoutMessage, ProposalMessage, VoteMessage, SyncInf
 import { verifySignature, type SigningKey } from '../../crypto/ed25519.js';
 import type { Block, QuorumCert, TimeoutCert, VoteData } from '../../types/block.js';
 import type { Hash, MemberIndex, Signature, View } from '../../types/primitives.js';
-import { bytesEqual, toHex } from '../../util/bytes.js';
+import { toHex } from '../../util/bytes.js';
 import { invariant } from '../../util/errors.js';
 import { BlockFetcher } from './block-fetcher.js';
 import { commitTarget } from './commit-rule.js';
@@ -166,9 +166,8 @@ export class HotStuffCore implements ConsensusCore {
     // Still ahead after its own certificates: the proposal skipped a view without a TC (R4).
     if (h.view > this.pm.view) return;
     const key = toHex(r.value.hash);
-    if (this.tree.knows(key)) return;
+    if (this.tree.knows(key) || (this.proposalsPerView.get(h.view) ?? 0) >= MAX_PROPOSALS_PER_VIEW) return;
     const seen = this.proposalsPerView.get(h.view) ?? 0;
-    if (seen >= MAX_PROPOSALS_PER_VIEW) return;
     const root = this.tree.root;
     const parentKey = toHex(h.parentHash);
     // R16: a block conflicting with the committed chain can never be voted on.
@@ -260,7 +259,8 @@ export class HotStuffCore implements ConsensusCore {
     if (t === null) return;
     const root = this.tree.root;
     if (t.height <= root.height) {
-      invariant(t.height < root.height || bytesEqual(t.hash, root.hash), 'a valid QC commits a block conflicting with the committed chain');
+      const committed = this.tree.committedAt(t.height);
+      invariant(committed === undefined || committed === toHex(t.hash), 'a valid QC commits a block conflicting with the committed chain');
       return;
     }
     if (this.pendingCommit === null || qc.data.view > this.pendingCommit.data.view) this.pendingCommit = qc;
