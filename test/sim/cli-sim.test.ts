@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseSimArgs, simCommand } from '../../src/cli/commands/sim.js';
+import { UsageError } from '../../src/cli/command.js';
+
+function capture(): { out: string[]; err: string[]; io: { out: (l: string) => void; err: (l: string) => void } } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (l) => out.push(l), err: (l) => err.push(l) } };
+}
+
+describe('ledger sim', () => {
+  it('prints the JSON line last and exits 0 when no seed fails', async () => {
+    // docs/protocol.md R12: the simulator reports safety and liveness over seeds
+    const c = capture();
+    const code = await simCommand.run(['--nodes', '4', '--byzantine', '1', '--seeds', '3', '--seed', '40', '--json'], c.io);
+    expect(code).toBe(0);
+    const json = JSON.parse(c.out[c.out.length - 1] as string) as Record<string, unknown>;
+    expect(json).toEqual({ nodes: 4, byzantine: 1, seeds: 3, safetyViolations: 0, livenessFailures: 0, committedBlocks: expect.any(Number), failingSeeds: [] });
+    expect(json['committedBlocks']).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses bad arguments with a usage error and prints help', async () => {
+    // docs/protocol.md R1: n members tolerate at most floor((n-1)/3) Byzantine ones
+    expect(() => parseSimArgs(['--nodes', '4', '--byzantine', '2', '--seeds', '1'])).toThrow(UsageError);
+    expect(() => parseSimArgs(['--nodes', '4', '--seeds', '1'])).toThrow(UsageError);
+    expect(() => parseSimArgs(['--nodes', 'x', '--byzantine', '0', '--seeds', '1'])).toThrow(UsageError);
+    expect(() => parseSimArgs(['--bogus'])).toThrow(UsageError);
+    expect(parseSimArgs(['--nodes', '7', '--byzantine', '2', '--seeds', '5'])).toEqual({ nodes: 7, byzantine: 2, seeds: 5, seed: 1, json: false, help: false });
+    const c = capture();
+    expect(await simCommand.run(['--help'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toMatch(/Usage: ledger sim --nodes N --byzantine F --seeds K/);
+  });
+});
