@@ -36,6 +36,10 @@ export interface DevnetOpts {
   readonly log: (line: string) => void;
   /** Extra environment for members (e.g. LEDGER_LOG_LEVEL). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Extra node arguments for members, e.g. ['--cpu-prof'] (the benchmark's --profile). */
+  readonly nodeArgs?: readonly string[];
+  /** Genesis accounts of a new devnet (default DEVNET_ACCOUNTS). */
+  readonly accounts?: readonly { name: string; role: Role }[];
 }
 
 async function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -75,7 +79,7 @@ export class Devnet {
       }
       const res = await initConsortium({
         members: this.opts.nodes, outDir: dir, chainId: `devnet-${Date.now().toString(36)}`, host: '127.0.0.1',
-        apiPort: this.opts.apiPort, p2pPort: this.opts.p2pPort, accounts: DEVNET_ACCOUNTS, genesisTimeMs: Date.now(),
+        apiPort: this.opts.apiPort, p2pPort: this.opts.p2pPort, accounts: this.opts.accounts ?? DEVNET_ACCOUNTS, genesisTimeMs: Date.now(),
       });
       base = {
         chainId: res.genesis.chainId,
@@ -102,7 +106,7 @@ export class Devnet {
 
   private spawnMember(name: string, config: string, logFile: string): number {
     const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [this.opts.cliScript, 'start', '--config', config], {
+    const child = spawn(process.execPath, [...(this.opts.nodeArgs ?? []), this.opts.cliScript, 'start', '--config', config], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...this.opts.env },
     });

@@ -13,7 +13,7 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   viewTimeoutMs: 2000,
   maxViewTimeoutMs: 4000,
   maxBlockTxs: 5000,
-  maxBlockBytes: 8 * 1024 * 1024,
+  maxBlockBytes: 2 * 1024 * 1024,
   // Well under viewTimeoutMs: an idle leader's delayed proposal must land before followers time out.
   emptyBlockIntervalMs: 500,
 };

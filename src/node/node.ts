@@ -147,7 +147,11 @@ export class LedgerNode {
     });
 
     this.transport = new Libp2pTransport(
-      { self, members: genesis.members, seed: key.seed, listen: cfg.p2pListen },
+      {
+        self, members: genesis.members, seed: key.seed, listen: cfg.p2pListen,
+        // A proposal carries its block's transactions: the consensus channel must fit the largest block.
+        maxMessageBytes: { consensus: genesis.consensus.maxBlockBytes + 1024 * 1024 },
+      },
       { log: moduleLogger(this.log, 'p2p') },
     );
     const transport = this.transport;
@@ -176,6 +180,7 @@ export class LedgerNode {
         clock: SYSTEM_CLOCK, transport, safetyStore: new KvSafetyStore({}, { kv: this.kv }), application: chain,
         sync: { syncTo: async () => void (await sync.catchUp()) },
         logger: consensusLog,
+        coreLogger: consensusLog.isLevelEnabled('debug') ? consensusLog : null,
         onFatal: (err) => {
           consensusLog.error({ err }, 'Consensus stopped');
           onFatal(err);

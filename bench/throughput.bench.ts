@@ -1,0 +1,151 @@
+// End-to-end consensus throughput (SPEC.md, Benchmark): real `ledger` member processes on
+// 127.0.0.1 (LevelDB with fsync, libp2p, every signature verified), a separate load process
+// sending pre-signed transactions open-loop over REST, commit latency seen through the event
+// stream, and this machine's own limits measured in the same run.
+//   npm run build && npm run bench -- [--nodes 4] [--duration 30] [--rate 2000] [--sweep] [--json]
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildTx, txToJson } from '../src/client/build-tx.js';
+import { loadKeyFile } from '../src/crypto/keys.js';
+import { txHash } from '../src/crypto/tx.js';
+import type { SigningKey } from '../src/crypto/ed25519.js';
+import { Devnet } from '../src/node/devnet.js';
+import { toHex } from '../src/util/bytes.js';
+import { sweepChartSvg } from './throughput/chart.js';
+import { measureLevelPuts, measureVerifyPerSecPerCore } from './throughput/limits.js';
+import { summarise, type LevelResult, type LoadReport } from './throughput/stats.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '4' }, duration: { type: 'string', default: '30' }, rate: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '5' }, accounts: { type: 'string', default: '64' }, sweep: { type: 'boolean', default: false },
+    rates: { type: 'string' }, keep: { type: 'boolean', default: false }, profile: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (args.help) {
+  process.stdout.write(`Usage: npm run bench -- [--nodes 4] [--duration 30] [--rate 2000] [--warmup 5] [--accounts 64]
+                      [--sweep [--rates 500,1000,...]] [--json] [--out bench/results]
+                      [--keep] [--profile DIR]
+Starts --nodes real members on 127.0.0.1, offers --rate tx/s for --warmup + --duration seconds
+from a separate load process, and reports steady-state throughput and commit latency next to
+this machine's limits. --sweep runs increasing rates, finds saturation, reruns at 80% of it and
+writes an SVG chart next to the JSON. --keep keeps the members' data and info logs;
+--profile DIR writes a V8 CPU profile of every member into DIR (open in Chrome DevTools).\n`);
+  process.exit(0);
+}
+const nodes = Number(args.nodes);
+const durationS = Number(args.duration);
+const warmupS = Number(args.warmup);
+const accountsN = Number(args.accounts);
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function runLevel(api: readonly string[], keys: SigningKey[], nonces: number[], chainId: string, rate: number, seconds: number, workDir: string, tag: string): Promise<LevelResult> {
+  const total = Math.ceil(rate * seconds);
+  const lines: string[] = [];
+  // ~300-byte transactions: asset registrations with unique ids and fingerprints.
+  const pad = 'x'.repeat(80);
+  for (let i = 0; i < total; i++) {
+    const a = i % keys.length;
+    const id = `${tag}-${i}`;
+    const tx = buildTx(keys[a] as SigningKey, chainId, 'asset.register', { id, kind: 'warehouse-receipt', fingerprint: `fp-${id}`, metadata: { note: pad } }, nonces[a] as number);
+    nonces[a] = (nonces[a] as number) + 1;
+    lines.push(JSON.stringify({ hash: toHex(txHash(tx)), body: JSON.stringify(txToJson(tx)) }));
+  }
+  const txsFile = join(workDir, `${tag}.jsonl`);
+  await writeFile(txsFile, lines.join('\n') + '\n');
+  const jobFile = join(workDir, `${tag}.job.json`);
+  await writeFile(jobFile, JSON.stringify({ apis: api, txsFile, ratePerSec: rate, drainMs: 15_000 }));
+  const out = await new Promise<string>((res, rej) => {
+    const p = spawn(process.execPath, [join(here, 'throughput', 'load-gen.js'), jobFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    p.stdout.on('data', (c: Buffer) => (buf += c.toString()));
+    p.on('exit', (code) => (code === 0 ? res(buf) : rej(new Error(`load process exited ${code}`))));
+  });
+  const report = JSON.parse(out.trim().split('\n').pop() as string) as LoadReport;
+  if (report.refused > 0) log(`  refused: ${JSON.stringify(report.refusedCodes)}`);
+  return summarise(report, rate, Math.min(warmupS * 1000, (seconds * 1000) / 3));
+}
+
+async function main(): Promise<void> {
+  log('measuring this machine: ed25519 verify per core, LevelDB batched puts ...');
+  const verifyPerSecPerCore = measureVerifyPerSecPerCore();
+  const levelPutsPerSec = await measureLevelPuts();
+  const cores = cpus().length;
+  const limitTps = Math.round((cores * verifyPerSecPerCore) / nodes);
+  log(`  verify ${verifyPerSecPerCore}/s/core, LevelDB ${levelPutsPerSec} puts/s, limit ${limitTps} tx/s for ${nodes} members on ${cores} cores`);
+
+  const workDir = await mkdtemp(join(tmpdir(), 'ledger-bench-'));
+  const base = 21_000 + Math.floor(Math.random() * 20_000);
+  const devnet = new Devnet({
+    nodes, dataDir: join(workDir, 'net'), apiPort: base, p2pPort: base + 100, cliScript: resolve(here, '..', 'src', 'cli', 'main.js'),
+    log, env: { LEDGER_LOG_LEVEL: process.env['LEDGER_LOG_LEVEL'] ?? (args.keep ? 'info' : 'warn') },
+    ...(args.profile !== undefined ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] } : {}),
+    accounts: Array.from({ length: accountsN }, (_, i) => ({ name: `bench${i}`, role: 'integrator' as const })),
+  });
+  const levels: LevelResult[] = [];
+  let final: LevelResult;
+  try {
+    const manifest = await devnet.start();
+    await devnet.waitReady(1, 60_000);
+    const api = manifest.nodes.map((n) => n.api);
+    const keys = await Promise.all(manifest.accounts.filter((a) => a.name.startsWith('bench')).map((a) => loadKeyFile(a.keyFile)));
+    const nonces = keys.map(() => 0);
+    if (args.sweep) {
+      const rates = (args.rates ?? '250,500,1000,1500,2000,3000,4000').split(',').map(Number);
+      for (const r of rates) {
+        const lv = await runLevel(api, keys, nonces, manifest.chainId, r, Math.min(durationS, 15), workDir, `s${r}`);
+        log(`  offered ${r} tx/s → ${lv.tps} tx/s, p50 ${lv.p50Ms} ms, p99 ${lv.p99Ms} ms`);
+        levels.push(lv);
+      }
+      const saturation = Math.max(...levels.map((l) => l.tps));
+      const at80 = Math.max(50, Math.round(saturation * 0.8));
+      log(`saturation ≈ ${saturation} tx/s; measuring at 80% (${at80} tx/s) for ${durationS} s`);
+      final = await runLevel(api, keys, nonces, manifest.chainId, at80, warmupS + durationS, workDir, 'at80');
+    } else {
+      log(`offering ${args.rate} tx/s for ${warmupS} + ${durationS} s`);
+      final = await runLevel(api, keys, nonces, manifest.chainId, Number(args.rate), warmupS + durationS, workDir, 'main');
+    }
+  } finally {
+    await devnet.stop();
+    if (args.keep) log(`kept ${workDir} (member logs in net/logs)`);
+    else await rm(workDir, { recursive: true, force: true });
+  }
+  const line = {
+    nodes, durationS, offeredTps: final.offeredTps, tps: final.tps, p50Ms: final.p50Ms, p95Ms: final.p95Ms, p99Ms: final.p99Ms,
+    verifyPerSecPerCore, levelPutsPerSec, limitTps, cores, nodeVersion: process.version, commit: gitCommit(),
+  };
+  const env = { cpuModel: cpus()[0]?.model ?? 'unknown', date: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() };
+  const table = [
+    ['members', String(nodes)], ['offered tx/s', String(final.offeredTps)], ['achieved tx/s', String(final.tps)],
+    ['tps / limitTps', (final.tps / limitTps).toFixed(3)], ['p50 / p95 / p99 ms', `${final.p50Ms} / ${final.p95Ms} / ${final.p99Ms}`],
+    ['sent / committed / refused', `${final.sent} / ${final.committed} / ${final.refused}`],
+    ['verify/s per core', String(verifyPerSecPerCore)], ['LevelDB puts/s', String(levelPutsPerSec)], ['limitTps', String(limitTps)],
+    ['cores / cpu', `${cores} / ${env.cpuModel}`], ['node / commit', `${process.version} / ${line.commit}`],
+  ];
+  for (const [k, v] of table) process.stdout.write(`${(k as string).padEnd(28)} ${v}\n`);
+  await mkdir(args.out as string, { recursive: true });
+  const name = `throughput-${nodes}n${args.sweep ? '-sweep' : ''}`;
+  await writeFile(join(args.out as string, `${name}.json`), JSON.stringify({ ...line, ...env, levels, tpsOverLimit: final.tps / limitTps }, null, 2) + '\n');
+  if (args.sweep) await writeFile(join(args.out as string, `${name}.svg`), sweepChartSvg(levels, `${nodes} members, ${cores} cores: throughput and p99 vs offered load`));
+  process.stdout.write(JSON.stringify(line) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,98 @@
+// The load process of the throughput benchmark (a separate OS process from the members):
+// sends pre-signed transactions open-loop at a fixed rate over REST, round-robin across
+// members, and watches one member's event stream for commits. Input: a JSON job file.
+// Output: one JSON line on stdout with per-transaction send and commit times.
+import { readFile } from 'node:fs/promises';
+import * as http from 'node:http';
+import { parseSse } from '../../src/client/sse.js';
+
+interface Job {
+  readonly apis: readonly string[];
+  /** Pre-serialised POST bodies, in send order, with their hashes. */
+  readonly txsFile: string;
+  readonly ratePerSec: number;
+  /** Stop waiting for commits this long after the last send. */
+  readonly drainMs: number;
+}
+
+interface Tx { readonly hash: string; readonly body: string }
+
+async function main(): Promise<void> {
+  const job = JSON.parse(await readFile(process.argv[2] as string, 'utf8')) as Job;
+  const txs = (await readFile(job.txsFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Tx);
+  const sentAt = new Float64Array(txs.length);
+  const committedAt = new Map<string, number>();
+  const index = new Map<string, number>();
+  txs.forEach((t, i) => index.set(t.hash, i));
+  let accepted = 0;
+  let refused = 0;
+  let failed = 0;
+  const refusedCodes: Record<string, number> = {};
+
+  // Commits, as the auditor-facing event stream reports them.
+  const events = new AbortController();
+  const first = job.apis[0] as string;
+  const startHeight = ((await (await fetch(`${first}/v1/status`)).json()) as { height: number }).height;
+  const watching = (async () => {
+    const r = await fetch(`${first}/v1/events?fromHeight=${startHeight + 1}`, { signal: events.signal });
+    if (r.body === null) return;
+    for await (const ev of parseSse(r.body)) {
+      if (ev.event !== 'block') continue;
+      const b = JSON.parse(ev.data) as { txs: { hash: string }[] };
+      const now = performance.now();
+      for (const t of b.txs) if (index.has(t.hash)) committedAt.set(t.hash, now);
+      if (committedAt.size === txs.length) return;
+    }
+  })().catch(() => undefined);
+
+  const agents = job.apis.map(() => new http.Agent({ keepAlive: true, maxSockets: 16 }));
+  const targets = job.apis.map((a) => new URL(a));
+  const post = (i: number): void => {
+    const t = txs[i] as Tx;
+    const k = i % targets.length;
+    const u = targets[k] as URL;
+    const req = http.request({ host: u.hostname, port: u.port, path: '/v1/transactions', method: 'POST', agent: agents[k], headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(t.body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode === 202) accepted++;
+        else {
+          refused++;
+          const code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: string } }).error?.code ?? String(res.statusCode);
+          refusedCodes[code] = (refusedCodes[code] ?? 0) + 1;
+        }
+      });
+    });
+    req.on('error', () => failed++);
+    req.end(t.body);
+    sentAt[i] = performance.now();
+  };
+
+  // Open loop: every tick sends what the schedule says is due, whatever the server does.
+  const t0 = performance.now();
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const due = Math.min(txs.length, Math.floor(((performance.now() - t0) / 1000) * job.ratePerSec));
+      while (next < due) post(next++);
+      if (next >= txs.length) return resolve();
+      setTimeout(tick, 5);
+    };
+    tick();
+  });
+  const sendEnd = performance.now();
+  await Promise.race([watching, new Promise((r) => setTimeout(r, job.drainMs))]);
+  events.abort();
+  for (const a of agents) a.destroy();
+  const commits: [number, number][] = [];
+  for (const [h, at] of committedAt) {
+    const i = index.get(h) as number;
+    commits.push([sentAt[i] as number, at]);
+  }
+  process.stdout.write(JSON.stringify({ t0, sendEnd, sent: next, accepted, refused, failed, refusedCodes, commits }) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`load-gen: ${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});
