@@ -62,6 +62,7 @@ export function generateScenario(seed: number, nodes: number, byzantine: number)
     dupRate: rng.pick([0, 0.02, 0.1]),
     minDelayMs: rng.range(1, 10),
     maxDelayMs: rng.pick([20, 50, 150, 400]),
+    reorder: rng.chance(0.7),
   };
   const partitions: PartitionEvent[] = [];
   for (let i = rng.range(0, 2); i > 0; i--) {
@@ -93,6 +94,6 @@ function shuffle<T>(rng: SeededRng, items: T[]): T[] {
 /** One line describing a scenario, for failure reports. */
 export function describeScenario(s: Scenario): string {
   const byz = [...s.behaviours].map(([m, b]) => `${m}:${b}`).join(',') || 'none';
-  return `byzantine=[${byz}] gst=${s.gstMs}ms drop=${s.chaos.dropRate} dup=${s.chaos.dupRate} delay=${s.chaos.minDelayMs}-${s.chaos.maxDelayMs}ms ` +
+  return `byzantine=[${byz}] gst=${s.gstMs}ms drop=${s.chaos.dropRate} dup=${s.chaos.dupRate} delay=${s.chaos.minDelayMs}-${s.chaos.maxDelayMs}ms${s.chaos.reorder ? ' reorder' : ''} ` +
     `partitions=${s.partitions.length} crashes=${s.crashes.length} crashAfterVote=${s.crashAfterVote.length}`;
 }

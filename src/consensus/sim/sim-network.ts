@@ -9,13 +9,18 @@ export interface LinkFaults {
   readonly dropRate: number;
   /** Probability a message is delivered twice (each copy with its own delay). */
   readonly dupRate: number;
-  /** Delay bounds; independent delays per message reorder messages. */
+  /** Delay bounds. */
   readonly minDelayMs: number;
   readonly maxDelayMs: number;
+  /**
+   * When true each message gets its own delay, so messages overtake each other; when false a
+   * link delivers in sending order (the Transport contract: in order or not at all).
+   */
+  readonly reorder: boolean;
 }
 
 /** A reliable network: no loss, no copies, small delays. */
-export const CALM_LINKS: LinkFaults = { dropRate: 0, dupRate: 0, minDelayMs: 1, maxDelayMs: 10 };
+export const CALM_LINKS: LinkFaults = { dropRate: 0, dupRate: 0, minDelayMs: 1, maxDelayMs: 10, reorder: false };
 
 type Handler = (from: MemberIndex, channel: Channel, bytes: Uint8Array) => void;
 
@@ -37,8 +42,8 @@ export type DeliveryObserver = (endpointId: number, from: MemberIndex, channel: 
  * In-process network of the simulator. Messages go through the VirtualClock with seeded loss,
  * duplication and delay (so reordering), and are dropped between endpoints in different
  * partition groups. `transport(member)` attaches a new endpoint; stopping its transport is a
- * crash (nothing more is sent or delivered). Unlike a real stream, per-link order is not kept:
- * the protocol must not rely on it.
+ * crash (nothing more is sent or delivered). Links keep sending order unless the faults say
+ * `reorder` (the protocol must not rely on order, so chaos schedules turn it on).
  */
 export class SimNetwork {
   private readonly clock: VirtualClock;
@@ -49,6 +54,8 @@ export class SimNetwork {
   private faults: LinkFaults = CALM_LINKS;
   private groupOf: ((endpointId: number) => number) | null = null;
   private readonly isolatedUntil = new Map<MemberIndex, number>();
+  // Per link (source endpoint -> destination endpoint): the latest delivery time scheduled.
+  private readonly linkTail = new Map<number, number>();
   private readonly sendObservers: SendObserver[] = [];
   private readonly deliveryObservers: DeliveryObserver[] = [];
   private sent = 0;
@@ -133,8 +140,13 @@ export class SimNetwork {
       if (f.dropRate > 0 && this.rng.chance(f.dropRate)) continue;
       const copies = f.dupRate > 0 && this.rng.chance(f.dupRate) ? 2 : 1;
       for (let c = 0; c < copies; c++) {
-        const delay = this.rng.range(f.minDelayMs, f.maxDelayMs);
-        this.clock.setTimer(delay, () => {
+        let at = now + this.rng.range(f.minDelayMs, f.maxDelayMs);
+        if (!f.reorder) {
+          const link = src.id * 65_536 + dst.id;
+          at = Math.max(at, this.linkTail.get(link) ?? 0);
+          this.linkTail.set(link, at);
+        }
+        this.clock.schedule(at, () => {
           if (!dst.alive) return;
           for (const o of this.deliveryObservers) o(dst.id, src.member, channel, bytes);
           for (const h of dst.handlers) h(src.member, channel, bytes);
