@@ -1,5 +1,5 @@
-import { faultBound } from '../../consensus/core/certificates.js';
 import { runSeeds } from '../../consensus/sim/run-seeds.js';
+import { maxByzantine } from '../../consensus/sim/scenario.js';
 import { EXIT, UsageError, type Command, type CommandIo } from '../command.js';
 
 const HELP = `Usage: ledger sim --nodes N --byzantine F --seeds K [--seed S] [--json]
@@ -64,7 +64,7 @@ export function parseSimArgs(args: readonly string[]): SimArgs {
   }
   if (help) return { nodes: 0, byzantine: 0, seeds: 0, seed, json, help };
   if (nodes === null || byzantine === null || seeds === null) throw new UsageError('--nodes, --byzantine and --seeds are required');
-  if (byzantine > faultBound(nodes)) throw new UsageError(`${nodes} members tolerate at most ${faultBound(nodes)} Byzantine`);
+  if (byzantine > maxByzantine(nodes)) throw new UsageError(`${nodes} members tolerate at most ${maxByzantine(nodes)} Byzantine`);
   return { nodes, byzantine, seeds, seed, json, help };
 }
 

@@ -3,6 +3,7 @@ import type { Block, CommittedBlock, QuorumCert } from '../../types/block.js';
 import type { ConsensusParams } from '../../types/genesis.js';
 import type { Hash, Height, MemberIndex, PublicKey, Signature, View } from '../../types/primitives.js';
 
+/** Wire types and the safety state, defined next to their encodings in codec/consensus.ts. */
 export type {
   ConsensusMessage, ProposalMessage, VoteMessage, TimeoutMessage, SyncInfoMessage, SafetyState,
   BlockRequestMessage, BlockResponseMessage, ConsensusWireMessage,

@@ -1,4 +1,5 @@
 import type { MemberIndex } from '../../types/primitives.js';
+import { faultBound } from '../core/certificates.js';
 import { BEHAVIOURS, type Behaviour } from './byzantine.js';
 import { SeededRng } from './rng.js';
 import type { LinkFaults } from './sim-network.js';
@@ -34,6 +35,11 @@ export interface Scenario {
   readonly livenessBlocks: number;
   /** ...within this much virtual time after GST. */
   readonly livenessBoundMs: number;
+}
+
+/** Most Byzantine members a consortium of `nodes` tolerates: floor((n-1)/3). */
+export function maxByzantine(nodes: number): number {
+  return faultBound(nodes);
 }
 
 /** Consensus timing used by simulated nodes (genesis.consensus of the simulated chain). */
