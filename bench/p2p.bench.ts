@@ -13,7 +13,8 @@ import type { Encrypter, Libp2pTransport } from '../src/p2p/libp2p-transport.js'
 // one sends, a child (test/helpers/p2p-peer.ts) receives, counts and echoes. Figures:
 //   - bulk throughput with 4 KiB and 256 KiB messages on 'batches' (MB/s, payload bytes);
 //   - pipelined 64 B messages on 'consensus' (msg/s);
-//   - 64 B round trip on 'consensus', one at a time (p50/p99 µs).
+//   - 64 B round trip on 'consensus', one at a time (p50/p99 µs);
+//   - CPU time of both processes per MB or per message (less sensitive to a busy machine).
 // Run: node --import tsx bench/p2p.bench.ts [--reps 5] [--warmup 1] [--mb 64] [--no-save]
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -45,23 +46,30 @@ function environment(): Record<string, string | number> {
 
 const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
 
+/** The child's answer to a bulk run. */
+interface BulkDone {
+  readonly received: number;
+  /** The child's cumulative CPU time (user + system) when it answered. */
+  readonly childCpuMicros: number;
+}
+
 /** Routes the child's replies to whoever awaits them: BULK_DONE by run id, echoes in order. */
 class Replies {
-  private readonly done = new Map<number, (received: number) => void>();
+  private readonly done = new Map<number, (d: BulkDone) => void>();
   private echo: (() => void) | null = null;
 
   constructor(t: Libp2pTransport) {
     t.onMessage((_from, _channel, bytes) => {
       if (bytes[0] === PEER_OPS.BULK_DONE) {
         const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        this.done.get(v.getUint32(1))?.(v.getUint32(5));
+        this.done.get(v.getUint32(1))?.({ received: v.getUint32(5), childCpuMicros: v.getFloat64(9) });
       } else if (bytes[0] === PEER_OPS.ECHO) {
         this.echo?.();
       }
     });
   }
 
-  bulkDone(run: number): Promise<number> {
+  bulkDone(run: number): Promise<BulkDone> {
     return new Promise((resolve) => this.done.set(run, resolve));
   }
 
@@ -72,12 +80,28 @@ class Replies {
   }
 }
 
+/** One encrypter's pair: this process sends (member 0), the child receives (member 1). */
+interface Pair {
+  readonly encrypter: Encrypter;
+  readonly t: Libp2pTransport;
+  readonly replies: Replies;
+  readonly stop: () => Promise<void>;
+  lastChildCpuMicros: number;
+}
+
+/** Figures of one bulk run. */
+interface RunResult {
+  readonly ms: number;
+  /** CPU time of both processes during the run (sender measured, receiver reported). */
+  readonly cpuMicros: number;
+}
+
 let runId = 0;
 
-/** Sends `count` BULK messages of `sizeBytes` at once; ms until the peer confirms the last. */
-async function bulkRun(t: Libp2pTransport, replies: Replies, channel: 'batches' | 'consensus', sizeBytes: number, count: number): Promise<number> {
+/** Sends `count` BULK messages of `sizeBytes` at once; measured until the peer confirms the last. */
+async function bulkRun(pair: Pair, channel: 'batches' | 'consensus', sizeBytes: number, count: number): Promise<RunResult> {
   const run = runId++;
-  const done = replies.bulkDone(run);
+  const done = pair.replies.bulkDone(run);
   const msgs: Uint8Array[] = [];
   for (let seq = 0; seq < count; seq++) {
     const m = new Uint8Array(Math.max(13, sizeBytes));
@@ -88,60 +112,88 @@ async function bulkRun(t: Libp2pTransport, replies: Replies, channel: 'batches' 
     v.setUint32(9, count);
     msgs.push(m);
   }
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (const m of msgs) t.send(1, channel, m);
-  const received = await done;
+  for (const m of msgs) pair.t.send(1, channel, m);
+  const d = await done;
   const ms = performance.now() - t0;
-  if (received !== count) throw new Error(`run ${run}: peer received ${received}/${count} (dropped ${t.stats().droppedQueueFull})`);
-  return ms;
+  const cpu = process.cpuUsage(cpu0);
+  if (d.received !== count) throw new Error(`run ${run}: peer received ${d.received}/${count} (dropped ${pair.t.stats().droppedQueueFull})`);
+  const childCpu = d.childCpuMicros - pair.lastChildCpuMicros;
+  pair.lastChildCpuMicros = d.childCpuMicros;
+  return { ms, cpuMicros: cpu.user + cpu.system + childCpu };
 }
 
-async function benchEncrypter(encrypter: Encrypter, reps: number, warmup: number, totalMb: number): Promise<Row[]> {
+async function startPair(encrypter: Encrypter): Promise<Pair> {
   const members = await testMembers(`bench-${process.pid}-${encrypter}`, 2);
   const peer = await spawnPeer(members, 1, encrypter);
   const t = await startMember(members, 0, { encrypter });
-  const replies = new Replies(t);
+  return {
+    encrypter, t, replies: new Replies(t), lastChildCpuMicros: 0,
+    stop: async () => {
+      await t.stop();
+      await killPeer(peer);
+    },
+  };
+}
+
+/**
+ * Runs each measurement for every encrypter in turn, repetition by repetition, so that load
+ * from other processes on this shared machine hits all encrypters alike. CPU per MB (both
+ * processes) is reported next to wall-clock MB/s because it is far less sensitive to that load.
+ */
+async function benchAll(encrypters: readonly Encrypter[], reps: number, warmup: number, totalMb: number): Promise<Row[]> {
+  const pairs: Pair[] = [];
   const rows: Row[] = [];
   try {
-    for (const sizeBytes of [4 * 1024, 256 * 1024]) {
-      const count = Math.round((totalMb * 1024 * 1024) / sizeBytes);
-      const mbps: number[] = [];
+    for (const e of encrypters) pairs.push(await startPair(e));
+    const bulk = async (channel: 'batches' | 'consensus', sizeBytes: number, count: number, label: string): Promise<void> => {
+      const wall = new Map<Encrypter, number[]>();
+      const cpu = new Map<Encrypter, number[]>();
       for (let r = 0; r < warmup + reps; r++) {
-        const ms = await bulkRun(t, replies, 'batches', sizeBytes, count);
-        if (r >= warmup) mbps.push((count * sizeBytes) / 1e6 / (ms / 1000));
+        for (const pair of pairs) {
+          const res = await bulkRun(pair, channel, sizeBytes, count);
+          if (r < warmup) continue;
+          const mb = (count * sizeBytes) / 1e6;
+          if (channel === 'batches') wall.set(pair.encrypter, [...(wall.get(pair.encrypter) ?? []), mb / (res.ms / 1000)]);
+          else wall.set(pair.encrypter, [...(wall.get(pair.encrypter) ?? []), count / (res.ms / 1000)]);
+          cpu.set(pair.encrypter, [...(cpu.get(pair.encrypter) ?? []), channel === 'batches' ? res.cpuMicros / 1000 / mb : res.cpuMicros / count]);
+        }
       }
-      rows.push(summary(`p2p.bulk encrypter=${encrypter} msgBytes=${sizeBytes} msgs=${count} channel=batches`, encrypter, warmup, 'MB/s', mbps));
-    }
-    const small = 50_000;
-    const rates: number[] = [];
-    for (let r = 0; r < warmup + reps; r++) {
-      const ms = await bulkRun(t, replies, 'consensus', 64, small);
-      if (r >= warmup) rates.push(small / (ms / 1000));
-    }
-    rows.push(summary(`p2p.pipelined encrypter=${encrypter} msgBytes=64 msgs=${small} channel=consensus`, encrypter, warmup, 'msg/s', rates));
-    const rtts: number[] = [];
-    const ping = new Uint8Array(64);
-    ping[0] = PEER_OPS.ECHO;
+      for (const pair of pairs) {
+        const id = `${label} encrypter=${pair.encrypter} msgBytes=${sizeBytes} msgs=${count} channel=${channel}`;
+        rows.push(summary(id, pair.encrypter, warmup, channel === 'batches' ? 'MB/s' : 'msg/s', wall.get(pair.encrypter) ?? []));
+        rows.push(summary(`${id} cpu`, pair.encrypter, warmup, channel === 'batches' ? 'cpu ms/MB' : 'cpu µs/msg', cpu.get(pair.encrypter) ?? []));
+      }
+    };
+    for (const sizeBytes of [4 * 1024, 256 * 1024]) await bulk('batches', sizeBytes, Math.round((totalMb * 1024 * 1024) / sizeBytes), 'p2p.bulk');
+    await bulk('consensus', 64, 50_000, 'p2p.pipelined');
     const trips = 2000;
     const warmTrips = 200;
+    const rtts = new Map<Encrypter, number[]>();
+    const ping = new Uint8Array(64);
+    ping[0] = PEER_OPS.ECHO;
     for (let i = 0; i < warmTrips + trips; i++) {
-      const echoed = replies.nextEcho();
-      const t0 = performance.now();
-      t.send(1, 'consensus', ping);
-      await echoed;
-      if (i >= warmTrips) rtts.push((performance.now() - t0) * 1000);
+      for (const pair of pairs) {
+        const echoed = pair.replies.nextEcho();
+        const t0 = performance.now();
+        pair.t.send(1, 'consensus', ping);
+        await echoed;
+        if (i >= warmTrips) rtts.set(pair.encrypter, [...(rtts.get(pair.encrypter) ?? []), (performance.now() - t0) * 1000]);
+      }
     }
-    rows.push(summary(`p2p.roundtrip encrypter=${encrypter} msgBytes=64 trips=${trips} channel=consensus`, encrypter, warmTrips, 'µs', rtts));
+    for (const pair of pairs) {
+      rows.push(summary(`p2p.roundtrip encrypter=${pair.encrypter} msgBytes=64 trips=${trips} channel=consensus`, pair.encrypter, warmTrips, 'µs', rtts.get(pair.encrypter) ?? []));
+    }
   } finally {
-    await t.stop();
-    await killPeer(peer);
+    await Promise.all(pairs.map((p) => p.stop()));
   }
   return rows;
 }
 
 function summary(id: string, encrypter: Encrypter, warmup: number, unit: string, xs: readonly number[]): Row {
   const s = [...xs].sort((a, b) => a - b);
-  const digits = unit === 'msg/s' ? 0 : 1;
+  const digits = unit === 'msg/s' ? 0 : unit.startsWith('cpu µs') ? 2 : 1;
   return { id, encrypter, warmup, repetitions: xs.length, unit, median: round(percentile(s, 50), digits), p99: round(percentile(s, 99), digits) };
 }
 
@@ -156,12 +208,11 @@ async function main(): Promise<void> {
     },
   });
   const encrypters = (values.encrypters ?? '').split(',') as Encrypter[];
-  const rows: Row[] = [];
-  for (const e of encrypters) rows.push(...(await benchEncrypter(e, Number(values.reps), Number(values.warmup), Number(values.mb))));
+  const rows = await benchAll(encrypters, Number(values.reps), Number(values.warmup), Number(values.mb));
   const env = environment();
   console.log(`p2p bench, two processes over 127.0.0.1 (${String(env.cpu)}, ${env.cores} cores, Node ${String(env.node)}, ${String(env.commit)})`);
-  console.log(['id'.padEnd(72), 'median'.padStart(10), 'p99'.padStart(10), 'unit'].join(' '));
-  for (const r of rows) console.log([r.id.padEnd(72), String(r.median).padStart(10), String(r.p99).padStart(10), r.unit].join(' '));
+  console.log(['id'.padEnd(76), 'median'.padStart(10), 'p99'.padStart(10), 'unit'].join(' '));
+  for (const r of rows) console.log([r.id.padEnd(76), String(r.median).padStart(10), String(r.p99).padStart(10), r.unit].join(' '));
   const json = { bench: 'p2p', env, rows };
   console.log(JSON.stringify(json));
   if (values['no-save'] !== true) {

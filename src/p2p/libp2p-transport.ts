@@ -10,83 +10,24 @@ import type { Channel, Transport } from '../types/edges.js';
 import type { Member } from '../types/genesis.js';
 import type { MemberIndex } from '../types/primitives.js';
 import { bytesEqual } from '../util/bytes.js';
-import { invariant, LedgerError, OperationalError } from '../util/errors.js';
+import { invariant, OperationalError } from '../util/errors.js';
 import { backoffDelayMs, type BackoffOpts } from './backoff.js';
 import { CHANNELS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_QUEUE_LIMITS, protocolOf, type QueueLimits } from './channels.js';
-import { FrameDecoder, FrameError } from './frame-decoder.js';
 import { identityFromSeed } from './identity.js';
+import { readFrames } from './inbound-reader.js';
 import { NOOP_LOGGER, type P2pLogger } from './logger.js';
 import { MemberGater } from './member-gater.js';
 import { OutboundLane } from './outbound-lane.js';
 import { buildPeerTable, type PeerEntry } from './peer-table.js';
+import {
+  DEFAULT_ENCRYPTER, TransportConfigError, type Libp2pTransportDeps, type Libp2pTransportOpts, type TransportStats,
+} from './transport-opts.js';
 
-/**
- * Connection encrypter. Chosen by measurement (bench/p2p.bench.ts, this machine, 2 cores,
- * Node 20, one process, tcp+yamux over 127.0.0.1; see the report in bench/results/):
- *   - tls: node:crypto (OpenSSL) AES-GCM; bulk throughput several times noise's;
- *   - noise: ChaCha20-Poly1305 in JS (@noble/ciphers); small-message round trips are close.
- * Bulk batches and sync responses dominate bytes on the wire, so `tls` is the default; noise
- * stays selectable for interoperability.
- */
-export type Encrypter = 'tls' | 'noise';
-
-/** The encrypter used when opts.encrypter is absent (see Encrypter for the measurement). */
-export const DEFAULT_ENCRYPTER: Encrypter = 'tls';
-
-/** Options of Libp2pTransport. */
-export interface Libp2pTransportOpts {
-  /** This node's index in `members`. */
-  readonly self: MemberIndex;
-  /** The member list in force (genesis, or the latest governance change). */
-  readonly members: readonly Member[];
-  /** This member's 32-byte ed25519 seed; it must match members[self].publicKey. */
-  readonly seed: Uint8Array;
-  /** Listen multiaddr, e.g. /ip4/0.0.0.0/tcp/9080. */
-  readonly listen: string;
-  readonly encrypter?: Encrypter;
-  readonly maxMessageBytes?: Partial<Record<Channel, number>>;
-  readonly queueLimits?: Partial<Record<Channel, QueueLimits>>;
-  /** First reconnection delay; doubles per failure up to reconnectMaxMs. Default 100. */
-  readonly reconnectBaseMs?: number;
-  /** Cap of the reconnection delay. Default 5000. */
-  readonly reconnectMaxMs?: number;
-  /**
-   * Inbound connections accepted per second from one remote host. libp2p's default of 5 trips
-   * on local clusters, where every member is 127.0.0.1 (MEASURED.md). Default 1000.
-   */
-  readonly inboundConnectionsPerSecond?: number;
-}
-
-/** Dependencies of Libp2pTransport. */
-export interface Libp2pTransportDeps {
-  readonly log?: P2pLogger;
-}
-
-/** Counters since start (for metrics and tests). */
-export interface TransportStats {
-  readonly sentMessages: number;
-  readonly receivedMessages: number;
-  /** Outbound messages dropped because a peer's queue was full. */
-  readonly droppedQueueFull: number;
-  /** Outbound messages refused because they exceed the channel limit. */
-  readonly droppedOversize: number;
-  /** Peers whose connection we dropped for sending an oversized or malformed frame. */
-  readonly offenders: number;
-  /** Connections refused by the member allow-list after the handshake. */
-  readonly refusedConnections: number;
-}
-
-/** Error codes of Libp2pTransport's identity checks (address errors: PeerTableError). */
-export type TransportErrorCode = 'P2P_BAD_SELF' | 'P2P_SELF_NOT_MEMBER';
-
-/** An identity the transport cannot run with. */
-export class TransportConfigError extends LedgerError<TransportErrorCode> {}
+export { DEFAULT_ENCRYPTER, TransportConfigError } from './transport-opts.js';
+export type { Encrypter, Libp2pTransportDeps, Libp2pTransportOpts, TransportErrorCode, TransportStats } from './transport-opts.js';
 
 type MessageHandler = (from: MemberIndex, channel: Channel, bytes: Uint8Array) => void;
 type PeerChangeHandler = (peer: MemberIndex, connected: boolean) => void;
-
-/** Read-buffer headroom above the largest frame, for the bytes of the next frame's prefix. */
-const READ_BUFFER_SLACK_BYTES = 1024 * 1024;
 
 /**
  * The member network: Transport over libp2p (tcp, yamux, tls or noise). Only members'
@@ -370,34 +311,23 @@ export class Libp2pTransport implements Transport {
 
   private handleInbound(channel: Channel, stream: Stream, connection: Connection): void {
     const key = connection.remotePeer.toString();
-    if (this.state !== 'started' || !this.peers.has(key)) {
+    // The gater already refused non-members; this re-check covers a removal racing the stream.
+    if (this.state === 'stopped' || !this.peers.has(key)) {
       stream.abort(new Error('not a member'));
       return;
     }
-    const max = this.maxBytes[channel];
-    stream.maxReadBufferLength = max + READ_BUFFER_SLACK_BYTES;
-    const decoder = new FrameDecoder(max);
-    const onFrame = (frame: Uint8Array): void => this.deliver(key, channel, frame);
-    stream.addEventListener('message', (evt) => {
-      if (this.state !== 'started') return;
-      try {
-        const data = evt.data;
-        if (data instanceof Uint8Array) decoder.push(data, onFrame);
-        else for (const chunk of data) decoder.push(chunk, onFrame);
-      } catch (err) {
-        if (!(err instanceof FrameError)) throw err;
-        this.offenders++;
-        this.log.warn({ peer: this.peers.get(key)?.index, channel, code: err.code }, 'Peer sent an invalid frame; dropping its connection');
-        stream.abort(err);
-        connection.abort(err);
-      }
+    readFrames(stream, this.maxBytes[channel], (frame) => this.deliver(key, channel, frame), (err) => {
+      this.offenders++;
+      this.log.warn({ peer: this.peers.get(key)?.index, channel, code: err.code }, 'Peer sent an invalid frame; dropping its connection');
+      stream.abort(err);
+      connection.abort(err);
     });
   }
 
   private deliver(key: string, channel: Channel, frame: Uint8Array): void {
     const entry = this.peers.get(key);
     // A member removed since the frame was sent is no longer heard (Transport contract).
-    if (entry === undefined || this.state !== 'started') return;
+    if (entry === undefined || this.state === 'stopped') return;
     this.received++;
     for (const h of this.handlers) {
       try {

@@ -45,11 +45,13 @@ async function main(): Promise<void> {
       const received = (counts.get(run) ?? 0) + 1;
       counts.set(run, received);
       if (view.getUint32(5) === view.getUint32(9) - 1) {
-        const done = new Uint8Array(9);
+        const done = new Uint8Array(17);
         const d = new DataView(done.buffer);
+        const cpu = process.cpuUsage();
         done[0] = PEER_OPS.BULK_DONE;
         d.setUint32(1, run);
         d.setUint32(5, received);
+        d.setFloat64(9, cpu.user + cpu.system);
         transport.send(from, 'consensus', done);
       }
     }

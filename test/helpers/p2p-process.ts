@@ -6,6 +6,7 @@ import type { Encrypter } from '../../src/p2p/libp2p-transport.js';
 import { toHex } from '../../src/util/bytes.js';
 import type { TestMember } from './p2p-cluster.js';
 import type { PeerProcessConfig } from './p2p-peer.js';
+import type { StrangerConfig, StrangerReport } from './p2p-stranger.js';
 
 const PEER_SCRIPT = fileURLToPath(new URL('./p2p-peer.ts', import.meta.url));
 
@@ -45,4 +46,17 @@ export async function spawnPeer(members: readonly TestMember[], self: number, en
 export async function killPeer(p: PeerProcess): Promise<void> {
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await p.exited;
+}
+
+const STRANGER_SCRIPT = fileURLToPath(new URL('./p2p-stranger.ts', import.meta.url));
+
+/** Runs test/helpers/p2p-stranger.ts to completion and returns its report. */
+export async function runStranger(config: StrangerConfig): Promise<StrangerReport> {
+  const child = spawn(process.execPath, ['--import', 'tsx', STRANGER_SCRIPT, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => (out += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`stranger exited with ${String(code)}`);
+  return JSON.parse(out.trim()) as StrangerReport;
 }
