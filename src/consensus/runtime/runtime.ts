@@ -105,7 +105,12 @@ export class ConsensusRuntime {
     );
     this.pipeline = new AppPipeline(
       { emptyBlockIntervalMs: this.opts.params.emptyBlockIntervalMs },
-      { app, clock: this.deps.clock, sync: this.deps.sync ?? null, enqueue: (ev) => this.enqueue(ev), fail: (e) => this.halt(e) },
+      {
+        app, clock: this.deps.clock, sync: this.deps.sync ?? null, enqueue: (ev) => this.enqueue(ev), fail: (e) => this.halt(e),
+        // docs/protocol.md R20: switching a running core to a new member set is not implemented
+        // yet; voting on with the old set would be wrong, so the node stops with a clear error.
+        onEpoch: (next) => this.halt(new OperationalError('EPOCH_CHANGE_UNSUPPORTED', 'The member set changed; this node version cannot switch epochs while running: restart it on a version that does', { epoch: next.epoch, startHeight: next.startHeight })),
+      },
     );
     transport.onMessage((from, channel, data) => {
       if (channel === CHANNEL) this.handleBytes(from, data);
