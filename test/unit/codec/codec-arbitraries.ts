@@ -52,9 +52,16 @@ export const arbInt: fc.Arbitrary<number> = fc.oneof(
   fc.constantFrom(-32, -33, -128, -129, -32_768, -32_769, -(2 ** 31), -(2 ** 31) - 1),
 );
 
-const arbChainId = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
-const arbTxType = fc.stringMatching(/^[a-z]{1,12}\.[a-z]{1,12}$/);
-const arbKey = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,10}$/);
+// PERF: strings over a character set are ~5x cheaper to generate than fc.stringMatching.
+const chars = (set: string): fc.Arbitrary<string> => fc.constantFrom(...set.split(''));
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const LETTERS = `${LOWER}${LOWER.toUpperCase()}`;
+/** /^[A-Za-z0-9._:-]{1,64}$/ (CHAIN_ID_RE). */
+const arbChainId = fc.string({ unit: chars(`${LETTERS}0123456789._:-`), minLength: 1, maxLength: 64 });
+/** /^[a-z]{1,12}\.[a-z]{1,12}$/ (within TX_TYPE_RE). */
+const arbTxType = fc.tuple(...[0, 1].map(() => fc.string({ unit: chars(LOWER), minLength: 1, maxLength: 12 }))).map((p) => p.join('.'));
+/** /^[A-Za-z][A-Za-z0-9_]{0,10}$/ (payload keys). */
+const arbKey = fc.tuple(chars(LETTERS), fc.string({ unit: chars(`${LETTERS}0123456789_`), maxLength: 10 })).map(([a, b]) => a + b);
 const arbString = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 6 }));
 const arbScalar: fc.Arbitrary<PayloadValue> = fc.oneof(fc.constant(null), fc.boolean(), arbInt, arbString);
 
