@@ -5,10 +5,9 @@
  * Flags: see bench/lib/harness.ts. Results: bench/results/codec.json.
  */
 import {
-  decodeBlock, decodeCommittedBlock, decodeTxEnvelope, encodeBlock, encodeCommittedBlock, encodeTxEnvelope,
-  encodeVoteData,
+  DOMAIN_VOTE_V1, decodeBlock, decodeCommittedBlock, decodeTxEnvelope, encodeBlock, encodeCommittedBlock, encodeTxEnvelope,
+  encodeVoteData, signingBytes,
 } from '../src/codec/index.js';
-import { DOMAIN_VOTE_V1, signingBytes } from '../src/codec/domains.js';
 import { signMessage, signingKeyFromSeed } from '../src/crypto/ed25519.js';
 import { sha256 } from '../src/crypto/hash.js';
 import { merkleRoot } from '../src/crypto/merkle.js';
