@@ -54,4 +54,21 @@ describe('member allow-list (real sockets, a real stranger process)', () => {
       await Promise.all(ts.map((t) => t.stop()));
     }
   });
+
+  it('a member that sends a frame above the channel limit is dropped; the frame is never delivered', async () => {
+    const members = await testMembers(`offender-${process.pid}`, 2);
+    // Member 0 is misconfigured (or hostile) and lets 5 MiB consensus messages out.
+    const a = await startMember(members, 0, { maxMessageBytes: { consensus: 8 * 1024 * 1024 } });
+    const b = await startMember(members, 1);
+    try {
+      const inbox = new Inbox(b);
+      a.send(1, 'consensus', new Uint8Array(5 * 1024 * 1024));
+      await waitFor(() => b.stats().offenders === 1, 'member 1 to drop the offender');
+      // The connection was dropped; the next (valid) messages get through after reconnection.
+      await resendUntil(() => a.send(1, 'consensus', utf8('valid')), inbox.first((m) => decode(m.bytes) === 'valid'));
+      expect(inbox.messages.every((m) => m.bytes.length < 1024), 'the oversized frame was never delivered').toBe(true);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
 });
