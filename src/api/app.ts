@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DecodeError } from '../codec/errors.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, isApiErrorCode, type ApiErrorCode } from './errors.js';
@@ -56,6 +56,11 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
     bodyLimit: opts.bodyLimitBytes ?? API_DEFAULTS.bodyLimitBytes,
     trustProxy: opts.trustProxy ?? false,
     routerOptions: { maxParamLength: 256 },
+    // Undecodable URLs (/v1/%ff) and malformed HTTP get the one envelope too.
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as FastifyReply).code(400).send({ error: { code: 'BAD_REQUEST' satisfies ApiErrorCode, message: err.message } });
+    },
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // TypeBox validates: it rejects unknown fields instead of stripping them (Ajv's fastify default).
@@ -113,6 +118,21 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
 
 type HandledError = FastifyError & { validation?: unknown };
 
+// Errors below HTTP (a request Node's parser refuses): answered on the raw socket, as fastify's
+// default does, but in the envelope. ECONNRESET and dead sockets need no answer.
+function handleClientError(err: Error & { code?: string }, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, message] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'request headers too large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request timed out']
+    : [400, 'Bad Request', 'malformed HTTP request'];
+  const body = JSON.stringify({ error: { code: 'BAD_REQUEST' satisfies ApiErrorCode, message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
 /** Status, code and message for any error: one envelope, no internals in a 5xx. */
 export function classifyError(err: HandledError, requestId: string): { status: number; code: ApiErrorCode; message: string } {
   if (err instanceof ApiError) return { status: err.statusCode, code: err.code, message: err.message };
@@ -139,7 +159,7 @@ function validationMessage(err: HandledError): string {
   return e?.message !== undefined ? `${where} ${e.message}` : err.message;
 }
 
-async function handleError(this: FastifyInstance, err: HandledError, req: FastifyRequest, reply: import('fastify').FastifyReply): Promise<unknown> {
+async function handleError(this: FastifyInstance, err: HandledError, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const { status, code, message } = classifyError(err, req.id);
   if (status >= 500) req.log.error({ err, method: req.method, url: req.url }, 'Request failed');
   else req.log.debug({ code, status }, 'Request refused');
