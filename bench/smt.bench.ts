@@ -1,16 +1,19 @@
 /**
- * State tree micro-benchmark (src/crypto/smt.ts). Standalone: `npx tsx bench/smt.bench.ts
- * [--sizes 10000,100000,1000000] [--reps 20] [--seed 1] [--out file.json]`.
+ * State tree micro-benchmark (src/crypto/smt.ts). Standalone:
+ *   node --expose-gc --import tsx bench/smt.bench.ts [--sizes 10000,100000,1000000] [--reps 20]
+ *     [--seed 1] [--out file.json]
  *
  * Per tree size: (a) update() of one batch of 3,000 writes (2/3 overwrite existing keys, 1/3
  * new keys) applied to the same base version each repetition (persistence keeps the size
  * fixed), ms per batch; (b) get() of present keys per second; (c) prove() + verifyStateProof()
- * per second; (d) fromEntries() of the whole size, seconds; plus heap held by the tree.
+ * per second; (d) fromEntries() of the whole size, seconds; plus the heap held by the tree
+ * (needs --expose-gc) and CPU ms beside wall ms, since the machine is shared.
  * Prints a table and one JSON line (written to --out when given).
  */
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { sha256Binary } from '../src/crypto/hash.js';
 import { StateTree, verifyStateProof } from '../src/crypto/smt.js';
 
 const args = new Map<string, string>();
@@ -61,18 +64,26 @@ function heapMb(): number {
 
 const results: Record<string, number> = {};
 console.log(`smt bench: sizes=${sizes.join(',')} batch=${BATCH} reps=${reps} warmup=${warmup} seed=${seed}`);
-for (const size of sizes) {
+// The floor under every figure below: one node hash is one of these calls.
+const hashInput = new Uint8Array(65);
+results['sha256Binary_65B_per_s'] = perSecond('sha256Binary, 65 B (the node hash)', 1_000_000, () => sha256Binary(hashInput));
+// One function per size, so nothing of the previous size is reachable when heap is measured.
+function runSize(size: number): void {
+  const heapBefore = heapMb();
   const entries: [Uint8Array, Uint8Array][] = [];
   for (let i = 0; i < size; i++) entries.push([keyOf(i), randomBytes(VALUE_BYTES)]);
-  const heapBefore = heapMb();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const tree = StateTree.fromEntries(entries);
   const buildS = (performance.now() - t0) / 1000;
+  const c1 = process.cpuUsage(c0);
+  const buildCpuS = (c1.user + c1.system) / 1e6;
   entries.length = 0;
   const treeMb = heapMb() - heapBefore;
   console.log(`size ${size.toLocaleString('en-US')}`);
-  console.log(`  ${'fromEntries'.padEnd(34)} ${buildS.toFixed(2).padStart(12)} s   (tree heap ~${treeMb.toFixed(0)} MB)`);
+  console.log(`  ${'fromEntries'.padEnd(34)} ${buildS.toFixed(2).padStart(12)} s, ${buildCpuS.toFixed(2)} s CPU (tree heap ~${treeMb.toFixed(0)} MB)`);
   results[`fromEntries_s{size=${size}}`] = buildS;
+  results[`fromEntries_cpu_s{size=${size}}`] = buildCpuS;
   results[`tree_heap_mb{size=${size}}`] = treeMb;
 
   const batches: [Uint8Array, Uint8Array][][] = [];
@@ -85,17 +96,25 @@ for (const size of sizes) {
     batches.push(b);
   }
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   batches.forEach((b, r) => {
+    const c = process.cpuUsage();
     const t = performance.now();
     const next = tree.update(b);
     const ms = performance.now() - t;
+    const cpu = process.cpuUsage(c);
     if (next.root.length !== 32) throw new Error('bad root');
-    if (r >= warmup) samples.push(ms);
+    if (r >= warmup) {
+      samples.push(ms);
+      cpuSamples.push((cpu.user + cpu.system) / 1000);
+    }
   });
   const u = stats(samples);
-  console.log(`  ${`update ${BATCH} writes`.padEnd(34)} ${u.median.toFixed(1).padStart(12)} ms median, ${u.p99.toFixed(1)} ms p99 (${Math.round((BATCH / u.median) * 1000).toLocaleString('en-US')} writes/s)`);
+  const uc = stats(cpuSamples);
+  console.log(`  ${`update ${BATCH} writes`.padEnd(34)} ${u.median.toFixed(1).padStart(12)} ms median, ${u.p99.toFixed(1)} ms p99, ${uc.median.toFixed(1)} ms CPU median (${Math.round((BATCH / u.median) * 1000).toLocaleString('en-US')} writes/s)`);
   results[`update_ms_median{size=${size},batch=${BATCH}}`] = u.median;
   results[`update_ms_p99{size=${size},batch=${BATCH}}`] = u.p99;
+  results[`update_cpu_ms_median{size=${size},batch=${BATCH}}`] = uc.median;
 
   const probes = Array.from({ length: 4096 }, () => keyOf(nextU32() % size));
   const mask = probes.length - 1;
@@ -112,6 +131,8 @@ for (const size of sizes) {
     if (!verifyStateProof(tree.root, tree.prove(absent[i & mask] as Uint8Array))) throw new Error('proof failed');
   });
 }
+
+for (const size of sizes) runSize(size);
 
 let commit = 'unknown';
 try {
