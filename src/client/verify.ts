@@ -93,7 +93,7 @@ export function verifyTxInclusion(answer: TxAnswer, members: readonly MemberKey[
   return guard(() => {
     const hash = hexBytes(answer.hash, 'hash');
     const tx = txFromJson(txJson);
-    if (!bytesEqual(txHash(tx), hash)) return fail('TX_HASH_MISMATCH', 'the transaction does not hash to the answered hash');
+    if (txJson.hash !== toHex(hash) || !bytesEqual(txHash(tx), hash)) return fail('TX_HASH_MISMATCH', 'the transaction does not hash to the answered hash');
     if (!verifySignature(tx.signer, signingBytes(DOMAIN_TX_V1, tx.chainId, encodeTxBody(tx)), tx.signature)) {
       return fail('TX_SIGNATURE_INVALID', 'the transaction signature does not verify');
     }
