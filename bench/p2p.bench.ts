@@ -4,6 +4,16 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import '../src/p2p/polyfill.js';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import type { Libp2p } from '@libp2p/interface';
+import { noise } from '@libp2p/noise';
+import { tcp } from '@libp2p/tcp';
+import { tls } from '@libp2p/tls';
+import { yamux } from '@libp2p/yamux';
+import { multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p } from 'libp2p';
+import { peerIdStringOf } from '../src/p2p/identity.js';
 import { startMember, testMembers } from '../test/helpers/p2p-cluster.js';
 import { PEER_OPS } from '../test/helpers/p2p-peer-ops.js';
 import { killPeer, spawnPeer } from '../test/helpers/p2p-process.js';
@@ -14,6 +24,7 @@ import type { Encrypter, Libp2pTransport } from '../src/p2p/libp2p-transport.js'
 //   - bulk throughput with 4 KiB and 256 KiB messages on 'batches' (MB/s, payload bytes);
 //   - pipelined 64 B messages on 'consensus' (msg/s);
 //   - 64 B round trip on 'consensus', one at a time (p50/p99 µs);
+//   - connection handshake of a non-member client (p50/p99 ms);
 //   - CPU time of both processes per MB or per message (less sensitive to a busy machine).
 // Run: node --import tsx bench/p2p.bench.ts [--reps 5] [--warmup 1] [--mb 64] [--no-save]
 
@@ -86,6 +97,8 @@ interface Pair {
   readonly t: Libp2pTransport;
   readonly replies: Replies;
   readonly stop: () => Promise<void>;
+  /** The child's listen address, for handshake timing. */
+  readonly childAddress: string;
   lastChildCpuMicros: number;
 }
 
@@ -130,6 +143,7 @@ async function startPair(encrypter: Encrypter): Promise<Pair> {
   const t = await startMember(members, 0, { encrypter });
   return {
     encrypter, t, replies: new Replies(t), lastChildCpuMicros: 0,
+    childAddress: `${members[1]?.member.address ?? ''}/p2p/${peerIdStringOf(members[1]?.member.publicKey ?? new Uint8Array(32))}`,
     stop: async () => {
       await t.stop();
       await killPeer(peer);
@@ -182,6 +196,30 @@ async function benchAll(encrypters: readonly Encrypter[], reps: number, warmup: 
         if (i >= warmTrips) rtts.set(pair.encrypter, [...(rtts.get(pair.encrypter) ?? []), (performance.now() - t0) * 1000]);
       }
     }
+    // Handshake: a non-member client dials the child; dial() resolves when the handshake is done
+    // (the gater then cuts the connection). This is also what each stranger's attempt costs us.
+    const handshakes = new Map<Encrypter, number[]>();
+    const clients = await Promise.all(pairs.map(async (pair) => createLibp2p({
+      privateKey: await generateKeyPair('Ed25519'),
+      transports: [tcp()],
+      connectionEncrypters: [pair.encrypter === 'tls' ? tls() : noise()],
+      streamMuxers: [yamux()],
+    })));
+    const dials = 100;
+    for (let i = 0; i < 10 + dials; i++) {
+      for (const [k, pair] of pairs.entries()) {
+        const client = clients[k] as Libp2p;
+        const target = multiaddr(pair.childAddress);
+        const t0 = performance.now();
+        await client.dial(target);
+        if (i >= 10) handshakes.set(pair.encrypter, [...(handshakes.get(pair.encrypter) ?? []), performance.now() - t0]);
+        await client.hangUp(target).catch(() => undefined);
+      }
+    }
+    await Promise.all(clients.map((c) => c.stop()));
+    for (const pair of pairs) {
+      rows.push(summary(`p2p.handshake encrypter=${pair.encrypter} dials=${dials} (non-member client)`, pair.encrypter, 10, 'ms', handshakes.get(pair.encrypter) ?? []));
+    }
     for (const pair of pairs) {
       rows.push(summary(`p2p.roundtrip encrypter=${pair.encrypter} msgBytes=64 trips=${trips} channel=consensus`, pair.encrypter, warmTrips, 'µs', rtts.get(pair.encrypter) ?? []));
     }
@@ -193,7 +231,7 @@ async function benchAll(encrypters: readonly Encrypter[], reps: number, warmup: 
 
 function summary(id: string, encrypter: Encrypter, warmup: number, unit: string, xs: readonly number[]): Row {
   const s = [...xs].sort((a, b) => a - b);
-  const digits = unit === 'msg/s' ? 0 : unit.startsWith('cpu µs') ? 2 : 1;
+  const digits = unit === 'msg/s' ? 0 : unit.startsWith('cpu µs') || unit === 'ms' ? 2 : 1;
   return { id, encrypter, warmup, repetitions: xs.length, unit, median: round(percentile(s, 50), digits), p99: round(percentile(s, 99), digits) };
 }
 

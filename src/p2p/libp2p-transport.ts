@@ -92,7 +92,7 @@ export class Libp2pTransport implements Transport {
       streamMuxers: [yamux()],
       connectionGater: this.gater,
       connectionManager: {
-        inboundConnectionThreshold: this.opts.inboundConnectionsPerSecond ?? 1000,
+        inboundConnectionThreshold: this.opts.inboundConnectionsPerSecond ?? 100,
         maxIncomingPendingConnections: 64,
         dialTimeout: 10_000,
       },

@@ -6,12 +6,22 @@ import type { QueueLimits } from './channels.js';
 import type { P2pLogger } from './logger.js';
 
 /**
- * Connection encrypter. Chosen by measurement (bench/p2p.bench.ts, this machine, 2 cores,
- * Node 20, one process, tcp+yamux over 127.0.0.1; see the report in bench/results/):
- *   - tls: node:crypto (OpenSSL) AES-GCM; bulk throughput several times noise's;
- *   - noise: ChaCha20-Poly1305 in JS (@noble/ciphers); small-message round trips are close.
- * Bulk batches and sync responses dominate bytes on the wire, so `tls` is the default; noise
- * stays selectable for interoperability.
+ * Connection encrypter, chosen by measurement: bench/p2p.bench.ts, two processes over
+ * 127.0.0.1, 2-core AMD EPYC shared with other jobs, Node 20.20, encrypters interleaved per
+ * repetition; three runs on 2026-11-23, the last in bench/results/p2p.json.
+ *   bulk CPU of both processes, ms per MB (4 KiB / 256 KiB msgs):
+ *     tls   4.6 / 5.3,  4.6 / 4.3,  3.7 / 4.8
+ *     noise 8.5 / 9.8,  4.9 / 5.0,  4.2 / 5.5
+ *   last run, wall: bulk 256 KiB tls 381 vs noise 340 MB/s; 4 KiB 284 vs 236 MB/s;
+ *   64 B pipelined 1.50 M vs 1.43 M msg/s; 64 B round trip p50 399 vs 417 µs;
+ *   handshake of a fresh connection p50 83 vs 47 ms (machine loaded).
+ * MEASURED.md's "tls ~10x faster" does not hold for @libp2p/noise 17, whose ChaCha20-Poly1305
+ * runs in node:crypto (OpenSSL) like TLS's AES-GCM; both ciphers cost ~0.7 ms/MB here, the
+ * rest is framing and copies. TLS cost 6-46% less CPU per bulk MB in every run, and
+ * bulk bytes (batches, sync) dominate a busy node, so `tls` is the default. Its price is a
+ * slower handshake (a certificate per connection), paid once per long-lived member connection
+ * and per stranger attempt, the latter bounded by inboundConnectionsPerSecond. Noise stays
+ * selectable.
  */
 export type Encrypter = 'tls' | 'noise';
 
@@ -37,7 +47,8 @@ export interface Libp2pTransportOpts {
   readonly reconnectMaxMs?: number;
   /**
    * Inbound connections accepted per second from one remote host. libp2p's default of 5 trips
-   * on local clusters, where every member is 127.0.0.1 (MEASURED.md). Default 1000.
+   * on local clusters, where every member is 127.0.0.1 (MEASURED.md); a bound still caps the
+   * handshake work a stranger can make us do. Default 100.
    */
   readonly inboundConnectionsPerSecond?: number;
 }
