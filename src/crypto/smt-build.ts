@@ -88,8 +88,8 @@ export function sortByPath<T extends { readonly path: string }>(items: T[]): T[]
   return out;
 }
 
-/** A new leaf for a put; two hashes (value, then leaf). */
-export function leafOf(op: Op): Leaf {
+// A new leaf for a put; two hashes (value, then leaf).
+function leafOf(op: Op): Leaf {
   invariant(op.value !== null && op.valueBytes !== null, 'leaf built from a delete');
   return new Leaf(op.path, op.key, op.value, leafHashBin(op.path, sha256Binary(op.valueBytes)));
 }
