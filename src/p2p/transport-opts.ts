@@ -38,8 +38,11 @@ export interface Libp2pTransportOpts {
   readonly seed: Uint8Array;
   /** Listen multiaddr, e.g. /ip4/0.0.0.0/tcp/9080. */
   readonly listen: string;
+  /** Default DEFAULT_ENCRYPTER; every member of a network must use the same one. */
   readonly encrypter?: Encrypter;
+  /** Per-channel message bound, both directions; defaults DEFAULT_MAX_MESSAGE_BYTES. */
   readonly maxMessageBytes?: Partial<Record<Channel, number>>;
+  /** Per-peer, per-channel outbound queue bounds; defaults DEFAULT_QUEUE_LIMITS. */
   readonly queueLimits?: Partial<Record<Channel, QueueLimits>>;
   /** First reconnection delay; doubles per failure up to reconnectMaxMs. Default 100. */
   readonly reconnectBaseMs?: number;
