@@ -90,20 +90,19 @@ export function measure(c: BenchCase, opts: { warmupMs: number; repetitions: num
   const opsPerRun = c.opsPerRun ?? 1;
   const targetNs = opts.minSampleMs * 1e6;
   // Warm up with growing batches for at least warmupMs, then size the sample batch from the
-  // last (warm) batch's rate: the first calls carry one-time costs (JIT, noble's tables) that
-  // would otherwise leave a slow operation's batch at 1.
+  // fastest per-call rate seen: the first calls carry one-time costs (JIT, noble's tables)
+  // and a busy machine stalls some batches, and either would leave the batch too small.
   let batch = 1;
   let warmupRuns = 0;
-  let lastNs = 0;
-  let lastBatch = 1;
+  let bestPerCallNs = Number.POSITIVE_INFINITY;
   const warmStart = process.hrtime.bigint();
   while (warmupRuns < 2 || Number(process.hrtime.bigint() - warmStart) < opts.warmupMs * 1e6) {
-    lastNs = timeBatch(c.run, batch);
-    lastBatch = batch;
+    const ns = timeBatch(c.run, batch);
+    bestPerCallNs = Math.min(bestPerCallNs, ns / batch);
     warmupRuns += batch;
-    if (lastNs < targetNs && batch < 1 << 24) batch *= 2;
+    if (ns < targetNs && batch < 1 << 24) batch *= 2;
   }
-  batch = Math.min(1 << 24, Math.max(1, Math.ceil(targetNs / Math.max(1, lastNs / lastBatch))));
+  batch = Math.min(1 << 24, Math.max(1, Math.ceil(targetNs / Math.max(1, bestPerCallNs))));
   const perOp: number[] = [];
   for (let i = 0; i < opts.repetitions; i++) perOp.push(timeBatch(c.run, batch) / (batch * opsPerRun));
   perOp.sort((a, b) => a - b);
