@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -53,7 +53,9 @@ function environment(): Record<string, string | number> {
   } catch {
     // Not a checkout (e.g. a copied dist/): the commit is simply unknown.
   }
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, commit, date: new Date().toISOString() };
+  // The 1-minute load average: on a shared machine it explains most run-to-run spread.
+  const load1m = Number(loadavg()[0]?.toFixed(2) ?? 0);
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, load1m, node: process.version, commit, date: new Date().toISOString() };
 }
 
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
