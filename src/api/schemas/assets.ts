@@ -7,7 +7,7 @@ export const AssetJson = Type.Object(
     id: IdString,
     kind: Type.String(),
     fingerprint: Type.String(),
-    metadata: Type.Object({}, { additionalProperties: true }),
+    metadata: Type.Record(Type.String(), Type.Unknown()),
     owner: IdString,
     pledgee: Nullable(IdString),
     frozen: Type.Boolean(),

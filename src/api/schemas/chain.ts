@@ -63,7 +63,7 @@ export const ReceiptJson = Type.Object(
     hash: Hash32,
     ok: Type.Boolean(),
     code: Nullable(Type.String()),
-    detail: Nullable(Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Integer()]) })),
+    detail: Nullable(Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()]))),
   },
   { additionalProperties: false },
 );

@@ -22,7 +22,7 @@ export const UInt = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER 
 /** Opaque pagination cursor returned as nextCursor by a list call. */
 export const Cursor = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,256}$' });
 /** A transaction payload: a JSON object (validated against the contract by the node). */
-export const PayloadObject = Type.Object({}, { additionalProperties: true, description: 'transaction payload object' });
+export const PayloadObject = Type.Record(Type.String(), Type.Unknown(), { description: 'transaction payload object' });
 
 /** T or null. */
 export function Nullable<T extends TSchema>(schema: T) {
@@ -53,7 +53,7 @@ export const HistoryEntry = Type.Object(
     type: Type.String(),
     signer: PublicKeyHex,
     timestampMs: UInt,
-    detail: Type.Object({}, { additionalProperties: true }),
+    detail: Type.Record(Type.String(), Type.Unknown()),
   },
   { additionalProperties: false },
 );
