@@ -12,7 +12,7 @@
  */
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { sha256Binary } from '../src/crypto/hash.js';
 import { StateTree, verifyStateProof } from '../src/crypto/smt.js';
 
@@ -47,13 +47,18 @@ function stats(samples: number[]): { median: number; p99: number } {
   return { median: s[Math.floor(s.length / 2)] as number, p99: s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] as number };
 }
 
-function perSecond(label: string, n: number, f: (i: number) => void): number {
+// Records `id` (wall rate) and `${id}_cpu` (rate per CPU second) in results.
+function perSecond(id: string, label: string, n: number, f: (i: number) => void): void {
   for (let i = 0; i < Math.min(n, 1000); i++) f(i);
+  const c = process.cpuUsage();
   const t = performance.now();
   for (let i = 0; i < n; i++) f(i);
   const rate = (n / (performance.now() - t)) * 1000;
-  console.log(`  ${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} /s`);
-  return rate;
+  const cpu = process.cpuUsage(c);
+  const cpuRate = n / ((cpu.user + cpu.system) / 1e6);
+  results[id] = rate;
+  results[`${id}_cpu`] = cpuRate;
+  console.log(`  ${label.padEnd(34)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} /s (${Math.round(cpuRate).toLocaleString('en-US')} /s of CPU)`);
 }
 
 function heapMb(): number {
@@ -66,7 +71,7 @@ const results: Record<string, number> = {};
 console.log(`smt bench: sizes=${sizes.join(',')} batch=${BATCH} reps=${reps} warmup=${warmup} seed=${seed}`);
 // The floor under every figure below: one node hash is one of these calls.
 const hashInput = new Uint8Array(65);
-results['sha256Binary_65B_per_s'] = perSecond('sha256Binary, 65 B (the node hash)', 1_000_000, () => sha256Binary(hashInput));
+perSecond('sha256Binary_65B_per_s', 'sha256Binary, 65 B (the node hash)', 1_000_000, () => sha256Binary(hashInput));
 // One function per size, so nothing of the previous size is reachable when heap is measured.
 function runSize(size: number): void {
   const heapBefore = heapMb();
@@ -119,15 +124,15 @@ function runSize(size: number): void {
   const probes = Array.from({ length: 4096 }, () => keyOf(nextU32() % size));
   const mask = probes.length - 1;
   let found = 0;
-  results[`get_per_s{size=${size}}`] = perSecond('get (present keys)', 300_000, (i) => {
+  perSecond(`get_per_s{size=${size}}`, 'get (present keys)', 300_000, (i) => {
     if (tree.get(probes[i & mask] as Uint8Array) !== undefined) found++;
   });
   if (found === 0) throw new Error('get found nothing');
   const absent = Array.from({ length: 4096 }, (_, i) => keyOf(size * 2 + i));
-  results[`prove_verify_per_s{size=${size},present}`] = perSecond('prove + verify (present)', 30_000, (i) => {
+  perSecond(`prove_verify_per_s{size=${size},present}`, 'prove + verify (present)', 30_000, (i) => {
     if (!verifyStateProof(tree.root, tree.prove(probes[i & mask] as Uint8Array))) throw new Error('proof failed');
   });
-  results[`prove_verify_per_s{size=${size},absent}`] = perSecond('prove + verify (absent)', 30_000, (i) => {
+  perSecond(`prove_verify_per_s{size=${size},absent}`, 'prove + verify (absent)', 30_000, (i) => {
     if (!verifyStateProof(tree.root, tree.prove(absent[i & mask] as Uint8Array))) throw new Error('proof failed');
   });
 }
@@ -140,7 +145,7 @@ try {
 } catch {
   // Outside a git checkout the commit is simply unknown.
 }
-const env = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, commit, date: new Date().toISOString() };
+const env = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAvg1m: loadavg()[0], node: process.version, commit, date: new Date().toISOString() };
 const line = JSON.stringify({ bench: 'smt', seed, warmup, reps, batch: BATCH, valueBytes: VALUE_BYTES, env, results });
 console.log(line);
 const out = args.get('out');
