@@ -2,14 +2,17 @@ import { encodeTxEnvelope } from '../codec/tx.js';
 import { txFromJson } from '../client/build-tx.js';
 import { hexBytes, headerFromJson, qcFromJson, type BlockJson } from '../client/wire.js';
 import type { LedgerClient } from '../client/ledger-client.js';
+import type { StateTree } from '../crypto/smt.js';
 import { buildGenesisState, genesisHash } from '../state/genesis-state.js';
 import { replayBlock } from '../state/replay.js';
 import type { BlockStore } from '../storage/block-store.js';
+import { StorageError } from '../storage/errors.js';
 import { CertifiedChain } from '../sync/certified-chain.js';
 import type { CommittedBlock } from '../types/block.js';
 import type { Genesis } from '../types/genesis.js';
 import type { TxReceipt } from '../types/tx.js';
-import { toHex } from '../util/bytes.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
+import { LedgerError } from '../util/errors.js';
 import { EpochHistory, genesisEpoch } from './epochs.js';
 
 /** A committed block with the receipts its source claims for it. */
@@ -18,10 +21,29 @@ export interface AuditedBlock {
   readonly receipts: readonly TxReceipt[];
 }
 
+/**
+ * What a source throws when the data of one height cannot even be read (a value that no
+ * longer decodes, an answer of the wrong shape): the audit fails naming that height.
+ */
+export class AuditSourceError extends LedgerError<'AUDIT_SOURCE_UNREADABLE'> {
+  /** The height whose data is unreadable. */
+  readonly height: number;
+
+  constructor(height: number, message: string) {
+    super('AUDIT_SOURCE_UNREADABLE', message, { height });
+    this.name = 'AuditSourceError';
+    this.height = height;
+  }
+}
+
 /** Where the auditor reads the chain from; it trusts none of it. */
 export interface AuditSource {
-  /** Blocks [from, from+limit) in height order; fewer at the head; empty above it. */
+  /** Blocks [from, from+limit) in height order; fewer at the head; empty above it. May throw AuditSourceError. */
   blocks(from: number, limit: number): Promise<AuditedBlock[]>;
+  /** The head height the source claims, when it has one fixed (a stopped node's data directory). */
+  readonly claimedHead?: number;
+  /** The world state the source keeps for its head, as [raw state key, value]: it must equal re-execution. */
+  storedState?(): AsyncIterable<[Uint8Array, Uint8Array]>;
 }
 
 /** Result of an audit (the JSON line of `ledger audit`). */
@@ -50,7 +72,13 @@ export async function auditChain(genesis: Genesis, source: AuditSource, onProgre
   let verified = 0;
   const fail = (badHeight: number, reason: string): AuditReport => ({ ok: false, height: verified, blocksVerified: verified, genesisHash: toHex(gHash), badHeight, reason });
   for (;;) {
-    const batch = await source.blocks(proof.expectedHeight, 64);
+    let batch: AuditedBlock[];
+    try {
+      batch = await source.blocks(proof.expectedHeight, 64);
+    } catch (e) {
+      if (e instanceof AuditSourceError) return fail(e.height, e.message);
+      throw e;
+    }
     if (batch.length === 0) break;
     for (const b of batch) {
       const height = b.committed.block.header.height;
@@ -80,19 +108,56 @@ export async function auditChain(genesis: Genesis, source: AuditSource, onProgre
     onProgress(verified);
   }
   if (proof.waiting > 0) return fail(verified + 1, 'blocks at the head are not covered by a commit certificate');
+  if (source.claimedHead !== undefined && source.claimedHead !== verified) {
+    return fail(verified + 1, `the source claims head ${source.claimedHead} but its blocks end at ${verified}`);
+  }
+  if (source.storedState !== undefined) {
+    const bad = await diffStoredState(state, source.storedState());
+    if (bad !== null) return fail(verified, `stored world state differs from re-execution: ${bad}`);
+  }
   return { ok: true, height: verified, blocksVerified: verified, genesisHash: toHex(gHash) };
 }
 
-/** Reads blocks from a stopped node's data directory. */
+// The stored state is what the node serves and proves from after a restart: every entry must
+// be the re-executed one, and nothing may be missing or extra. Streams; holds no second copy.
+async function diffStoredState(expected: StateTree, stored: AsyncIterable<[Uint8Array, Uint8Array]>): Promise<string | null> {
+  let count = 0;
+  for await (const [key, value] of stored) {
+    count++;
+    const mine = expected.get(key);
+    if (mine === undefined) return `key ${toHex(key)} should not exist`;
+    if (!bytesEqual(mine, value)) return `value of key ${toHex(key)}`;
+  }
+  return count === expected.size ? null : `${expected.size - count} keys are missing`;
+}
+
+/**
+ * Reads blocks from a stopped node's data directory (a started BlockStore), height by height so
+ * a damaged value names its height; also offers the head pointer and the stored world state.
+ */
 export function storeSource(store: BlockStore): AuditSource {
+  const head = store.head();
   return {
+    claimedHead: head?.height ?? 0,
     async blocks(from, limit) {
       const out: AuditedBlock[] = [];
-      for (const committed of await store.blocks(from, limit)) {
-        out.push({ committed, receipts: (await store.getReceipts(committed.block.header.height)) ?? [] });
+      for (let h = from; h < from + limit; h++) {
+        try {
+          const committed = await store.getBlock(h);
+          if (committed === null) break;
+          const receipts = await store.getReceipts(h);
+          if (receipts === null) throw new AuditSourceError(h, `the receipts of height ${h} are missing`);
+          out.push({ committed, receipts });
+        } catch (e) {
+          // Hand over the good blocks first: the next call starts at h and fails there.
+          if (out.length > 0) return out;
+          if (e instanceof StorageError) throw new AuditSourceError(h, `${e.message}: ${String(e.fields['cause'] ?? '')}`);
+          throw e;
+        }
       }
       return out;
     },
+    storedState: () => store.iterateState(),
   };
 }
 
@@ -108,12 +173,18 @@ export function committedFromJson(j: BlockJson): AuditedBlock {
   return { committed, receipts };
 }
 
-/** Reads blocks from a node over REST. */
+/** Reads blocks from a node over REST; an answer that does not parse fails the audit at its height. */
 export function clientSource(client: LedgerClient): AuditSource {
   return {
     async blocks(from, limit) {
       const page = await client.blocks({ from, limit });
-      return page.blocks.map(committedFromJson);
+      return page.blocks.map((j, i) => {
+        try {
+          return committedFromJson(j);
+        } catch (e) {
+          throw new AuditSourceError(from + i, `the node's block ${from + i} is malformed: ${(e as Error).message}`);
+        }
+      });
     },
   };
 }
