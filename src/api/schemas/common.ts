@@ -51,7 +51,7 @@ export const HistoryEntry = Type.Object(
     height: HeightInt,
     txHash: Hash32,
     type: Type.String(),
-    signer: PublicKeyHex,
+    signer: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$', description: 'account id of the signer (its first public key, hex)' }),
     timestampMs: UInt,
     detail: Type.Record(Type.String(), Type.Unknown()),
   },
