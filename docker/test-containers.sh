@@ -20,14 +20,18 @@ IMAGE=consortium-ledger:latest
 MEMBERS=(member1 member2 member3 member4)
 WORK=$(mktemp -d /tmp/ledger-containers.XXXXXX)
 CONTAINERS_STARTED=no
+STEPS=0
 
-step() { printf '\n== [%4ss] %s\n' "$(($(date +%s) - START))" "$*"; }
+step() {
+  STEPS=$((STEPS + 1))
+  printf '\n== [%4ss] %s\n' "$(($(date +%s) - START))" "$*"
+}
 info() { printf '   %s\n' "$*"; }
 die() { printf '\nFAILED: %s\n' "$*" >&2; exit 1; }
 ctr() { echo "${PROJECT}_$1_1"; }
 
 cleanup() {
-  local rc=$?
+  local rc=$? steps=$STEPS
   set +e
   if [ "$rc" -ne 0 ] && [ "$CONTAINERS_STARTED" = yes ]; then
     for m in "${MEMBERS[@]}"; do
@@ -48,10 +52,13 @@ cleanup() {
     fi
     rm -rf "$WORK"
   fi
+  # Every step is one check; a failure ends the run in the step that failed.
   if [ "$rc" -eq 0 ]; then
     printf '\ncontainer test passed in %s s\n' "$(($(date +%s) - START))"
+    printf 'containers: %s passed, 0 failed\n' "$steps"
   else
     printf '\ncontainer test FAILED (exit %s) after %s s\n' "$rc" "$(($(date +%s) - START))" >&2
+    printf 'containers: %s passed, 1 failed\n' "$((steps - 1))"
   fi
 }
 trap cleanup EXIT
@@ -233,7 +240,7 @@ node docker/cluster-check.mjs same-blocks "${urls[@]}"
 # member set changes, the remaining members commit nothing after their restart, and the removed
 # one exits with "self is not a member" (seen 2026-11-23). Run with LEDGER_TEST_GOVERNANCE=1.
 if [ "${LEDGER_TEST_GOVERNANCE:-0}" != 1 ]; then
-  step "Runbook 7 (member.propose / member.vote) not run: set LEDGER_TEST_GOVERNANCE=1 once nodes switch member sets while running"
+  printf "\n== Runbook 7 (member.propose / member.vote) not run: set LEDGER_TEST_GOVERNANCE=1 once nodes switch member sets while running\n"
   exit 0
 fi
 
