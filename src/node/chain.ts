@@ -206,7 +206,7 @@ export class LedgerChain implements Application, SyncChain {
       ? this.headInfo.timestampMs
       : (this.speculative.get(toHex(h.parentHash))?.block.header.timestampMs ?? Number.MAX_SAFE_INTEGER);
     if (h.timestampMs <= parentTime || h.timestampMs > this.deps.now() + this.opts.maxFutureMs) return false;
-    const r = replayBlock(parent, this.chainId, block, (hash) => this.deps.mempool.verified.has(hash));
+    const r = replayBlock(parent, this.chainId, block, (hash, sig) => this.deps.mempool.verified.has(hash, sig));
     if (!r.ok) {
       this.deps.log.debug({ height: h.height, reason: r.reason }, 'Proposal refused');
       return false;
@@ -219,7 +219,7 @@ export class LedgerChain implements Application, SyncChain {
   private execute(parent: StateTree, height: Height, timeMs: number, txs: readonly Uint8Array[]) {
     return executeBlock({
       state: parent, height, blockTimeMs: timeMs, chainId: this.chainId, txs,
-      isVerified: (hash) => this.deps.mempool.verified.has(hash),
+      isVerified: (hash, sig) => this.deps.mempool.verified.has(hash, sig),
     });
   }
 
@@ -286,7 +286,7 @@ export class LedgerChain implements Application, SyncChain {
   async applySynced(cb: CommittedBlock): Promise<string | null> {
     const h = cb.block.header;
     if (h.height !== this.headInfo.height + 1 || !bytesEqual(h.parentHash, this.headInfo.hash)) return 'does not extend our head';
-    const r = replayBlock(this.headState, this.chainId, cb.block, (hash) => this.deps.mempool.verified.has(hash));
+    const r = replayBlock(this.headState, this.chainId, cb.block, (hash, sig) => this.deps.mempool.verified.has(hash, sig));
     if (!r.ok) return r.reason;
     await this.persist(cb, r.exec);
     return null;

@@ -10,7 +10,7 @@ import { loadKeyFile } from '../crypto/keys.js';
 import { Libp2pTransport } from '../p2p/libp2p-transport.js';
 import { rolesFor } from '../state/contracts/registry.js';
 import { Mempool } from '../state/mempool/mempool.js';
-import { getAccountByCurrentKey } from '../state/queries.js';
+import { getSignerAccount } from '../state/queries.js';
 import { BlockStore } from '../storage/block-store.js';
 import { LevelKv } from '../storage/level-kv.js';
 import { KvSafetyStore } from '../storage/safety-store.js';
@@ -124,7 +124,7 @@ export class LedgerNode {
       { chainId: genesis.chainId, maxTxs: 200_000, maxNonceGap: 10_000 },
       {
         lookupSigner: (pk) => {
-          const a = chain === null ? null : getAccountByCurrentKey(chain.state, toHex(pk));
+          const a = chain === null ? null : getSignerAccount(chain.state, toHex(pk));
           return a === null ? null : { accountId: a.id, role: a.role, nextNonce: a.nextNonce };
         },
         rolesFor,

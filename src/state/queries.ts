@@ -53,15 +53,6 @@ export function getSignerAccount(state: Source, publicKeyHex: string): AccountVi
   return a === undefined ? null : view(a);
 }
 
-/**
- * An account by its CURRENT public key only (hex): what admission needs, since a rotated-out
- * key must stop working even though it still names the account's id.
- */
-export function getAccountByCurrentKey(state: Source, publicKeyHex: string): AccountView | null {
-  const a = loadAccountByKey(reader(state), publicKeyHex.toLowerCase());
-  return a === undefined ? null : { id: a.id, publicKey: a.publicKey, name: a.name, role: a.role, nextNonce: a.nextNonce };
-}
-
 /** An invoice as served by GET /v1/invoices/:id. */
 export interface InvoiceView {
   readonly id: string;

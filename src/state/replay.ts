@@ -1,6 +1,6 @@
 import type { StateTree } from '../crypto/smt.js';
 import type { Block } from '../types/block.js';
-import type { Hash } from '../types/primitives.js';
+import type { Hash, Signature } from '../types/primitives.js';
 import { bytesEqual } from '../util/bytes.js';
 import { executeBlock, type ExecutedBlock } from './executor.js';
 
@@ -13,7 +13,7 @@ export type ReplayResult = { readonly ok: true; readonly exec: ExecutedBlock } |
  * signature is checked again (what an auditor wants); sync passes the node's cache.
  * Used by sync (catch-up), the node's chain and `ledger audit`.
  */
-export function replayBlock(state: StateTree, chainId: string, block: Block, isVerified?: (hash: Hash) => boolean): ReplayResult {
+export function replayBlock(state: StateTree, chainId: string, block: Block, isVerified?: (hash: Hash, signature: Signature) => boolean): ReplayResult {
   const h = block.header;
   const exec = executeBlock({
     state, height: h.height, blockTimeMs: h.timestampMs, chainId, txs: block.txs,

@@ -108,7 +108,7 @@ export class Mempool {
     q.byNonce.set(admitted.tx.nonce, admitted);
     this.byHash.set(hashHex, admitted);
     this.owner.set(hashHex, signer.accountId);
-    this.verified.add(admitted.hash);
+    this.verified.add(admitted.hash, admitted.tx.signature);
     return { ok: true, hash: admitted.hash };
   }
 
@@ -141,13 +141,14 @@ export class Mempool {
   select(nextNonce: (accountId: string) => number, maxTxs: number, maxBytes: number): AdmittedTx[] {
     const out: AdmittedTx[] = [];
     let bytes = 0;
-    const cursors: { q: SignerQueue; nonce: number }[] = [];
-    for (const q of this.signers.values()) cursors.push({ q, nonce: nextNonce(q.accountId) });
+    const cursors: { q: SignerQueue; nonce: number; done: boolean }[] = [];
+    for (const q of this.signers.values()) cursors.push({ q, nonce: nextNonce(q.accountId), done: false });
     let progressed = true;
     while (progressed && out.length < maxTxs) {
       progressed = false;
       for (const c of cursors) {
         if (out.length >= maxTxs) break;
+        if (c.done) continue;
         const tx = c.q.byNonce.get(c.nonce);
         if (tx === undefined) continue;
         if (bytes + tx.bytes.length > maxBytes) return out;
@@ -155,6 +156,9 @@ export class Mempool {
         bytes += tx.bytes.length;
         c.nonce++;
         progressed = true;
+        // After a key rotation the signer's later transactions (signed with the old key) would
+        // make the block invalid: they wait for a later block, after the rotation is applied.
+        if (tx.tx.type === 'account.rotate') c.done = true;
       }
     }
     return out;

@@ -18,7 +18,7 @@ function setup(opts: { maxTxs?: number; maxNonceGap?: number } = {}) {
     { chainId: CHAIN, maxTxs: opts.maxTxs ?? 1000, maxNonceGap: opts.maxNonceGap ?? 100 },
     {
       lookupSigner: (pk) => accounts.get(toHex(pk)) ?? null,
-      rolesFor: (type) => (type === 'invoice.issue' ? ['integrator', 'member'] : undefined),
+      rolesFor: (type) => (type === 'invoice.issue' || type === 'account.rotate' ? ['integrator', 'member'] : undefined),
     },
   );
   const tx = (who: string, nonce: number, extra: Record<string, string> = {}, chainId = CHAIN) =>
@@ -72,8 +72,14 @@ describe('Mempool admission', () => {
     const { pool, tx } = setup();
     const a = pool.add(tx('alice', 0));
     if (!a.ok) throw new Error('admission failed');
-    expect(pool.verified.has(a.hash)).toBe(true);
-    expect(pool.verified.has(new Uint8Array(32))).toBe(false);
+    const t = pool.get(a.hash);
+    if (t === undefined) throw new Error('not pending');
+    expect(pool.verified.has(a.hash, t.tx.signature)).toBe(true);
+    expect(pool.verified.has(new Uint8Array(32), t.tx.signature)).toBe(false);
+    // A known body with another signature is not "verified": a forged signature is re-checked.
+    const forged = new Uint8Array(t.tx.signature);
+    forged[0] = (forged[0] as number) ^ 1;
+    expect(pool.verified.has(a.hash, forged)).toBe(false);
   });
 });
 
@@ -91,6 +97,17 @@ describe('Mempool selection', () => {
     expect(pool.select(() => 0, 100, one.bytes.length)).toHaveLength(1);
     // A speculative parent state that already includes alice's 0 and 1 makes 3 reachable only after 2.
     expect(pool.select(() => 2, 100, 1 << 20)).toHaveLength(0);
+  });
+
+  it('ends a signer\'s run at a key rotation, so old-key transactions wait for a later block', () => {
+    const { pool, keys } = setup();
+    const k = keys['alice'] as SigningKey;
+    const rotate = signTx(k, { chainId: CHAIN, type: 'account.rotate', nonce: 0, payload: { newPublicKey: '00'.repeat(32) } });
+    const after = signTx(k, { chainId: CHAIN, type: 'invoice.issue', nonce: 1, payload: { id: 'x' } });
+    expect(pool.addVerified({ tx: rotate, bytes: new Uint8Array(10), hash: new Uint8Array(32).fill(1) }).ok).toBe(true);
+    expect(pool.add(after).ok).toBe(true);
+    const picked = pool.select(() => 0, 100, 1 << 20);
+    expect(picked.map((t) => t.tx.type)).toEqual(['account.rotate']);
   });
 
   it('removes committed transactions and every stale nonce below the new next nonce', () => {
