@@ -1,5 +1,6 @@
-import { DOMAIN_TX_V1, DOMAIN_VOTE_V1, signingBytes } from '../codec/domains.js';
-import { encodeHeader, encodeVoteData } from '../codec/block.js';
+import { DOMAIN_TX_V1, signingBytes } from '../codec/domains.js';
+import { checkQuorumCert, quorumSize } from '../crypto/certs.js';
+import { encodeHeader } from '../codec/block.js';
 import { encodeTxBody } from '../codec/tx.js';
 import { verifySignature } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/hash.js';
@@ -72,10 +73,7 @@ function fail(code: VerifyErrorCode, message: string): Check<never> {
   return err({ code, message });
 }
 
-/** Smallest number of members that is more than 2/3 of n. */
-export function quorumSize(n: number): number {
-  return Math.floor((2 * n) / 3) + 1;
-}
+export { quorumSize };
 
 /**
  * Proves that `answer.tx` is in the block of `answer.header` at `answer.index` (RFC 6962 proof
@@ -175,16 +173,8 @@ export function verifyFinality(f: FinalityJson, members: readonly MemberKey[], o
 
 /** Checks every signature of a QC and that they come from more than 2/3 of distinct members. */
 export function verifyQcSignatures(qc: QuorumCert, chainId: string, members: readonly MemberKey[]): Check<number> {
-  const message = signingBytes(DOMAIN_VOTE_V1, chainId, encodeVoteData(qc.data));
-  let last = -1;
-  for (const s of qc.signatures) {
-    const m = members[s.member];
-    if (m === undefined || s.member <= last) return fail('QC_SIGNATURE_INVALID', `signer ${s.member} is not a member, or is repeated`);
-    if (!verifySignature(m.publicKey, message, s.signature)) return fail('QC_SIGNATURE_INVALID', `signature of member ${s.member} does not verify`);
-    last = s.member;
-  }
-  const need = quorumSize(members.length);
-  if (qc.signatures.length < need) return fail('QC_QUORUM_MISSING', `${qc.signatures.length} of ${members.length} signatures; ${need} needed`);
+  const problem = checkQuorumCert(qc, chainId, members.map((m) => m.publicKey));
+  if (problem !== null) return fail(problem.code === 'QUORUM_MISSING' ? 'QC_QUORUM_MISSING' : 'QC_SIGNATURE_INVALID', problem.message);
   return ok(qc.signatures.length);
 }
 

@@ -10,22 +10,31 @@ export function quorumSize(n: number): number {
   return Math.floor((2 * n) / 3) + 1;
 }
 
+/** Why a certificate was refused. */
+export interface QcProblem {
+  readonly code: 'QUORUM_MISSING' | 'SIGNATURE_INVALID';
+  readonly message: string;
+}
+
 /**
  * Why a certificate was refused; null means valid. Checks: members sorted and distinct (the
- * decoder guarantees it, but certificates also come from JSON), every index in range, a
- * quorum of the given member set, and every signature over DOMAIN_VOTE_V1 ‖ chainId ‖ VoteData.
+ * decoder guarantees it, but certificates also come from JSON), every index in range, every
+ * signature over DOMAIN_VOTE_V1 ‖ chainId ‖ VoteData, and a quorum of the given member set.
+ * Used by sync, `ledger audit` and the client's verifiers.
  */
-export function checkQuorumCert(qc: QuorumCert, chainId: string, members: readonly PublicKey[]): string | null {
-  if (qc.signatures.length < quorumSize(members.length)) return 'not enough signatures for a quorum';
+export function checkQuorumCert(qc: QuorumCert, chainId: string, members: readonly PublicKey[]): QcProblem | null {
   const message = signingBytes(DOMAIN_VOTE_V1, chainId, encodeVoteData(qc.data));
   let last = -1;
   for (const s of qc.signatures) {
-    if (!Number.isInteger(s.member) || s.member <= last) return 'signers not strictly increasing';
-    last = s.member;
     const key = members[s.member];
-    if (key === undefined) return `signer ${s.member} is not a member`;
-    if (!verifySignature(key, message, s.signature)) return `bad signature from member ${s.member}`;
+    if (!Number.isInteger(s.member) || key === undefined || s.member <= last) {
+      return { code: 'SIGNATURE_INVALID', message: `signer ${s.member} is not a member, or is repeated` };
+    }
+    if (!verifySignature(key, message, s.signature)) return { code: 'SIGNATURE_INVALID', message: `signature of member ${s.member} does not verify` };
+    last = s.member;
   }
+  const need = quorumSize(members.length);
+  if (qc.signatures.length < need) return { code: 'QUORUM_MISSING', message: `${qc.signatures.length} of ${members.length} signatures; ${need} needed` };
   return null;
 }
 

@@ -68,7 +68,7 @@ export class CertifiedChain {
     if (cb.certifiedHeight !== height) return { proven: [] };
     if (!certifiesCommitOf(cb.commitQc, hash, height)) return { error: `height ${height} certificate does not commit this block` };
     const why = checkQuorumCert(cb.commitQc, this.chainId, this.membersAt(height));
-    if (why !== null) return { error: `height ${height} certificate invalid: ${why}` };
+    if (why !== null) return { error: `height ${height} certificate invalid: ${why.message}` };
     // Every pending block links by hash to this one, so this one certificate proves them all.
     return { proven: this.pending.splice(0) };
   }
