@@ -158,6 +158,24 @@ describe('docker/entrypoint.sh with each compose service environment, as plain p
     expect(noCli.err).toContain('ledger CLI not found');
   });
 
+  it('ledger init --hosts writes the genesis compose.yml expects: service names as /dns4 addresses, image ports', async () => {
+    const out = join(dir, 'compose-consortium');
+    const names = members.map((m) => m.name);
+    const init = await runEntrypoint(['init', '--hosts', names.join(','), '--out', out, '--chain-id', 'docker-hosts'], baseEnv());
+    expect(init.code, init.err).toBe(0);
+    const imageEnv = envOf(parseDockerfile(await readFile('docker/Dockerfile', 'utf8')).stages.at(-1) ?? { from: '', name: null, instructions: [] });
+    const p2pPort = (imageEnv.get('LEDGER_P2P_LISTEN') ?? '').split('/').pop();
+    const genesis = JSON.parse(await readFile(join(out, 'genesis.json'), 'utf8')) as { members: { name: string; address: string }[] };
+    expect(genesis.members.map((m) => m.address)).toEqual(names.map((n) => `/dns4/${n}/tcp/${p2pPort}`));
+    for (const n of names) {
+      const config = JSON.parse(await readFile(join(out, `${n}.config.json`), 'utf8')) as Record<string, unknown>;
+      expect(config).toMatchObject({ name: n, keyFile: `${n}.key.json`, apiHost: imageEnv.get('LEDGER_API_HOST'), apiPort: Number(imageEnv.get('LEDGER_API_PORT')), p2pListen: imageEnv.get('LEDGER_P2P_LISTEN') });
+    }
+    const mismatch = await runEntrypoint(['init', '--hosts', 'a,b', '--members', '4', '--out', join(dir, 'bad')], baseEnv());
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.err).toContain('--hosts names 2 hosts for 4 members');
+  });
+
   it('passes flags to ledger start and commands to ledger', async () => {
     const help = await runEntrypoint(['--help'], baseEnv());
     expect(help.code).toBe(0);
