@@ -73,6 +73,12 @@ export interface SafetyState {
   readonly lockedView: View;
   readonly highQc: QuorumCert | null;
   readonly highTc: TimeoutCert | null;
+  /**
+   * Blocks this node voted for that are not committed yet, lowest first. A restarted node
+   * keeps only its committed chain and this state; without them a certified block whose
+   * honest voters all restarted could be lost, and honest leaders could never extend it.
+   */
+  readonly votedBlocks: readonly Block[];
 }
 
 /** Most blocks one BlockRequestMessage may ask for. */
@@ -152,14 +158,14 @@ export function encodeProposalData(blockHash: Hash): Uint8Array {
   return pack([blockHash]);
 }
 
-/** Canonical bytes of the safety state: [version, epoch, lastVotedView, lockedView, highQc, highTc]. */
+/** Canonical bytes of the safety state: [version, epoch, lastVotedView, lockedView, highQc, highTc, votedBlocks]. */
 export function encodeSafetyState(s: SafetyState): Uint8Array {
-  return pack([SAFETY_VERSION, s.epoch, s.lastVotedView, s.lockedView, optQc(s.highQc), optTc(s.highTc)]);
+  return pack([SAFETY_VERSION, s.epoch, s.lastVotedView, s.lockedView, optQc(s.highQc), optTc(s.highTc), s.votedBlocks.map(blockTuple)]);
 }
 
 /** Decodes the safety state; throws DecodeError on corrupt or foreign bytes. */
 export function decodeSafetyState(bytes: Uint8Array): SafetyState {
-  const t = readTuple(unpackCanonical(bytes), 'safetyState', 6);
+  const t = readTuple(unpackCanonical(bytes, BLOCK_LIMITS.maxBytes), 'safetyState', 7);
   readInt(t[0], 'safetyState.version', SAFETY_VERSION, SAFETY_VERSION);
   return {
     epoch: readInt(t[1], 'safetyState.epoch'),
@@ -167,5 +173,6 @@ export function decodeSafetyState(bytes: Uint8Array): SafetyState {
     lockedView: readInt(t[3], 'safetyState.lockedView'),
     highQc: t[4] === null ? null : qcFromTuple(t[4]),
     highTc: t[5] === null ? null : tcFromTuple(t[5]),
+    votedBlocks: readArray(t[6], 'safetyState.votedBlocks', MAX_BLOCK_REQUEST).map(blockFromTuple),
   };
 }

@@ -107,6 +107,20 @@ export class BlockFetcher {
     return inserted;
   }
 
+  /** Blocks recovered from the safety state after a restart: held like fetched ones until they connect. */
+  restore(blocks: readonly Block[]): TreeNode[] {
+    for (const block of blocks) {
+      const hash = blockHash(block.header);
+      this.detached.set(toHex(hash), { block, hash, key: toHex(hash), parentKey: toHex(block.header.parentHash) });
+    }
+    return this.connect();
+  }
+
+  /** A block fetched or recovered but not yet connected, to serve peers. */
+  detachedBlock(key: string): Block | undefined {
+    return this.detached.get(key)?.block;
+  }
+
   /** Inserts every detached block whose parent is known, lowest first. */
   connect(): TreeNode[] {
     const rootHeight = this.tree.root.height;

@@ -5,7 +5,7 @@ import type { Hash, MemberIndex, Signature, View } from '../../types/primitives.
 import { toHex } from '../../util/bytes.js';
 import { invariant } from '../../util/errors.js';
 import { BlockFetcher } from './block-fetcher.js';
-import { commitTarget } from './commit-rule.js';
+import { CommitTracker } from './commit-rule.js';
 import { BlockTree, blockHash, rootFromHead, type TreeNode } from './block-tree.js';
 import { CertificateChecker, faultBound, quorumSize, tcMaxHighQcView, voteSigningBytes } from './certificates.js';
 import { TimeoutCollector, VoteCollector } from './collectors.js';
@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 import { verifyProposal } from './verify-proposal.js';
 import { verifyTimeout } from './verify-timeout.js';
+import { VotedBlocks } from './voted-blocks.js';
 
 /** Narrow dependencies of the core: a key to sign with, a verifier, an optional debug log. */
 export interface CoreDeps {
@@ -51,12 +52,13 @@ export class HotStuffCore implements ConsensusCore {
   private votes: VoteCollector;
   private timeouts: TimeoutCollector;
   private readonly fetcher: BlockFetcher;
+  private readonly voted: VotedBlocks;
   private readonly proposalsPerView = new Map<View, number>();
   private readonly lastSyncInfoTo = new Map<MemberIndex, View>();
   private requestedView = 0;
   private proposedView = 0;
   private ownTimeout: TimeoutMessage | null = null;
-  private pendingCommit: QuorumCert | null = null;
+  private readonly commits: CommitTracker;
   private out = new OutputBuilder();
 
   constructor(opts: CoreOptions, deps: CoreDeps) {
@@ -72,6 +74,8 @@ export class HotStuffCore implements ConsensusCore {
     this.safety = new SafetyRules(opts.chainId, deps.signingKey, opts.epoch.epoch, s?.lastVotedView ?? 0, s?.lockedView ?? 0, this.mutations);
     this.pm = new Pacemaker(opts.params, opts.epoch.rootView, s?.highQc ?? null, s?.highTc ?? null);
     this.tree = new BlockTree(rootFromHead(opts.committedHead));
+    this.voted = new VotedBlocks(s?.votedBlocks ?? []);
+    this.commits = new CommitTracker(this.tree, this.mutations.commitOneChain === true);
     this.fetcher = new BlockFetcher(
       { self: opts.self, memberCount: opts.epoch.members.length, maxFetchGap: opts.maxFetchGap ?? DEFAULT_MAX_FETCH_GAP },
       this.tree, (r) => this.out.request(r),
@@ -93,7 +97,8 @@ export class HotStuffCore implements ConsensusCore {
 
   /** A block this node holds above its committed root, to answer peers' fetch requests (read-only). */
   getBlock(hash: Hash): Block | undefined {
-    return this.tree.get(toHex(hash))?.block;
+    const key = toHex(hash);
+    return this.tree.get(key)?.block ?? this.voted.get(key) ?? this.fetcher.detachedBlock(key);
   }
 
   /** Applies one event and returns everything the runtime must do because of it. */
@@ -115,6 +120,8 @@ export class HotStuffCore implements ConsensusCore {
     // R14 after a restart: resume in the highest view the persisted state justifies.
     this.pm.resume(this.safety.lastVotedView);
     this.enterView();
+    // Voted blocks survive restarts (R9) so that an honest node can always serve them (R17).
+    this.afterInsert(this.fetcher.restore(this.voted.list()));
   }
 
   private enterView(): void {
@@ -245,7 +252,7 @@ export class HotStuffCore implements ConsensusCore {
   private processQc(qc: QuorumCert, source: MemberIndex): void {
     const advanced = this.pm.observeQc(qc);
     this.fetcher.want(qc.data.blockHash, qc.data.height, source);
-    this.noteCommitCandidate(qc);
+    this.applyCommits(qc);
     if (advanced) this.enterView();
   }
 
@@ -253,43 +260,23 @@ export class HotStuffCore implements ConsensusCore {
     if (this.pm.observeTc(tc)) this.enterView();
   }
 
-  // R12: remember the highest QC that commits something; apply it once the blocks are here.
-  private noteCommitCandidate(qc: QuorumCert): void {
-    const t = commitTarget(qc, this.mutations.commitOneChain === true);
-    if (t === null) return;
-    const root = this.tree.root;
-    if (t.height <= root.height) {
-      const committed = this.tree.committedAt(t.height);
-      invariant(committed === undefined || committed === toHex(t.hash), 'a valid QC commits a block conflicting with the committed chain');
+  // R12: the highest QC that commits something is applied once the blocks are here.
+  private applyCommits(qc: QuorumCert | null): void {
+    const r = this.commits.step(qc);
+    if (r === null) return;
+    if (r.kind === 'missing') {
+      this.fetcher.want(r.target.hash, r.target.height, leaderOf(r.target.view, this.epoch.members.length));
       return;
     }
-    if (this.pendingCommit === null || qc.data.view > this.pendingCommit.data.view) this.pendingCommit = qc;
-    this.applyPendingCommit();
-  }
-
-  private applyPendingCommit(): void {
-    const qc = this.pendingCommit;
-    const t = qc === null ? null : commitTarget(qc, this.mutations.commitOneChain === true);
-    if (qc === null || t === null || t.height <= this.tree.root.height) {
-      this.pendingCommit = null;
-      return;
-    }
-    const key = toHex(t.hash);
-    if (this.tree.get(key) === undefined) {
-      this.fetcher.want(t.hash, t.height, leaderOf(t.view, this.epoch.members.length));
-      return;
-    }
-    this.pendingCommit = null;
-    const nodes = this.tree.commit(key);
-    for (const n of nodes) invariant(n.status !== 'invalid', 'a certified block failed local execution');
-    this.out.commit(nodes.map((n) => ({ block: n.block, hash: n.hash, commitQc: qc, certifiedHeight: t.height })));
-    if (this.log !== null) this.debug({ height: t.height, view: qc.data.view }, 'Committed');
+    this.voted.prune(r.height);
+    this.out.commit(r.blocks);
+    if (this.log !== null) this.debug({ height: r.height }, 'Committed');
   }
 
   private afterInsert(inserted: readonly TreeNode[]): void {
     for (const n of inserted) this.out.request({ kind: 'checkBlock', block: n.block, hash: n.hash });
     for (const p of this.fetcher.takeParked()) this.onProposal(p.from, p.message);
-    this.applyPendingCommit();
+    this.applyCommits(null);
     this.tryPropose();
   }
 
@@ -319,7 +306,8 @@ export class HotStuffCore implements ConsensusCore {
     const qcView = h.parentQc === null ? this.epoch.rootView : h.parentQc.data.view;
     const vote = this.safety.makeVote(node.view, node.height, node.hash, qcView, h.parentHash, node.tc);
     if (vote === null) return;
-    // R9: the runtime makes this durable before the vote below leaves the node.
+    this.voted.add(node.key, node.block);
+    // R9: the runtime makes this durable (with the block) before the vote below leaves the node.
     if (this.mutations.skipPersistBeforeVote !== true) this.persist();
     if (this.log !== null) this.debug({ view: node.view, height: node.height, qcView }, 'Voted');
     const next = leaderOf(node.view + 1, this.epoch.members.length);
@@ -388,7 +376,7 @@ export class HotStuffCore implements ConsensusCore {
   private persist(): void {
     const s: SafetyState = {
       epoch: this.safety.epoch, lastVotedView: this.safety.lastVotedView, lockedView: this.safety.lockedView,
-      highQc: this.pm.highQc, highTc: this.pm.highTc,
+      highQc: this.pm.highQc, highTc: this.pm.highTc, votedBlocks: this.voted.list(),
     };
     this.out.persist(s);
   }

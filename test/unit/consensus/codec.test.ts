@@ -40,9 +40,9 @@ describe('consensus codec', () => {
 
   it('round-trips the safety state and refuses a foreign version', () => {
     // docs/protocol.md R9: the persisted safety state is exactly what a restarted node loads
-    const s = { epoch: 0, lastVotedView: 7, lockedView: 5, highQc: qcs[1]!, highTc: tcFor(6) };
+    const s = { epoch: 0, lastVotedView: 7, lockedView: 5, highQc: qcs[1]!, highTc: tcFor(6), votedBlocks: [blocks[0]!.block, blocks[1]!.block] };
     expect(decodeSafetyState(encodeSafetyState(s))).toEqual(s);
-    const empty = { epoch: 2, lastVotedView: 0, lockedView: 0, highQc: null, highTc: null };
+    const empty = { epoch: 2, lastVotedView: 0, lockedView: 0, highQc: null, highTc: null, votedBlocks: [] };
     expect(decodeSafetyState(encodeSafetyState(empty))).toEqual(empty);
     const bytes = encodeSafetyState(empty);
     const foreign = new Uint8Array(bytes);

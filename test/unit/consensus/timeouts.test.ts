@@ -62,7 +62,7 @@ describe('timeouts', () => {
     const { core: c2 } = startCore(3);
     deliver(c2, 0, timeoutBy(0, 8, qcs[2] ?? null, tcFor(7)));
     expect(c2.status.view).toBe(8);
-    const { core: restarted } = startCore(3, { safety: { epoch: 0, lastVotedView: 9, lockedView: 4, highQc: qcs[4] ?? null, highTc: tcFor(7) } });
+    const { core: restarted } = startCore(3, { safety: { epoch: 0, lastVotedView: 9, lockedView: 4, highQc: qcs[4] ?? null, highTc: tcFor(7), votedBlocks: [] } });
     expect(restarted.status.view).toBe(9);
   });
 

@@ -122,4 +122,20 @@ describe('voting', () => {
     expect(deliver(core, 0, forgedTimeout).messages).toEqual([]);
     expect(core.status.view).toBe(1);
   });
+
+  it('keeps the blocks it voted for in the persisted state, and serves them after a restart', () => {
+    // docs/protocol.md R9: voted blocks are durable with the safety state until committed
+    const { blocks } = chain(3);
+    const { core } = startCore(3);
+    let last = proposeAndCheck(core, blocks[0]!).checked;
+    expect(last.persist?.votedBlocks.map((b) => b.header.height)).toEqual([1]);
+    last = proposeAndCheck(core, blocks[1]!).checked;
+    expect(last.persist?.votedBlocks.map((b) => b.header.height)).toEqual([1, 2]);
+    last = proposeAndCheck(core, blocks[2]!).checked;
+    // Height 1 is committed by the QC in block 3: it leaves the persisted set.
+    expect(last.persist?.votedBlocks.map((b) => b.header.height)).toEqual([2, 3]);
+    const { core: restarted, start } = startCore(3, { safety: last.persist, head: { height: 1, hash: blocks[0]!.hash, view: 1, epoch: 0, timestampMs: 1 } });
+    expect(restarted.getBlock(blocks[2]!.hash)).toEqual(blocks[2]!.block);
+    expect(start.requests.filter((r) => r.kind === 'checkBlock').length).toBe(2);
+  });
 });
