@@ -75,6 +75,7 @@ export class HotStuffCore implements ConsensusCore {
     this.pm = new Pacemaker(opts.params, opts.epoch.rootView, s?.highQc ?? null, s?.highTc ?? null);
     this.tree = new BlockTree(rootFromHead(opts.committedHead));
     this.voted = new VotedBlocks(s?.votedBlocks ?? []);
+    this.voted.prune(opts.committedHead.height);
     this.commits = new CommitTracker(this.tree, this.mutations.commitOneChain === true);
     this.fetcher = new BlockFetcher(
       { self: opts.self, memberCount: opts.epoch.members.length, maxFetchGap: opts.maxFetchGap ?? DEFAULT_MAX_FETCH_GAP },
