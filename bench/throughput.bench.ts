@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import type { SigningKey } from '../src/crypto/ed25519.js';
 import { Devnet } from '../src/node/devnet.js';
 import { toHex } from '../src/util/bytes.js';
 import { sweepChartSvg } from './throughput/chart.js';
+import { totalCpuSeconds } from './throughput/cpu.js';
 import { measureLevelPuts, measureVerifyPerSecPerCore } from './throughput/limits.js';
 import { summarise, type LevelResult, type LoadReport } from './throughput/stats.js';
 
@@ -54,7 +55,7 @@ function gitCommit(): string {
   }
 }
 
-async function runLevel(api: readonly string[], keys: SigningKey[], nonces: number[], chainId: string, rate: number, seconds: number, workDir: string, tag: string): Promise<LevelResult> {
+async function runLevel(api: readonly string[], pids: readonly number[], keys: SigningKey[], nonces: number[], chainId: string, rate: number, seconds: number, workDir: string, tag: string): Promise<LevelResult & { memberCpuUsPerTx: number | null }> {
   const total = Math.ceil(rate * seconds);
   const lines: string[] = [];
   // ~300-byte transactions: asset registrations with unique ids and fingerprints.
@@ -70,15 +71,20 @@ async function runLevel(api: readonly string[], keys: SigningKey[], nonces: numb
   await writeFile(txsFile, lines.join('\n') + '\n');
   const jobFile = join(workDir, `${tag}.job.json`);
   await writeFile(jobFile, JSON.stringify({ apis: api, txsFile, ratePerSec: rate, drainMs: 15_000 }));
+  const cpuBefore = totalCpuSeconds(pids);
   const out = await new Promise<string>((res, rej) => {
     const p = spawn(process.execPath, [join(here, 'throughput', 'load-gen.js'), jobFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
     p.stdout.on('data', (c: Buffer) => (buf += c.toString()));
     p.on('exit', (code) => (code === 0 ? res(buf) : rej(new Error(`load process exited ${code}`))));
   });
+  const cpuAfter = totalCpuSeconds(pids);
   const report = JSON.parse(out.trim().split('\n').pop() as string) as LoadReport;
   if (report.refused > 0) log(`  refused: ${JSON.stringify(report.refusedCodes)}`);
-  return summarise(report, rate, Math.min(warmupS * 1000, (seconds * 1000) / 3));
+  // CPU of all members per committed transaction, over the whole level (warm-up included).
+  const memberCpuUsPerTx = cpuBefore === null || cpuAfter === null || report.commits.length === 0
+    ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / report.commits.length);
+  return { ...summarise(report, rate, Math.min(warmupS * 1000, (seconds * 1000) / 3)), memberCpuUsPerTx };
 }
 
 async function main(): Promise<void> {
@@ -97,28 +103,29 @@ async function main(): Promise<void> {
     ...(args.profile !== undefined ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] } : {}),
     accounts: Array.from({ length: accountsN }, (_, i) => ({ name: `bench${i}`, role: 'integrator' as const })),
   });
-  const levels: LevelResult[] = [];
-  let final: LevelResult;
+  const levels: (LevelResult & { memberCpuUsPerTx: number | null })[] = [];
+  let final: LevelResult & { memberCpuUsPerTx: number | null };
   try {
     const manifest = await devnet.start();
     await devnet.waitReady(1, 60_000);
     const api = manifest.nodes.map((n) => n.api);
+    const pids = manifest.nodes.map((n) => n.pid);
     const keys = await Promise.all(manifest.accounts.filter((a) => a.name.startsWith('bench')).map((a) => loadKeyFile(a.keyFile)));
     const nonces = keys.map(() => 0);
     if (args.sweep) {
       const rates = (args.rates ?? '250,500,1000,1500,2000,3000,4000').split(',').map(Number);
       for (const r of rates) {
-        const lv = await runLevel(api, keys, nonces, manifest.chainId, r, Math.min(durationS, 15), workDir, `s${r}`);
-        log(`  offered ${r} tx/s → ${lv.tps} tx/s, p50 ${lv.p50Ms} ms, p99 ${lv.p99Ms} ms`);
+        const lv = await runLevel(api, pids, keys, nonces, manifest.chainId, r, Math.min(durationS, 15), workDir, `s${r}`);
+        log(`  offered ${r} tx/s → ${lv.tps} tx/s, p50 ${lv.p50Ms} ms, p99 ${lv.p99Ms} ms, ${lv.memberCpuUsPerTx} member-CPU µs/tx`);
         levels.push(lv);
       }
       const saturation = Math.max(...levels.map((l) => l.tps));
       const at80 = Math.max(50, Math.round(saturation * 0.8));
       log(`saturation ≈ ${saturation} tx/s; measuring at 80% (${at80} tx/s) for ${durationS} s`);
-      final = await runLevel(api, keys, nonces, manifest.chainId, at80, warmupS + durationS, workDir, 'at80');
+      final = await runLevel(api, pids, keys, nonces, manifest.chainId, at80, warmupS + durationS, workDir, 'at80');
     } else {
       log(`offering ${args.rate} tx/s for ${warmupS} + ${durationS} s`);
-      final = await runLevel(api, keys, nonces, manifest.chainId, Number(args.rate), warmupS + durationS, workDir, 'main');
+      final = await runLevel(api, pids, keys, nonces, manifest.chainId, Number(args.rate), warmupS + durationS, workDir, 'main');
     }
   } finally {
     await devnet.stop();
@@ -134,13 +141,15 @@ async function main(): Promise<void> {
     ['members', String(nodes)], ['offered tx/s', String(final.offeredTps)], ['achieved tx/s', String(final.tps)],
     ['tps / limitTps', (final.tps / limitTps).toFixed(3)], ['p50 / p95 / p99 ms', `${final.p50Ms} / ${final.p95Ms} / ${final.p99Ms}`],
     ['sent / committed / refused', `${final.sent} / ${final.committed} / ${final.refused}`],
+    ['member CPU µs per tx (all members)', String(final.memberCpuUsPerTx ?? 'n/a')],
+    ['CPU-bound ceiling tx/s', final.memberCpuUsPerTx === null ? 'n/a' : String(Math.round((cores * 1e6) / final.memberCpuUsPerTx))],
     ['verify/s per core', String(verifyPerSecPerCore)], ['LevelDB puts/s', String(levelPutsPerSec)], ['limitTps', String(limitTps)],
     ['cores / cpu', `${cores} / ${env.cpuModel}`], ['node / commit', `${process.version} / ${line.commit}`],
   ];
   for (const [k, v] of table) process.stdout.write(`${(k as string).padEnd(28)} ${v}\n`);
   await mkdir(args.out as string, { recursive: true });
   const name = `throughput-${nodes}n${args.sweep ? '-sweep' : ''}`;
-  await writeFile(join(args.out as string, `${name}.json`), JSON.stringify({ ...line, ...env, levels, tpsOverLimit: final.tps / limitTps }, null, 2) + '\n');
+  await writeFile(join(args.out as string, `${name}.json`), JSON.stringify({ ...line, ...env, memberCpuUsPerTx: final.memberCpuUsPerTx, levels, tpsOverLimit: final.tps / limitTps, loadAverage: loadavg() }, null, 2) + '\n');
   if (args.sweep) await writeFile(join(args.out as string, `${name}.svg`), sweepChartSvg(levels, `${nodes} members, ${cores} cores: throughput and p99 vs offered load`));
   process.stdout.write(JSON.stringify(line) + '\n');
 }

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { StateProof } from '../crypto/smt.js';
 import type { CommittedBlock } from '../types/block.js';
-import type { Member } from '../types/genesis.js';
+import type { Genesis, Member } from '../types/genesis.js';
 import type { Hash, Height } from '../types/primitives.js';
 import type { TxEnvelope, TxReceipt } from '../types/tx.js';
 import type { SubmitRejectCode } from './errors.js';
@@ -92,6 +92,8 @@ export interface MemberSet {
  */
 export interface ApiDeps {
   status(): NodeStatus;
+  /** The genesis the node runs (served so an auditor can compare it with the one it trusts). */
+  genesis(): Genesis;
   /** Mempool admission of an already decoded envelope (signature, chain id, role, nonce, capacity). */
   submitTx(tx: TxEnvelope): Promise<SubmitResult> | SubmitResult;
   /** A pending transaction by hash, or null. */

@@ -117,6 +117,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
       metrics.mempoolTxs.set(mempool.size);
       return { ok: true, hash: r.hash };
     },
+    genesis: () => chain.genesis,
     pendingTx: (hash: Hash) => mempool.get(hash)?.tx ?? null,
     findTx: (hash: Hash) => store.getTxLocation(hash),
     async getBlock(height: Height): Promise<BlockRecord | null> {

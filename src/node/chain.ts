@@ -128,6 +128,11 @@ export class LedgerChain implements Application, SyncChain {
     };
   }
 
+  /** The genesis this chain started from. */
+  get genesis(): Genesis {
+    return this.opts.genesis;
+  }
+
   /** The committed world state (an immutable version). */
   get state(): StateTree {
     return this.headState;

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { toHex } from '../../util/bytes.js';
 import { errorResponses } from '../schemas/error.js';
-import { StatusJson } from '../schemas/status.js';
+import { GenesisJson, StatusJson } from '../schemas/status.js';
+import { genesisToJson } from '../../codec/genesis.js';
 import type { RouteOptions } from './route-options.js';
 
-/** GET /v1/status: identity, progress, health (`ready`) and catch-up state (`syncing`). */
+/** GET /v1/status (identity, progress, health, catch-up state) and GET /v1/genesis. */
 export const statusRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/status',
@@ -24,5 +25,10 @@ export const statusRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         syncing: s.syncing,
       };
     },
+  );
+  app.get(
+    '/v1/genesis',
+    { schema: { tags: ['node'], summary: 'The genesis this node runs (for `ledger audit --node`)', response: { 200: GenesisJson, ...errorResponses() } } },
+    async () => genesisToJson(deps.genesis()) as GenesisJson,
   );
 };

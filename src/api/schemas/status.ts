@@ -32,3 +32,20 @@ export type MemberJson = Static<typeof MemberJson>;
 export const MembersJson = Type.Object({ epoch: UInt, members: Type.Array(MemberJson) }, { additionalProperties: false });
 /** JSON form of MembersJson. */
 export type MembersJson = Static<typeof MembersJson>;
+
+/** GET /v1/genesis: the genesis this node runs, in the form of genesis.json (`ledger init`). */
+export const GenesisJson = Type.Object(
+  {
+    chainId: Type.String(),
+    genesisTimeMs: UInt,
+    consensus: Type.Object(
+      { viewTimeoutMs: UInt, maxViewTimeoutMs: UInt, maxBlockTxs: UInt, maxBlockBytes: UInt, emptyBlockIntervalMs: UInt },
+      { additionalProperties: false },
+    ),
+    members: Type.Array(Type.Object({ name: Type.String(), publicKey: PublicKeyHex, address: Type.String() }, { additionalProperties: false })),
+    accounts: Type.Array(Type.Object({ name: Type.String(), publicKey: PublicKeyHex, role: Type.String() }, { additionalProperties: false })),
+  },
+  { additionalProperties: false, description: 'An auditor compares sha256 of its canonical encoding with the genesis hash it trusts' },
+);
+/** JSON form of GenesisJson. */
+export type GenesisJson = Static<typeof GenesisJson>;

@@ -5,6 +5,7 @@ import type { AssetJson } from '../../../src/api/schemas/assets.js';
 import type { HistoryEntryJson } from '../../../src/api/schemas/common.js';
 import type { InvoiceJson } from '../../../src/api/schemas/invoices.js';
 import { admitSignedTx } from '../../../src/crypto/tx.js';
+import type { Genesis } from '../../../src/types/genesis.js';
 import type { TxEnvelope } from '../../../src/types/tx.js';
 import { toHex } from '../../../src/util/bytes.js';
 import { FakeChain, type TxOutcome } from './fake-chain.js';
@@ -60,6 +61,14 @@ export class FakeNode implements ApiDeps {
       chainId: this.chain.chainId, node: 'member0', height: this.chain.height,
       headHash: this.chain.head?.committed.hash ?? new Uint8Array(32), view: this.chain.height, epoch: 0,
       members: this.chain.members.length, peersConnected: 3, ready: this.ready, syncing: false,
+    };
+  }
+
+  genesis(): Genesis {
+    return {
+      chainId: this.chain.chainId, genesisTimeMs: 0,
+      consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 5000, maxBlockBytes: 2 << 20, emptyBlockIntervalMs: 500 },
+      members: this.chain.members, accounts: [],
     };
   }
 

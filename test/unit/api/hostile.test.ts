@@ -19,7 +19,7 @@ let knownHash = '';
 let sent = 0;
 
 const TEMPLATES = [
-  '/v1/status', '/v1/transactions', '/v1/transactions/:hash', '/v1/blocks/latest', '/v1/blocks/:n', '/v1/blocks',
+  '/v1/status', '/v1/genesis', '/v1/transactions', '/v1/transactions/:hash', '/v1/blocks/latest', '/v1/blocks/:n', '/v1/blocks',
   '/v1/invoices/:id', '/v1/invoices', '/v1/invoices/:id/history', '/v1/assets/:id', '/v1/assets', '/v1/assets/:id/history',
   '/v1/accounts/:key', '/v1/members', '/v1/proofs/state', '/v1/events', '/metrics', '/docs', '/docs/json', '/', '/v1', '/v1/:x/:y',
 ];

@@ -5,6 +5,7 @@ import { StateAnswer } from '../../../src/api/schemas/proofs.js';
 import { StatusJson } from '../../../src/api/schemas/status.js';
 import { TxAnswer } from '../../../src/api/schemas/transactions.js';
 import { buildTx, txHashHex, txToJson } from '../../../src/client/index.js';
+import { genesisFromJson } from '../../../src/codec/genesis.js';
 import { toHex, utf8 } from '../../../src/util/bytes.js';
 import { testKey } from './fake-chain.js';
 import { sampleAsset, sampleInvoice } from './fake-node.js';
@@ -219,6 +220,14 @@ describe('accounts, members, status, metrics', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.json).toContain('ledger_chain_height');
+  });
+
+  test('genesis, in the form genesis.json has, with its member keys', async () => {
+    const g = await call('GET', '/v1/genesis');
+    expect(g.status).toBe(200);
+    const parsed = genesisFromJson(g.json);
+    expect(parsed.chainId).toBe('test-chain');
+    expect(parsed.members.map((m) => toHex(m.publicKey))).toEqual(api.node.chain.members.map((m) => toHex(m.publicKey)));
   });
 });
 
