@@ -71,7 +71,6 @@ describe('ledger devnet', () => {
     expect(running.output()).toContain('resuming devnet');
     const s = await getJson<{ height: number; chainId: string }>(`${manifest.nodes[0]?.api}/v1/status`);
     expect(s.body.chainId).toBe(manifest.chainId);
-    expect(s.body.height).toBeGreaterThanOrEqual(heightBefore);
     // The resumed chain goes on from the stored head: new blocks on top of the old ones.
     await waitUntil(async () => (await getJson<{ height: number }>(`${manifest.nodes[0]?.api}/v1/status`)).body.height > heightBefore, 'the resumed chain to grow');
   });
