@@ -1,8 +1,8 @@
 import type { TxHandler } from '../../types.js';
 import { expectKeys, payloadValidator, readId } from '../payload-reader.js';
 import { OK, reject } from '../tx-result.js';
-import { changed } from './guards.js';
-import { loadInvoice, saveInvoice } from './types.js';
+import { changed, loadUnfrozen } from './guards.js';
+import { saveInvoice } from './types.js';
 
 /** Payload of the invoice transactions that name only the invoice. */
 export interface InvoiceIdPayload {
@@ -21,9 +21,8 @@ export const acceptInvoice: TxHandler<InvoiceIdPayload> = {
   roles: ['integrator'],
   validate: validateInvoiceId,
   execute(ctx, p) {
-    const inv = loadInvoice(ctx.state, p.id);
-    if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id: p.id });
-    if (inv.frozen) return reject('INVOICE_FROZEN', { id: p.id });
+    const inv = loadUnfrozen(ctx, p.id);
+    if ('ok' in inv) return inv;
     if (ctx.signer !== inv.buyer) return reject('INVOICE_NOT_BUYER', { id: p.id });
     if (inv.status !== 'issued') return reject('INVOICE_NOT_ISSUED', { id: p.id, status: inv.status });
     saveInvoice(ctx.state, changed(ctx, inv, { status: 'accepted' }));

@@ -1,8 +1,8 @@
 import type { TxHandler } from '../../types.js';
 import { OK, reject } from '../tx-result.js';
 import { validateInvoiceId, type InvoiceIdPayload } from './accept.js';
-import { changed } from './guards.js';
-import { loadInvoice, saveInvoice } from './types.js';
+import { changed, loadUnfrozen } from './guards.js';
+import { saveInvoice } from './types.js';
 
 /** invoice.cancel {id}, by the seller, only while `issued`. The fingerprint stays taken. */
 export const cancelInvoice: TxHandler<InvoiceIdPayload> = {
@@ -10,9 +10,8 @@ export const cancelInvoice: TxHandler<InvoiceIdPayload> = {
   roles: ['integrator'],
   validate: validateInvoiceId,
   execute(ctx, p) {
-    const inv = loadInvoice(ctx.state, p.id);
-    if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id: p.id });
-    if (inv.frozen) return reject('INVOICE_FROZEN', { id: p.id });
+    const inv = loadUnfrozen(ctx, p.id);
+    if ('ok' in inv) return inv;
     if (ctx.signer !== inv.seller) return reject('INVOICE_NOT_SELLER', { id: p.id });
     if (inv.status !== 'issued') return reject('INVOICE_NOT_ISSUED', { id: p.id, status: inv.status });
     saveInvoice(ctx.state, changed(ctx, inv, { status: 'cancelled' }));

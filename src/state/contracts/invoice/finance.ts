@@ -2,9 +2,9 @@ import type { TxHandler } from '../../types.js';
 import { checkParty, INVOICE_PARTY_ROLES } from '../parties.js';
 import { expectKeys, payloadValidator, readAmount, readId, readKeyHex } from '../payload-reader.js';
 import { OK, reject } from '../tx-result.js';
-import { changed, isClosed, remaining } from './guards.js';
+import { changed, isClosed, loadUnfrozen, remaining } from './guards.js';
 import { invoiceFinancingKey } from './keys.js';
-import { encodeFinancingLedger, loadFinancingLedger, loadInvoice, saveInvoice, type FinancedRange } from './types.js';
+import { encodeFinancingLedger, loadFinancingLedger, saveInvoice, type FinancedRange } from './types.js';
 
 /** invoice.finance payload. */
 export interface FinanceInvoicePayload {
@@ -35,9 +35,8 @@ export const financeInvoice: TxHandler<FinanceInvoicePayload> = {
     return { id: readId(p, 'id'), financier: readKeyHex(p, 'financier'), advance: readAmount(p, 'advance') };
   }),
   execute(ctx, p) {
-    const inv = loadInvoice(ctx.state, p.id);
-    if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id: p.id });
-    if (inv.frozen) return reject('INVOICE_FROZEN', { id: p.id });
+    const inv = loadUnfrozen(ctx, p.id);
+    if ('ok' in inv) return inv;
     if (ctx.signer !== inv.holder) return reject('INVOICE_NOT_HOLDER', { id: p.id });
     if (inv.status === 'financed') return reject('INVOICE_ALREADY_FINANCED', { id: p.id, financedAs: p.id });
     if (inv.status === 'issued') return reject('INVOICE_NOT_ACCEPTED', { id: p.id });

@@ -1,8 +1,8 @@
 import type { TxHandler } from '../../types.js';
 import { expectKeys, payloadValidator, readId, readOptionalText } from '../payload-reader.js';
-import { OK, reject } from '../tx-result.js';
-import { changed } from './guards.js';
-import { loadInvoice, saveInvoice } from './types.js';
+import { OK } from '../tx-result.js';
+import { changed, loadUnfrozen } from './guards.js';
+import { saveInvoice } from './types.js';
 
 /** invoice.freeze / invoice.unfreeze payload; the reason is optional for invoices. */
 export interface FreezeInvoicePayload {
@@ -25,9 +25,8 @@ export const freezeInvoice: TxHandler<FreezeInvoicePayload> = {
   roles: ['regulator'],
   validate: validateFreezeInvoice,
   execute(ctx, p) {
-    const inv = loadInvoice(ctx.state, p.id);
-    if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id: p.id });
-    if (inv.frozen) return reject('INVOICE_FROZEN', { id: p.id });
+    const inv = loadUnfrozen(ctx, p.id);
+    if ('ok' in inv) return inv;
     saveInvoice(ctx.state, changed(ctx, inv, { frozen: true, frozenReason: p.reason }));
     ctx.emit({ subject: 'invoice', id: p.id, action: 'frozen', data: { reason: p.reason } });
     return OK;

@@ -1,10 +1,18 @@
 import type { TxContext, TxResult } from '../../types.js';
 import { reject } from '../tx-result.js';
-import type { Invoice } from './types.js';
+import { loadInvoice, type Invoice } from './types.js';
 
 // Checks shared by the invoice handlers, in the order every handler applies them:
 // exists (INVOICE_NOT_FOUND) → not frozen (INVOICE_FROZEN) → right actor → right status →
 // amounts and parties. A frozen invoice therefore reports INVOICE_FROZEN to everyone.
+
+/** The first two checks of every changing handler: the invoice exists and is not frozen. */
+export function loadUnfrozen(ctx: TxContext, id: string): Invoice | TxResult {
+  const inv = loadInvoice(ctx.state, id);
+  if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id });
+  if (inv.frozen) return reject('INVOICE_FROZEN', { id });
+  return inv;
+}
 
 /** True for statuses that accept no further change. */
 export function isClosed(inv: Invoice): boolean {

@@ -1,8 +1,8 @@
 import type { TxHandler } from '../../types.js';
 import { expectKeys, payloadValidator, readAmount, readId } from '../payload-reader.js';
 import { OK, reject } from '../tx-result.js';
-import { changed, isClosed, remaining } from './guards.js';
-import { loadInvoice, saveInvoice } from './types.js';
+import { changed, isClosed, loadUnfrozen, remaining } from './guards.js';
+import { saveInvoice } from './types.js';
 
 /** invoice.pay payload. */
 export interface PayInvoicePayload {
@@ -23,9 +23,8 @@ export const payInvoice: TxHandler<PayInvoicePayload> = {
     return { id: readId(p, 'id'), amount: readAmount(p, 'amount') };
   }),
   execute(ctx, p) {
-    const inv = loadInvoice(ctx.state, p.id);
-    if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id: p.id });
-    if (inv.frozen) return reject('INVOICE_FROZEN', { id: p.id });
+    const inv = loadUnfrozen(ctx, p.id);
+    if ('ok' in inv) return inv;
     if (ctx.signer !== inv.buyer) return reject('INVOICE_NOT_BUYER', { id: p.id });
     if (inv.status === 'issued') return reject('INVOICE_NOT_ACCEPTED', { id: p.id });
     if (isClosed(inv)) return reject('INVOICE_CLOSED', { id: p.id, status: inv.status });

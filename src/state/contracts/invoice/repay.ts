@@ -1,8 +1,8 @@
 import type { TxHandler } from '../../types.js';
 import { OK, reject } from '../tx-result.js';
 import { validateInvoiceId, type InvoiceIdPayload } from './accept.js';
-import { changed } from './guards.js';
-import { loadInvoice, saveInvoice } from './types.js';
+import { changed, loadUnfrozen } from './guards.js';
+import { saveInvoice } from './types.js';
 
 /**
  * invoice.repay {id}, by the financier: releases a financed invoice back to its holder
@@ -14,9 +14,8 @@ export const repayInvoice: TxHandler<InvoiceIdPayload> = {
   roles: ['integrator'],
   validate: validateInvoiceId,
   execute(ctx, p) {
-    const inv = loadInvoice(ctx.state, p.id);
-    if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id: p.id });
-    if (inv.frozen) return reject('INVOICE_FROZEN', { id: p.id });
+    const inv = loadUnfrozen(ctx, p.id);
+    if ('ok' in inv) return inv;
     if (inv.status !== 'financed') return reject('INVOICE_NOT_FINANCED', { id: p.id, status: inv.status });
     if (ctx.signer !== inv.financier) return reject('INVOICE_NOT_FINANCIER', { id: p.id });
     saveInvoice(ctx.state, changed(ctx, inv, { status: 'accepted', financier: null, advance: null }));

@@ -3,9 +3,9 @@ import type { TxHandler } from '../../types.js';
 import { checkParty, INVOICE_PARTY_ROLES } from '../parties.js';
 import { expectKeys, failField, payloadValidator, readAmount, readId, readKeyHex, readList } from '../payload-reader.js';
 import { OK, reject } from '../tx-result.js';
-import { changed, checkTradable, remaining } from './guards.js';
+import { changed, checkTradable, loadUnfrozen, remaining } from './guards.js';
 import { invoiceKey } from './keys.js';
-import { loadInvoice, saveInvoice } from './types.js';
+import { saveInvoice } from './types.js';
 
 /** One part of a split. */
 export interface SplitPart {
@@ -51,9 +51,8 @@ export const splitInvoice: TxHandler<SplitInvoicePayload> = {
     return { id, parts };
   }),
   execute(ctx, p) {
-    const inv = loadInvoice(ctx.state, p.id);
-    if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id: p.id });
-    if (inv.frozen) return reject('INVOICE_FROZEN', { id: p.id });
+    const inv = loadUnfrozen(ctx, p.id);
+    if ('ok' in inv) return inv;
     if (ctx.signer !== inv.holder) return reject('INVOICE_NOT_HOLDER', { id: p.id });
     const status = checkTradable(inv);
     if (status !== null) return status;

@@ -2,8 +2,8 @@ import type { TxHandler } from '../../types.js';
 import { checkParty, INVOICE_PARTY_ROLES } from '../parties.js';
 import { expectKeys, payloadValidator, readId, readKeyHex } from '../payload-reader.js';
 import { OK, reject } from '../tx-result.js';
-import { changed, checkTradable } from './guards.js';
-import { loadInvoice, saveInvoice } from './types.js';
+import { changed, checkTradable, loadUnfrozen } from './guards.js';
+import { saveInvoice } from './types.js';
 
 /** invoice.transfer payload. */
 export interface TransferInvoicePayload {
@@ -21,9 +21,8 @@ export const transferInvoice: TxHandler<TransferInvoicePayload> = {
     return { id: readId(p, 'id'), to: readKeyHex(p, 'to') };
   }),
   execute(ctx, p) {
-    const inv = loadInvoice(ctx.state, p.id);
-    if (inv === undefined) return reject('INVOICE_NOT_FOUND', { id: p.id });
-    if (inv.frozen) return reject('INVOICE_FROZEN', { id: p.id });
+    const inv = loadUnfrozen(ctx, p.id);
+    if ('ok' in inv) return inv;
     if (ctx.signer !== inv.holder) return reject('INVOICE_NOT_HOLDER', { id: p.id });
     const status = checkTradable(inv);
     if (status !== null) return status;
