@@ -162,9 +162,18 @@ export function decodeBlock(bytes: Uint8Array): Block {
   return blockFromTuple(unpackCanonical(bytes, BLOCK_LIMITS.maxBytes));
 }
 
-/** Stored form: [block, commitQc, certifiedHeight, hash]. */
+// An epoch's suffix is the blocks between its last block and the certified one: one per view
+// that failed right after the reconfiguration, so a handful at most.
+const MAX_SUFFIX_HEADERS = 64;
+
+/**
+ * Stored form: [block, commitQc, certifiedHeight, hash], plus [..., suffixHeaders] only when
+ * the block carries an epoch suffix, so every other block keeps the four-field bytes.
+ */
 export function encodeCommittedBlock(c: CommittedBlock): Uint8Array {
-  return pack([blockTuple(c.block), qcTuple(c.commitQc), c.certifiedHeight, c.hash]);
+  const t: unknown[] = [blockTuple(c.block), qcTuple(c.commitQc), c.certifiedHeight, c.hash];
+  if (c.suffix !== undefined && c.suffix.length > 0) t.push(c.suffix.map(headerTuple));
+  return pack(t);
 }
 
 /**
@@ -173,11 +182,17 @@ export function encodeCommittedBlock(c: CommittedBlock): Uint8Array {
  */
 export function decodeCommittedBlock(bytes: Uint8Array, opts: { trusted?: boolean } = {}): CommittedBlock {
   const raw = opts.trusted ? unpackTrusted(bytes) : unpackCanonical(bytes, BLOCK_LIMITS.maxBytes);
-  const t = readTuple(raw, 'committedBlock', 4);
-  return {
+  const t = readArray(raw, 'committedBlock', 5);
+  if (t.length < 4) badField('committedBlock', 'expected 4 or 5 fields');
+  const c: CommittedBlock = {
     block: blockFromTuple(t[0]),
     commitQc: qcFromTuple(t[1]),
     certifiedHeight: readInt(t[2], 'committedBlock.certifiedHeight', 1),
     hash: readBytes(t[3], 'committedBlock.hash', 32),
   };
+  if (t.length === 4) return c;
+  const suffix = readArray(t[4], 'committedBlock.suffix', MAX_SUFFIX_HEADERS).map(headerFromTuple);
+  // Canonical: an empty suffix is written as no fifth field at all.
+  if (suffix.length === 0) badField('committedBlock.suffix', 'must not be empty');
+  return { ...c, suffix };
 }

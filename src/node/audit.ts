@@ -67,7 +67,7 @@ export async function auditChain(genesis: Genesis, source: AuditSource, onProgre
   const gHash = genesisHash(genesis);
   let state = buildGenesisState(genesis).state;
   const epochs = new EpochHistory([genesisEpoch(genesis, gHash)]);
-  const proof = new CertifiedChain({ chainId: genesis.chainId, head: { height: 0, hash: gHash } }, { membersAt: (h) => epochs.membersAt(h) });
+  const proof = new CertifiedChain({ chainId: genesis.chainId, head: { height: 0, hash: gHash } }, { epochAt: (h) => epochs.epochAt(h) });
   const claimed = new Map<number, readonly TxReceipt[]>();
   let verified = 0;
   const fail = (badHeight: number, reason: string): AuditReport => ({ ok: false, height: verified, blocksVerified: verified, genesisHash: toHex(gHash), badHeight, reason });

@@ -8,16 +8,16 @@ import { executeBlock, type ExecutedBlock } from '../state/executor.js';
 import { replayBlock } from '../state/replay.js';
 import { buildGenesisState, genesisHash } from '../state/genesis-state.js';
 import { encodeContractEvent, historySubject } from '../state/events.js';
-import { getAccount } from '../state/queries.js';
+import { getAccount, getMembers } from '../state/queries.js';
 import type { Mempool } from '../state/mempool/mempool.js';
 import type { BlockStore } from '../storage/block-store.js';
 import { historyKey, indexKey, membersKey, prefixRange } from '../storage/prefixes.js';
 import { PREFIX } from '../storage/prefixes.js';
 import type { Block, CommittedBlock } from '../types/block.js';
 import type { KvOp } from '../types/edges.js';
-import type { Genesis } from '../types/genesis.js';
+import type { Genesis, Member } from '../types/genesis.js';
 import type { Hash, Height, PublicKey } from '../types/primitives.js';
-import { bytesEqual, toHex } from '../util/bytes.js';
+import { bytesEqual, fromHex, toHex } from '../util/bytes.js';
 import { OperationalError, invariant } from '../util/errors.js';
 import { decodeEpoch, encodeEpoch, EpochHistory, genesisEpoch } from './epochs.js';
 
@@ -53,6 +53,11 @@ interface Speculative {
   readonly block: Block;
   readonly hash: Hash;
   readonly exec: ExecutedBlock;
+  /**
+   * This block or an uncommitted ancestor of its epoch changed the member set: the epoch ends
+   * at that block, and everything above it in the same epoch is its empty suffix (R20).
+   */
+  readonly sealed: boolean;
 }
 
 /**
@@ -138,6 +143,11 @@ export class LedgerChain implements Application, SyncChain {
     return this.headState;
   }
 
+  /** The member list in force after the committed head, with names and p2p addresses. */
+  currentMembers(): Member[] {
+    return getMembers(this.headState).map((m) => ({ name: m.name, publicKey: fromHex(m.publicKey) as PublicKey, address: m.address }));
+  }
+
   // ---- Application ---------------------------------------------------------------------
 
   committedHead(): CommittedHead {
@@ -171,11 +181,22 @@ export class LedgerChain implements Application, SyncChain {
     return this.speculative.get(toHex(parentHash))?.exec.state ?? null;
   }
 
+  // R20: a child of `parentHash` in `epoch` belongs to an epoch's suffix when its parent is
+  // sealed, or when the committed head already ended that epoch (the old core may still
+  // propose on it until the runtime switches).
+  private sealedAbove(parentHash: Hash, epoch: number): boolean {
+    if (bytesEqual(parentHash, this.headInfo.hash)) return epoch < this.epochs.current.epoch;
+    const parent = this.speculative.get(toHex(parentHash));
+    return parent !== undefined && parent.sealed && parent.block.header.epoch === epoch;
+  }
+
   async buildBlock(req: BuildBlockRequest): Promise<Block> {
     const parent = this.parentState(req.parentHash);
     invariant(parent !== null, 'the core builds only on blocks the application has executed');
     const g = this.opts.genesis.consensus;
-    const picked = this.deps.mempool.select((acct) => getAccount(parent, acct)?.nextNonce ?? 0, g.maxBlockTxs, g.maxBlockBytes - 4096);
+    const suffix = this.sealedAbove(req.parentHash, req.epoch);
+    // An epoch's suffix carries no transactions: they would never be committed (R20).
+    const picked = suffix ? [] : this.deps.mempool.select((acct) => getAccount(parent, acct)?.nextNonce ?? 0, g.maxBlockTxs, g.maxBlockBytes - 4096);
     let txs = picked.map((t) => t.bytes);
     let exec = this.execute(parent, req.height, req.timestampMs, txs);
     if (!exec.valid) {
@@ -194,7 +215,7 @@ export class LedgerChain implements Application, SyncChain {
       txs,
     };
     const hash = sha256(encodeHeader(block.header));
-    this.speculative.set(toHex(hash), { block, hash, exec });
+    this.speculative.set(toHex(hash), { block, hash, exec, sealed: suffix || exec.membersChanged !== null });
     return block;
   }
 
@@ -211,13 +232,18 @@ export class LedgerChain implements Application, SyncChain {
       ? this.headInfo.timestampMs
       : (this.speculative.get(toHex(h.parentHash))?.block.header.timestampMs ?? Number.MAX_SAFE_INTEGER);
     if (h.timestampMs <= parentTime || h.timestampMs > this.deps.now() + this.opts.maxFutureMs) return false;
+    const suffix = this.sealedAbove(h.parentHash, h.epoch);
+    if (suffix && block.txs.length > 0) {
+      this.deps.log.debug({ height: h.height }, 'Proposal refused: transactions above the end of an epoch');
+      return false;
+    }
     const r = replayBlock(parent, this.chainId, block, (hash, sig) => this.deps.mempool.verified.has(hash, sig));
     if (!r.ok) {
       this.deps.log.debug({ height: h.height, reason: r.reason }, 'Proposal refused');
       return false;
     }
     const exec = r.exec;
-    this.speculative.set(toHex(hash), { block, hash, exec });
+    this.speculative.set(toHex(hash), { block, hash, exec, sealed: suffix || exec.membersChanged !== null });
     return true;
   }
 
@@ -228,12 +254,26 @@ export class LedgerChain implements Application, SyncChain {
     });
   }
 
+  /**
+   * R20: the chain of an epoch ends at the block that changed the member set. Blocks the core
+   * commits above it in the same epoch are its suffix: they never enter the chain, and when
+   * the commit certificate is theirs, their headers are stored with the last block so that
+   * its commit stays provable (CertifiedChain, finality links).
+   */
   async commit(blocks: readonly CommittedBlock[]): Promise<EpochInfo | null> {
     let next: EpochInfo | null = null;
-    for (const cb of blocks) {
+    for (let i = 0; i < blocks.length; i++) {
+      const cb = blocks[i] as CommittedBlock;
+      if (cb.block.header.epoch < this.epochs.current.epoch) continue;
       const spec = this.speculative.get(toHex(cb.hash));
       invariant(spec !== undefined, 'a committed block was executed before (checkBlock or buildBlock)');
-      const epoch = await this.persist(cb, spec.exec);
+      let stored = cb;
+      if (spec.exec.membersChanged !== null && cb.certifiedHeight > cb.block.header.height) {
+        const suffix = blocks.slice(i + 1).filter((b) => b.block.header.height <= cb.certifiedHeight).map((b) => b.block.header);
+        invariant(suffix.length === cb.certifiedHeight - cb.block.header.height, 'the certified suffix of an epoch is committed with its last block');
+        stored = { ...cb, suffix };
+      }
+      const epoch = await this.persist(stored, spec.exec);
       if (epoch !== null) next = epoch;
     }
     return next;
@@ -272,7 +312,10 @@ export class LedgerChain implements Application, SyncChain {
     this.headState = exec.state;
     this.headInfo = { height: h.height, hash: cb.hash, view: h.view, epoch: h.epoch, timestampMs: h.timestampMs };
     if (epoch !== null) this.epochs.push(epoch);
-    for (const [k, s] of this.speculative) if (s.block.header.height <= h.height) this.speculative.delete(k);
+    // Once an epoch ended, its suffix blocks can never commit: drop them with the rest below.
+    for (const [k, s] of this.speculative) {
+      if (s.block.header.height <= h.height || (epoch !== null && s.block.header.epoch < epoch.epoch)) this.speculative.delete(k);
+    }
     this.deps.mempool.removeCommitted(exec.txHashes, (acct) => getAccount(this.headState, acct)?.nextNonce ?? 0);
     for (const l of this.commitListeners) l({ committed: cb, exec });
     return epoch;
@@ -284,8 +327,8 @@ export class LedgerChain implements Application, SyncChain {
     return { height: this.headInfo.height, hash: this.headInfo.hash };
   }
 
-  membersAt(height: Height): readonly PublicKey[] {
-    return this.epochs.membersAt(height);
+  epochAt(height: Height): EpochInfo {
+    return this.epochs.epochAt(height);
   }
 
   async applySynced(cb: CommittedBlock): Promise<string | null> {

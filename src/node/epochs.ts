@@ -44,10 +44,15 @@ export class EpochHistory {
     this.epochs.push(e);
   }
 
-  /** The member keys whose certificates are valid for a block at `height`. */
-  membersAt(height: Height): readonly PublicKey[] {
+  /** The epoch whose members certify a block at `height` (and which its header must name). */
+  epochAt(height: Height): EpochInfo {
     let found = this.epochs[0] as EpochInfo;
     for (const e of this.epochs) if (e.startHeight <= height) found = e;
-    return found.members;
+    return found;
+  }
+
+  /** The member keys whose certificates are valid for a block at `height`. */
+  membersAt(height: Height): readonly PublicKey[] {
+    return this.epochAt(height).members;
   }
 }

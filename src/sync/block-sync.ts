@@ -1,15 +1,15 @@
 import { decodeSyncMessage, encodeSyncMessage, SYNC_MAX_BLOCKS, type SyncMessage } from '../codec/sync.js';
 import type { CommittedBlock } from '../types/block.js';
 import type { Clock, Transport } from '../types/edges.js';
-import type { Hash, Height, MemberIndex, PublicKey } from '../types/primitives.js';
-import { CertifiedChain } from './certified-chain.js';
+import type { Hash, Height, MemberIndex } from '../types/primitives.js';
+import { CertifiedChain, type EpochMembers } from './certified-chain.js';
 
 /** The chain as sync sees it (implemented in node/ over storage + executor). */
 export interface SyncChain {
   readonly chainId: string;
   head(): { height: Height; hash: Hash };
-  /** Member keys whose certificates are valid for a block at `height`. */
-  membersAt(height: Height): readonly PublicKey[];
+  /** The epoch (number and member keys) whose certificates are valid for a block at `height`. */
+  epochAt(height: Height): EpochMembers;
   /** Re-executes a block whose certificate sync has proven, checks every root, persists it; null or why not. */
   applySynced(block: CommittedBlock): Promise<string | null>;
   /** Committed blocks [from, from+limit) for serving peers. */
@@ -138,7 +138,7 @@ export class BlockSync {
     if (target <= start) return start;
     log.info({ from: start, target, peers: heads.length }, 'Block sync started');
     let candidates = heads.filter((h) => h.height > start);
-    const proof = new CertifiedChain({ chainId: chain.chainId, head: chain.head() }, { membersAt: (h) => chain.membersAt(h) });
+    const proof = new CertifiedChain({ chainId: chain.chainId, head: chain.head() }, { epochAt: (h) => chain.epochAt(h) });
     while (proof.expectedHeight - 1 < target && candidates.length > 0) {
       const peer = candidates[0] as { peer: MemberIndex; height: Height };
       const from = proof.expectedHeight;

@@ -1,7 +1,7 @@
 import { encodeHeader } from '../codec/block.js';
 import { certifiesCommitOf, checkQuorumCert } from '../crypto/certs.js';
 import { sha256 } from '../crypto/hash.js';
-import type { CommittedBlock } from '../types/block.js';
+import type { BlockHeader, CommittedBlock } from '../types/block.js';
 import type { Hash, Height, PublicKey } from '../types/primitives.js';
 import { bytesEqual } from '../util/bytes.js';
 
@@ -11,25 +11,36 @@ export interface ProvenBlock {
   readonly hash: Hash;
 }
 
+/** The member set that certifies blocks at some height, and the epoch it belongs to. */
+export interface EpochMembers {
+  readonly epoch: number;
+  readonly members: readonly PublicKey[];
+}
+
 /**
  * Proves committed blocks fed to it in height order, with nothing but the chain id and the
  * member sets: each block must link by hash to the one before, its hash must be the hash of
- * its header, and a run of blocks is released only when the 2-chain commit certificate of
- * its last block (certifiedHeight) is valid for the members in force at that height. Used by
- * block sync and by `ledger audit`; neither trusts the peer or the disk it reads from.
+ * its header, its header must name the epoch in force at its height, and a run of blocks is
+ * released only when the 2-chain commit certificate of its last block (certifiedHeight) is
+ * valid for that epoch's members. The last block of an epoch may instead carry its suffix:
+ * the headers linking it to the certified block, which never enter the chain (docs/protocol.md
+ * R20). Used by block sync and by `ledger audit`; neither trusts the peer or the disk it reads.
+ *
+ * `epochAt` is asked only for heights whose parent has been applied, so a caller that learns
+ * a new epoch by applying its last block (sync, audit) answers correctly.
  */
 export class CertifiedChain {
   private prevHash: Hash;
   private nextHeight: Height;
   private pending: ProvenBlock[] = [];
   private readonly chainId: string;
-  private readonly membersAt: (height: Height) => readonly PublicKey[];
+  private readonly epochAt: (height: Height) => EpochMembers;
 
-  constructor(opts: { chainId: string; head: { height: Height; hash: Hash } }, deps: { membersAt: (height: Height) => readonly PublicKey[] }) {
+  constructor(opts: { chainId: string; head: { height: Height; hash: Hash } }, deps: { epochAt: (height: Height) => EpochMembers }) {
     this.chainId = opts.chainId;
     this.prevHash = opts.head.hash;
     this.nextHeight = opts.head.height + 1;
-    this.membersAt = deps.membersAt;
+    this.epochAt = deps.epochAt;
   }
 
   /** Height the next block must have. */
@@ -62,14 +73,37 @@ export class CertifiedChain {
     const hash = sha256(encodeHeader(h));
     if (!bytesEqual(hash, cb.hash)) return { error: `height ${height} hash does not match its header` };
     if (cb.certifiedHeight < height) return { error: `height ${height} certified below itself` };
+    // Pending blocks are all of one epoch: a reconfiguration block ends every run (its suffix
+    // proves it), so the epoch at this height is the epoch of the whole run.
+    const epoch = this.epochAt(height);
+    if (h.epoch !== epoch.epoch) return { error: `height ${height} names epoch ${h.epoch}, but epoch ${epoch.epoch} is in force there` };
     this.pending.push({ block: cb, hash });
     this.prevHash = hash;
     this.nextHeight = height + 1;
-    if (cb.certifiedHeight !== height) return { proven: [] };
-    if (!certifiesCommitOf(cb.commitQc, hash, height)) return { error: `height ${height} certificate does not commit this block` };
-    const why = checkQuorumCert(cb.commitQc, this.chainId, this.membersAt(height));
+    const suffix = cb.suffix ?? [];
+    if (cb.certifiedHeight !== height && suffix.length === 0) return { proven: [] };
+    const tip = suffix.length === 0 ? { hash, height } : this.suffixTip(h, hash, suffix);
+    if ('error' in tip) return tip;
+    if (tip.height !== cb.certifiedHeight) return { error: `height ${height} suffix does not reach its certified height` };
+    if (!certifiesCommitOf(cb.commitQc, tip.hash, tip.height)) return { error: `height ${height} certificate does not commit this block` };
+    if (cb.commitQc.data.epoch !== epoch.epoch) return { error: `height ${height} certificate is from epoch ${cb.commitQc.data.epoch}` };
+    const why = checkQuorumCert(cb.commitQc, this.chainId, epoch.members);
     if (why !== null) return { error: `height ${height} certificate invalid: ${why.message}` };
     // Every pending block links by hash to this one, so this one certificate proves them all.
     return { proven: this.pending.splice(0) };
+  }
+
+  // The suffix must extend the block by hash, height and epoch, one header at a time.
+  private suffixTip(block: BlockHeader, blockHash: Hash, suffix: readonly BlockHeader[]): { hash: Hash; height: Height } | { error: string } {
+    let hash = blockHash;
+    let height = block.height;
+    for (const s of suffix) {
+      if (s.chainId !== block.chainId || s.epoch !== block.epoch || s.height !== height + 1 || !bytesEqual(s.parentHash, hash)) {
+        return { error: `height ${block.height} suffix header ${s.height} does not extend it` };
+      }
+      hash = sha256(encodeHeader(s));
+      height = s.height;
+    }
+    return { hash, height };
   }
 }

@@ -80,4 +80,11 @@ export interface CommittedBlock {
   readonly commitQc: QuorumCert;
   /** Height of the block whose direct commit this certificate proves (>= block height). */
   readonly certifiedHeight: Height;
+  /**
+   * Only on the last block of an epoch (docs/protocol.md R20), when it was committed as an
+   * ancestor: the headers of its uncommitted descendants up to certifiedHeight (the epoch's
+   * empty suffix), so the hash links from this block to the certified one stay provable
+   * although those blocks never enter the chain. Absent (or empty) everywhere else.
+   */
+  readonly suffix?: readonly BlockHeader[];
 }

@@ -4,6 +4,9 @@ import type { Hash, Height, MemberIndex } from '../../types/primitives.js';
 import type { ConsensusEvent, CoreRequest, EpochInfo } from '../core/types.js';
 import type { Application, SyncDriver } from './application.js';
 
+/** What the pipeline feeds back: the core's answers, and the runtime's own epoch signal. */
+export type PipelineEvent = ConsensusEvent | { readonly type: 'epochChanged' };
+
 /** Options of the pipeline. */
 export interface AppPipelineOptions {
   /** An empty block waits this long for transactions unless it finalises an ancestor with some. */
@@ -16,7 +19,7 @@ export interface AppPipelineDeps {
   readonly clock: Clock;
   readonly sync: SyncDriver | null;
   /** Feeds answers back to the runtime's inbox. */
-  readonly enqueue: (ev: ConsensusEvent) => void;
+  readonly enqueue: (ev: PipelineEvent) => void;
   /** Called when the application cannot commit: the node must stop. */
   readonly fail: (err: unknown) => void;
   /** Called after a commit that ended an epoch (R20). */
@@ -90,8 +93,12 @@ export class AppPipeline {
     });
   }
 
-  /** Runs the sync module once pending commits are durable, then reports the new head. */
-  sync(targetHeight: Height, from: MemberIndex): void {
+  /**
+   * Runs the sync module once pending commits are durable, then reports the new head: to the
+   * core as syncCompleted, or, for a sync the runtime started because peers are in a later
+   * epoch, as epochChanged (the runtime then checks the application's epoch).
+   */
+  sync(targetHeight: Height, from: MemberIndex, reply: 'core' | 'epoch' = 'core'): void {
     const { app, enqueue, sync } = this.deps;
     void this.commits.then(async () => {
       if (sync !== null) {
@@ -101,8 +108,14 @@ export class AppPipeline {
           // The core asks again on the next proposal it cannot place.
         }
       }
-      enqueue({ type: 'syncCompleted', head: app.committedHead() });
+      enqueue(reply === 'core' ? { type: 'syncCompleted', head: app.committedHead() } : { type: 'epochChanged' });
     });
+  }
+
+  /** Drops a proposal waiting for transactions (its epoch ended). */
+  cancelWaiting(): void {
+    this.waiting?.cancel();
+    this.waiting = null;
   }
 
   /** Cancels a waiting empty proposal and waits for queued work. */

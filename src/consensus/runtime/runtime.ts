@@ -6,11 +6,13 @@ import type { Block, CommittedBlock } from '../../types/block.js';
 import type { Cancel, Channel, Clock, Transport } from '../../types/edges.js';
 import type { ConsensusParams } from '../../types/genesis.js';
 import type { Hash, MemberIndex } from '../../types/primitives.js';
+import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
 import { HotStuffCore } from '../core/core.js';
-import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, SignatureVerifier } from '../core/types.js';
+import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { Application, RuntimeLogger, SafetyStateStore, SyncDriver } from './application.js';
-import { AppPipeline } from './app-pipeline.js';
+import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
+import { messageEpoch } from './message-epoch.js';
 
 /** Options of a ConsensusRuntime. */
 export interface ConsensusRuntimeOptions {
@@ -36,6 +38,11 @@ export interface ConsensusRuntimeDeps {
   readonly verifier?: SignatureVerifier;
   /** Called once when the runtime halts (invariant broken, disk or application failure). */
   readonly onFatal?: (err: unknown) => void;
+  /**
+   * Called when a new epoch starts (R20), before the runtime enters it: the node points its
+   * transport at the new member list, so that member indices mean the same to both.
+   */
+  readonly onEpochChange?: (epoch: EpochInfo) => void;
 }
 
 // Peer messages beyond this many queued events are dropped (loss is normal for the protocol);
@@ -59,8 +66,11 @@ export class ConsensusRuntime {
   private readonly opts: ConsensusRuntimeOptions;
   private readonly deps: ConsensusRuntimeDeps;
   private core: HotStuffCore | null = null;
+  /** The epoch entered last; this node votes in it only when it is one of its members. */
+  private epoch: EpochInfo | null = null;
   private pipeline: AppPipeline | null = null;
-  private readonly inbox: ConsensusEvent[] = [];
+  private readonly inbox: PipelineEvent[] = [];
+  private lastEpochSyncMs = Number.NEGATIVE_INFINITY;
   private queuedMessages = 0;
   private pumping: Promise<void> | null = null;
   private cancelTimer: Cancel | null = null;
@@ -72,9 +82,19 @@ export class ConsensusRuntime {
     this.deps = deps;
   }
 
-  /** Core status; null before start. */
+  /** Core status; null before start and while this node is not a member of the epoch. */
   get status(): CoreStatus | null {
     return this.core?.status ?? null;
+  }
+
+  /** True while this node is a member of the epoch in force (it votes); false before start. */
+  get voting(): boolean {
+    return this.core !== null && this.haltedBy === null;
+  }
+
+  /** The epoch in force as this runtime knows it; null before start. */
+  get currentEpoch(): EpochInfo | null {
+    return this.epoch;
   }
 
   /** True once a fatal error stopped the runtime. */
@@ -85,38 +105,96 @@ export class ConsensusRuntime {
   /** Loads the safety state and the committed head, subscribes to the transport, enters the first view. */
   async start(): Promise<void> {
     const { application: app, transport } = this.deps;
-    const bytes = await this.deps.safetyStore.load();
-    let safety: SafetyState | null = null;
-    if (bytes !== null) {
-      try {
-        safety = decodeSafetyState(bytes);
-      } catch (e) {
-        throw new OperationalError('SAFETY_STATE_CORRUPT', 'The consensus safety state is unreadable; restore the data directory from a backup (starting without it risks double-signing)', { cause: String(e) });
-      }
-    }
+    const safety = await this.loadSafety();
     const head = app.committedHead();
-    this.core = new HotStuffCore(
-      {
-        chainId: this.opts.chainId, self: transport.self, params: this.opts.params, epoch: app.currentEpoch(), committedHead: head, safety,
-        ...(this.opts.maxFetchGap === undefined ? {} : { maxFetchGap: this.opts.maxFetchGap }),
-        ...(this.opts.mutations === undefined ? {} : { mutations: this.opts.mutations }),
-      },
-      { signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}) },
-    );
     this.pipeline = new AppPipeline(
       { emptyBlockIntervalMs: this.opts.params.emptyBlockIntervalMs },
       {
         app, clock: this.deps.clock, sync: this.deps.sync ?? null, enqueue: (ev) => this.enqueue(ev), fail: (e) => this.halt(e),
-        // docs/protocol.md R20: switching a running core to a new member set is not implemented
-        // yet; voting on with the old set would be wrong, so the node stops with a clear error.
-        onEpoch: (next) => this.halt(new OperationalError('EPOCH_CHANGE_UNSUPPORTED', 'The member set changed; this node version cannot switch epochs while running: restart it on a version that does', { epoch: next.epoch, startHeight: next.startHeight })),
+        // R20: the epoch switch runs in the inbox, after every event queued before it.
+        onEpoch: () => this.enqueue({ type: 'epochChanged' }),
       },
     );
     transport.onMessage((from, channel, data) => {
       if (channel === CHANNEL) this.handleBytes(from, data);
     });
-    this.deps.logger?.info({ height: head.height, view: safety?.lastVotedView ?? 0 }, 'Consensus started');
-    this.enqueue({ type: 'start' });
+    this.enterEpoch(app.currentEpoch(), safety);
+    this.deps.logger?.info({ height: head.height, view: safety?.lastVotedView ?? 0, epoch: this.epoch?.epoch, voting: this.core !== null }, 'Consensus started');
+    if (this.core !== null) this.enqueue({ type: 'start' });
+  }
+
+  /**
+   * Asks the sync module to catch up and then re-reads the application's epoch: for a node
+   * that follows the chain without voting (not a member yet, or no longer), whenever a new
+   * peer connection may have brought a way to catch up.
+   */
+  requestSync(): void {
+    if (this.core !== null || this.pipeline === null || this.stopped || this.haltedBy !== null) return;
+    this.pipeline.sync(0, 0, 'epoch');
+  }
+
+  private async loadSafety(): Promise<SafetyState | null> {
+    const bytes = await this.deps.safetyStore.load();
+    if (bytes === null) return null;
+    try {
+      return decodeSafetyState(bytes);
+    } catch (e) {
+      throw new OperationalError('SAFETY_STATE_CORRUPT', 'The consensus safety state is unreadable; restore the data directory from a backup (starting without it risks double-signing)', { cause: String(e) });
+    }
+  }
+
+  // A fresh core per epoch: its member list, leader schedule, quorum size, certificate cache
+  // and safety rules all belong to one epoch (R21); a safety state of an older epoch is
+  // discarded by the core itself.
+  private enterEpoch(epoch: EpochInfo, safety: SafetyState | null): void {
+    this.epoch = epoch;
+    const self = epoch.members.findIndex((k) => bytesEqual(k, this.opts.signingKey.publicKey));
+    if (self < 0) {
+      this.core = null;
+      return;
+    }
+    this.core = new HotStuffCore(
+      {
+        chainId: this.opts.chainId, self, params: this.opts.params, epoch, committedHead: this.deps.application.committedHead(), safety,
+        ...(this.opts.maxFetchGap === undefined ? {} : { maxFetchGap: this.opts.maxFetchGap }),
+        ...(this.opts.mutations === undefined ? {} : { mutations: this.opts.mutations }),
+      },
+      { signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}) },
+    );
+  }
+
+  /**
+   * R20: once the application's committed head ended the epoch (a commit, or a sync past a
+   * reconfiguration block), the old core is dropped with its timer and waiting proposal, the
+   * node's transport learns the new member list, and a new core starts on the new epoch's
+   * root. Its answers still in flight for the old core are dropped on arrival (stale epoch).
+   */
+  private async switchEpoch(): Promise<void> {
+    const epoch = this.deps.application.currentEpoch();
+    if (this.epoch !== null && epoch.epoch <= this.epoch.epoch) return;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.pipeline?.cancelWaiting();
+    try {
+      this.deps.onEpochChange?.(epoch);
+      this.enterEpoch(epoch, await this.loadSafety());
+    } catch (e) {
+      this.halt(e);
+      return;
+    }
+    const head = this.deps.application.committedHead();
+    this.deps.logger?.info({ epoch: epoch.epoch, members: epoch.members.length, startHeight: epoch.startHeight, height: head.height, voting: this.core !== null }, 'Epoch started');
+    if (this.core !== null) await this.process({ type: 'start' });
+  }
+
+  // Peers speak for a later epoch: this node missed the end of its own (or was just added),
+  // so it syncs. Rate-limited, since a Byzantine peer can claim any epoch at no cost.
+  private syncForEpoch(from: MemberIndex): void {
+    const now = this.deps.clock.now();
+    if (now - this.lastEpochSyncMs < this.opts.params.viewTimeoutMs || this.pipeline === null) return;
+    this.lastEpochSyncMs = now;
+    this.deps.logger?.info({ from, epoch: this.epoch?.epoch }, 'Peers are in a later epoch: block sync requested');
+    this.pipeline.sync(0, from, 'epoch');
   }
 
   /** Stops taking events, cancels the timer and waits for in-flight work. */
@@ -146,7 +224,7 @@ export class ConsensusRuntime {
     else this.enqueue({ type: 'message', from, message: m });
   }
 
-  private enqueue(ev: ConsensusEvent): void {
+  private enqueue(ev: PipelineEvent): void {
     if (this.stopped || this.haltedBy !== null) return;
     this.inbox.push(ev);
     if (this.pumping === null) this.pumping = this.pump();
@@ -155,17 +233,36 @@ export class ConsensusRuntime {
   private async pump(): Promise<void> {
     try {
       while (this.inbox.length > 0 && !this.stopped && this.haltedBy === null) {
-        const ev = this.inbox.shift() as ConsensusEvent;
+        const ev = this.inbox.shift() as PipelineEvent;
         if (ev.type === 'message' || ev.type === 'blocksFetched') this.queuedMessages--;
-        await this.process(ev);
+        await this.dispatch(ev);
       }
     } finally {
       this.pumping = null;
     }
   }
 
+  // Runtime-level routing: epoch switches, and what the core of this epoch must not see.
+  // Deliberately not async: the common path returns process()'s own promise, so the inbox
+  // loop awaits exactly what it awaited before epochs existed (the simulator's schedules,
+  // and the regression seeds recorded against them, depend on that interleaving).
+  private dispatch(ev: PipelineEvent): Promise<void> | void {
+    if (ev.type === 'epochChanged') return this.switchEpoch();
+    if (ev.type === 'syncCompleted' && this.deps.application.currentEpoch().epoch > (this.epoch?.epoch ?? -1)) return this.switchEpoch();
+    const core = this.core;
+    if (ev.type === 'message') {
+      const e = messageEpoch(ev.message);
+      if (e !== null && e > (this.epoch?.epoch ?? -1)) return this.syncForEpoch(ev.from);
+    }
+    if (core === null) return;
+    // An answer to the previous epoch's core (its build was queued before the switch).
+    if (ev.type === 'blockBuilt' && ev.block !== null && ev.block.header.epoch !== core.status.epoch) return;
+    return this.process(ev);
+  }
+
   private async process(ev: ConsensusEvent): Promise<void> {
-    const core = this.core as HotStuffCore;
+    const core = this.core;
+    if (core === null) return;
     let out: ConsensusOutput;
     try {
       out = core.step(ev);
@@ -189,16 +286,17 @@ export class ConsensusRuntime {
       if (m.to === 'all') transport.broadcast(CHANNEL, bytes);
       else transport.send(m.to, CHANNEL, bytes);
     }
-    if (out.timer !== null) this.setTimer(out.timer.view, out.timer.delayMs);
+    if (out.timer !== null) this.setTimer(core, out.timer.view, out.timer.delayMs);
     for (const r of out.requests) this.serveRequest(r);
     if (out.committed.length > 0) this.commit(out.committed);
   }
 
-  private setTimer(view: number, delayMs: number): void {
+  private setTimer(core: HotStuffCore, view: number, delayMs: number): void {
     this.cancelTimer?.();
     this.cancelTimer = this.deps.clock.setTimer(delayMs, () => {
       this.cancelTimer = null;
-      this.enqueue({ type: 'timeout', view });
+      // Views repeat across epochs: a timer of the previous epoch's core must not fire in this one.
+      if (this.core === core) this.enqueue({ type: 'timeout', view });
     });
   }
 
@@ -229,14 +327,13 @@ export class ConsensusRuntime {
 
   // Answers a peer's fetch from the uncommitted tree first, then the committed store (R17).
   private async serveBlocks(from: MemberIndex, hash: Hash, count: number): Promise<void> {
-    const core = this.core;
-    if (core === null || this.stopped) return;
+    if (this.pipeline === null || this.stopped) return;
     const blocks: Block[] = [];
     let next = hash;
     let size = 0;
     try {
       while (blocks.length < Math.min(count, MAX_BLOCK_REQUEST) && size < MAX_RESPONSE_TX_BYTES) {
-        const b = core.getBlock(next) ?? (await this.deps.application.committedBlock(next));
+        const b = this.core?.getBlock(next) ?? (await this.deps.application.committedBlock(next));
         if (b === null || b === undefined) break;
         blocks.push(b);
         for (const tx of b.txs) size += tx.length;

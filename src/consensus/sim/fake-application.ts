@@ -1,16 +1,18 @@
 import { sha256, sha256Parts, ZERO_HASH } from '../../crypto/hash.js';
 import type { Block, BlockHeader, CommittedBlock } from '../../types/block.js';
-import type { Hash, Height } from '../../types/primitives.js';
+import type { Hash, Height, PublicKey } from '../../types/primitives.js';
 import { bytesEqual, toHex, utf8 } from '../../util/bytes.js';
 import { InvariantError } from '../../util/errors.js';
 import { blockHash } from '../core/block-tree.js';
 import type { CommittedHead, EpochInfo } from '../core/types.js';
 import type { Application, BuildBlockRequest } from '../runtime/application.js';
 
-/** The durable part of a fake node: its committed chain. Survives a simulated crash. */
+/** The durable part of a fake node: its committed chain and epochs. Survives a simulated crash. */
 export class FakeChain {
   private readonly blocks: CommittedBlock[] = [];
   private readonly byHash = new Map<string, CommittedBlock>();
+  /** Epochs started after the first one, oldest first (the application appends). */
+  readonly laterEpochs: EpochInfo[] = [];
   /** Hash of the genesis (height 0). */
   readonly genesisHash: Hash;
   /** Genesis time (the timestamp floor of height 1). */
@@ -51,6 +53,17 @@ export class FakeChain {
   }
 }
 
+/**
+ * A planned member-set change: in epoch `epoch`, the block at `atHeight` is the
+ * reconfiguration block (R20) and the next epoch has `members`. Tied to (epoch, height) so
+ * that every branch of the block tree agrees on which block it is, as execution would.
+ */
+export interface FakeReconfiguration {
+  readonly epoch: number;
+  readonly atHeight: Height;
+  readonly members: readonly PublicKey[];
+}
+
 /** Options of a FakeApplication. */
 export interface FakeApplicationOptions {
   readonly chainId: string;
@@ -60,6 +73,8 @@ export interface FakeApplicationOptions {
   readonly txBytes: number;
   /** When true the pool looks empty, so the runtime delays empty proposals. */
   readonly idle?: boolean;
+  /** Member-set changes to make, at most one per epoch. */
+  readonly reconfigurations?: readonly FakeReconfiguration[];
 }
 
 interface Executed {
@@ -67,6 +82,8 @@ interface Executed {
   readonly stateRoot: Hash;
   readonly timestampMs: number;
   readonly block: Block | null;
+  /** The block or an ancestor of its epoch is the reconfiguration block: the rest is suffix (R20). */
+  readonly sealed: boolean;
 }
 
 const GENESIS_STATE = sha256(utf8('sim/genesis-state'));
@@ -105,7 +122,8 @@ export class FakeApplication implements Application {
   buildVariant(req: BuildBlockRequest, salt: number): Block | null {
     const parent = this.stateOf(toHex(req.parentHash));
     if (parent === null) return null;
-    const txs = makeTxs(req, salt, this.opts.txsPerBlock, this.opts.txBytes);
+    const suffix = this.sealedAbove(parent, req.epoch);
+    const txs = suffix ? [] : makeTxs(req, salt, this.opts.txsPerBlock, this.opts.txBytes);
     const txRoot = txRootOf(txs);
     const header: BlockHeader = {
       chainId: this.opts.chainId, epoch: req.epoch, height: req.height, view: req.view, parentHash: req.parentHash,
@@ -113,7 +131,7 @@ export class FakeApplication implements Application {
       timestampMs: Math.max(req.timestampMs, parent.timestampMs + 1), parentQc: req.parentQc,
     };
     const block: Block = { header, txs };
-    this.executed.set(toHex(blockHash(header)), { height: header.height, stateRoot: header.stateRoot, timestampMs: header.timestampMs, block });
+    this.executed.set(toHex(blockHash(header)), { height: header.height, stateRoot: header.stateRoot, timestampMs: header.timestampMs, block, sealed: suffix || this.reconfigures(header) !== null });
     return block;
   }
 
@@ -122,20 +140,39 @@ export class FakeApplication implements Application {
     return this.execute(block, hash);
   }
 
-  /** Appends to the durable chain, executing any block not seen before (sync). */
+  /**
+   * Appends to the durable chain, executing any block not seen before (sync). Like the real
+   * chain (R20), blocks of an ended epoch are skipped, and the reconfiguration block keeps
+   * the headers of its certified suffix.
+   */
   async commit(blocks: readonly CommittedBlock[]): Promise<EpochInfo | null> {
     if (this.dead) return new Promise<never>(() => undefined);
-    for (const c of blocks) {
+    let next: EpochInfo | null = null;
+    const appended: CommittedBlock[] = [];
+    for (let i = 0; i < blocks.length; i++) {
+      let c = blocks[i] as CommittedBlock;
+      const h = c.block.header;
+      if (h.epoch < this.currentEpoch().epoch) continue;
       if (!this.executed.has(toHex(c.hash)) && !this.execute(c.block, c.hash)) {
-        throw new InvariantError(`committed block ${c.block.header.height} does not execute`);
+        throw new InvariantError(`committed block ${h.height} does not execute`);
+      }
+      const members = this.reconfigures(h);
+      if (members !== null && c.certifiedHeight > h.height && c.suffix === undefined) {
+        c = { ...c, suffix: blocks.slice(i + 1).filter((b) => b.block.header.height <= c.certifiedHeight).map((b) => b.block.header) };
       }
       this.chain.append(c);
+      appended.push(c);
+      if (members !== null) {
+        next = { epoch: h.epoch + 1, members, startHeight: h.height + 1, rootHash: c.hash, rootView: h.view };
+        this.chain.laterEpochs.push(next);
+      }
     }
-    this.onCommit?.(blocks);
-    // Speculative results at or below the head are in the chain now; keep memory flat.
+    if (appended.length > 0) this.onCommit?.(appended);
+    // Speculative results at or below the head, or of an ended epoch, can never commit now.
     const head = this.chain.head().height;
-    for (const [k, e] of this.executed) if (e.height <= head) this.executed.delete(k);
-    return null;
+    const epoch = this.currentEpoch().epoch;
+    for (const [k, e] of this.executed) if (e.height <= head || (e.block !== null && e.block.header.epoch < epoch)) this.executed.delete(k);
+    return next;
   }
 
   /** Head of the durable chain. */
@@ -143,9 +180,10 @@ export class FakeApplication implements Application {
     return this.chain.head();
   }
 
-  /** The single epoch of the simulation. */
+  /** The epoch in force after the committed head. */
   currentEpoch(): EpochInfo {
-    return this.opts.epoch;
+    const later = this.chain.laterEpochs;
+    return later[later.length - 1] ?? this.opts.epoch;
   }
 
   /** A committed block by hash. */
@@ -179,19 +217,34 @@ export class FakeApplication implements Application {
     if (h.chainId !== this.opts.chainId || !bytesEqual(blockHash(h), hash)) return false;
     const parent = this.stateOf(toHex(h.parentHash));
     if (parent === null || h.timestampMs <= parent.timestampMs) return false;
+    const suffix = this.sealedAbove(parent, h.epoch);
+    if (suffix && block.txs.length > 0) return false;
     const txRoot = txRootOf(block.txs);
     if (!bytesEqual(txRoot, h.txRoot) || !bytesEqual(h.receiptsRoot, ZERO_HASH)) return false;
     if (!bytesEqual(sha256Parts(parent.stateRoot, txRoot), h.stateRoot)) return false;
-    this.executed.set(toHex(hash), { height: h.height, stateRoot: h.stateRoot, timestampMs: h.timestampMs, block });
+    this.executed.set(toHex(hash), { height: h.height, stateRoot: h.stateRoot, timestampMs: h.timestampMs, block, sealed: suffix || this.reconfigures(h) !== null });
     return true;
+  }
+
+  // The next epoch's members when this block is its epoch's reconfiguration block.
+  private reconfigures(h: BlockHeader): readonly PublicKey[] | null {
+    const r = this.opts.reconfigurations?.find((x) => x.epoch === h.epoch && x.atHeight === h.height);
+    return r === undefined ? null : r.members;
+  }
+
+  // A child in `epoch` of `parent` is suffix when the parent is sealed in that same epoch (the
+  // next epoch's first block extends the sealed block too), or when the committed chain
+  // already ended that epoch.
+  private sealedAbove(parent: Executed, epoch: number): boolean {
+    return (parent.sealed && parent.block?.header.epoch === epoch) || epoch < this.currentEpoch().epoch;
   }
 
   private stateOf(key: string): Executed | null {
     const e = this.executed.get(key);
     if (e !== undefined) return e;
     const c = this.chain.get(key);
-    if (c !== undefined) return { height: c.block.header.height, stateRoot: c.block.header.stateRoot, timestampMs: c.block.header.timestampMs, block: c.block };
-    if (key === toHex(this.chain.genesisHash)) return { height: 0, stateRoot: GENESIS_STATE, timestampMs: this.chain.genesisTimeMs, block: null };
+    if (c !== undefined) return { height: c.block.header.height, stateRoot: c.block.header.stateRoot, timestampMs: c.block.header.timestampMs, block: c.block, sealed: false };
+    if (key === toHex(this.chain.genesisHash)) return { height: 0, stateRoot: GENESIS_STATE, timestampMs: this.chain.genesisTimeMs, block: null, sealed: false };
     return null;
   }
 }

@@ -124,7 +124,11 @@ export const arbHeader: fc.Arbitrary<BlockHeader> = rec({
 /** A block whose transactions are opaque byte strings (the block codec does not decode them). */
 export const arbBlock: fc.Arbitrary<Block> = rec({ header: arbHeader, txs: fc.array(arbByteString(40), { maxLength: 4 }) });
 
-/** A committed block. */
-export const arbCommittedBlock: fc.Arbitrary<CommittedBlock> = rec({
-  block: arbBlock, hash: arbBytes(32), commitQc: arbQuorumCert, certifiedHeight: arbUint.map((h) => Math.max(1, h)),
-});
+/** A committed block, sometimes the last of an epoch with a suffix of headers. */
+export const arbCommittedBlock: fc.Arbitrary<CommittedBlock> = fc.oneof(
+  rec({ block: arbBlock, hash: arbBytes(32), commitQc: arbQuorumCert, certifiedHeight: arbUint.map((h) => Math.max(1, h)) }),
+  rec({
+    block: arbBlock, hash: arbBytes(32), commitQc: arbQuorumCert, certifiedHeight: arbUint.map((h) => Math.max(1, h)),
+    suffix: fc.array(arbHeader, { minLength: 1, maxLength: 3 }),
+  }),
+);

@@ -87,6 +87,20 @@ const COMMITTED: CommittedBlock = {
   certifiedHeight: 6,
 };
 
+// The last block of epoch 0 committed as an ancestor: one empty suffix block (height 6, view 8
+// after a failed view 7) links it to the block the QC certifies.
+const SUFFIX_6: BlockHeader = {
+  ...HEADER_5, height: 6, view: 8, parentHash: sha256(encodeHeader(HEADER_5)), txRoot: HEADER_FIRST.txRoot, proposer: 0, timestampMs: T0 + 6000,
+  parentQc: qcOn({ epoch: 0, view: 6, height: 5, blockHash: sha256(encodeHeader(HEADER_5)), parentView: 5, parentHash: HEADER_5.parentHash }, [0, 1, 2]),
+};
+const COMMITTED_EPOCH_END: CommittedBlock = {
+  block: { header: HEADER_5, txs: TX_BYTES },
+  hash: sha256(encodeHeader(HEADER_5)),
+  commitQc: qcOn({ epoch: 0, view: 9, height: 7, blockHash: hashOf('block-7'), parentView: 8, parentHash: sha256(encodeHeader(SUFFIX_6)) }, [0, 1, 3]),
+  certifiedHeight: 6,
+  suffix: [SUFFIX_6],
+};
+
 const GENESIS_JSON = genesisToJson({
   chainId: CHAIN, genesisTimeMs: T0,
   consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 60_000, maxBlockTxs: 5000, maxBlockBytes: 8 * 1024 * 1024, emptyBlockIntervalMs: 500 },
@@ -161,8 +175,8 @@ export const GOLDEN_SUITES: readonly GoldenSuite<never>[] = [
     encode: encodeBlock, decode: decodeBlock,
   }),
   suite({
-    file: 'committed-block', description: 'Stored form: [block, commitQc, certifiedHeight, hash].',
-    vectors: [{ name: 'height-5', value: COMMITTED }],
+    file: 'committed-block', description: 'Stored form: [block, commitQc, certifiedHeight, hash], and a fifth field [suffixHeaders] only on an epoch\'s last block committed as an ancestor.',
+    vectors: [{ name: 'height-5', value: COMMITTED }, { name: 'epoch-end-with-suffix', value: COMMITTED_EPOCH_END }],
     encode: encodeCommittedBlock, decode: decodeCommittedBlock,
   }),
   suite<unknown>({

@@ -2,7 +2,7 @@ import { decodeConsensusMessage } from '../../../src/codec/consensus.js';
 import type { EpochInfo } from '../../../src/consensus/core/types.js';
 import type { RuntimeLogger, SafetyStateStore, SyncDriver } from '../../../src/consensus/runtime/application.js';
 import { ConsensusRuntime } from '../../../src/consensus/runtime/runtime.js';
-import { FakeApplication, FakeChain } from '../../../src/consensus/sim/fake-application.js';
+import { FakeApplication, FakeChain, type FakeReconfiguration } from '../../../src/consensus/sim/fake-application.js';
 import { MemorySafetyStore } from '../../../src/consensus/sim/memory-safety-store.js';
 import { SeededRng } from '../../../src/consensus/sim/rng.js';
 import { SIM_CHAIN_ID, SIM_GENESIS_HASH, simKey } from '../../../src/consensus/sim/sim-cluster.js';
@@ -51,6 +51,7 @@ export interface NodeOptions {
   readonly wrapTransport?: (t: SimTransport) => Transport;
   readonly sync?: SyncDriver;
   readonly maxFetchGap?: number;
+  readonly reconfigurations?: readonly FakeReconfiguration[];
 }
 
 const MEMBERS = [0, 1, 2, 3].map((i) => simKey(i).publicKey);
@@ -70,7 +71,10 @@ export class RuntimeHarness {
   async add(i: MemberIndex, o: NodeOptions = {}): Promise<HarnessNode> {
     const chain = o.chain ?? new FakeChain(SIM_GENESIS_HASH, 0);
     const store = o.store ?? new MemorySafetyStore();
-    const app = new FakeApplication({ chainId: SIM_CHAIN_ID, epoch: HARNESS_EPOCH, txsPerBlock: o.txsPerBlock ?? 1, txBytes: 32, ...(o.idle ? { idle: true } : {}) }, chain);
+    const app = new FakeApplication({
+      chainId: SIM_CHAIN_ID, epoch: HARNESS_EPOCH, txsPerBlock: o.txsPerBlock ?? 1, txBytes: 32, ...(o.idle ? { idle: true } : {}),
+      ...(o.reconfigurations ? { reconfigurations: o.reconfigurations } : {}),
+    }, chain);
     const transport = this.net.transport(i);
     const clock = new ScopedClock(this.clock);
     const logs: LogLine[] = [];
