@@ -70,7 +70,7 @@ function benchDeps(): ApiDeps {
   };
   return {
     genesis: unused,
-    status: () => ({ chainId: CHAIN_ID, node: 'bench', height: 0, headHash: new Uint8Array(32), view: 0, epoch: 0, members: 1, peersConnected: 0, ready: true, syncing: false }),
+    status: () => ({ chainId: CHAIN_ID, node: 'bench', height: 0, headHash: new Uint8Array(32), view: 0, epoch: 0, members: 1, peersConnected: 0, ready: true, syncing: false, validator: true }),
     submitTx(tx: TxEnvelope): SubmitResult {
       if (tx.chainId !== CHAIN_ID) return { ok: false, code: 'WRONG_CHAIN_ID', message: 'wrong chain' };
       const signer = toHex(tx.signer);

@@ -33,6 +33,8 @@ export interface NodeStatus {
   readonly ready: boolean;
   /** Catching up from peers. */
   readonly syncing: boolean;
+  /** This node's key is in the member set in force and it votes (false: it only follows the chain). */
+  readonly validator: boolean;
 }
 
 /** Outcome of handing a transaction to the pool. Idempotent resubmission may answer ok. */

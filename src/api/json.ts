@@ -73,6 +73,7 @@ export function blockToJson(rec: BlockRecord): BlockJson {
     receipts: rec.receipts.map(receiptToJson),
     commitQc: qcToJson(c.commitQc),
     certifiedHeight: c.certifiedHeight,
+    ...(c.suffix !== undefined && c.suffix.length > 0 ? { suffix: c.suffix.map(headerToJson) } : {}),
   };
 }
 

@@ -69,6 +69,8 @@ export interface BlockJson {
   receipts: ReceiptJson[];
   commitQc: QuorumCertJson;
   certifiedHeight: number;
+  /** Last block of an epoch only: the headers linking it to the certified block (never in the chain). */
+  suffix?: HeaderJson[];
 }
 
 /** The certificate that finalised `header`, and the headers linking it to the certified block. */
@@ -115,6 +117,8 @@ export interface StatusJson {
   peersConnected: number;
   ready: boolean;
   syncing: boolean;
+  /** The node's key is in the member set in force and it votes. */
+  validator: boolean;
 }
 
 /** GET /v1/members. */

@@ -29,7 +29,7 @@ export interface NodeApiDepsDeps {
   readonly metrics: Metrics;
   readonly registry: Registry;
   /** Consensus view and health. */
-  readonly consensus: () => { view: number; halted: boolean };
+  readonly consensus: () => { view: number; halted: boolean; voting: boolean };
   readonly peersConnected: () => number;
   readonly syncing: () => boolean;
   /** Hands an admitted transaction's bytes to gossip, and wakes an idle leader. */
@@ -102,7 +102,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
       return {
         chainId: chain.chainId, node: opts.nodeName, height: head.height, headHash: head.hash, view: c.view,
         epoch: chain.currentEpoch().epoch, members: chain.currentEpoch().members.length, peersConnected: deps.peersConnected(),
-        ready: !c.halted, syncing: deps.syncing(),
+        ready: !c.halted, syncing: deps.syncing(), validator: c.voting,
       };
     },
     submitTx(tx: TxEnvelope): SubmitResult {
@@ -158,8 +158,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
       return { publicKey: a.publicKey, name: a.name, role: a.role, nextNonce: mempool.pendingNextNonce(a.id, a.nextNonce) };
     },
     members() {
-      const members: Member[] = getMembers(chain.state).map((m) => ({ name: m.name, publicKey: fromHex(m.publicKey) as Uint8Array, address: m.address }));
-      return { epoch: chain.currentEpoch().epoch, members };
+      return { epoch: chain.currentEpoch().epoch, members: chain.currentMembers() };
     },
     async stateProof(key) {
       return { height: chain.committedHead().height, proof: chain.state.prove(key) };

@@ -168,6 +168,7 @@ export function committedFromJson(j: BlockJson): AuditedBlock {
     hash: hexBytes(j.hash, 'hash'),
     commitQc: qcFromJson(j.commitQc),
     certifiedHeight: j.certifiedHeight,
+    ...(j.suffix !== undefined && j.suffix.length > 0 ? { suffix: j.suffix.map(headerFromJson) } : {}),
   };
   const receipts: TxReceipt[] = j.receipts.map((r) => ({ hash: hexBytes(r.hash, 'receipt.hash'), ok: r.ok, code: r.code, detail: r.detail }));
   return { committed, receipts };

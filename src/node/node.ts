@@ -105,12 +105,7 @@ export class LedgerNode {
     const log = moduleLogger(this.log, 'node');
     const genesis = await readGenesis(cfg.genesisFile);
     const key = await loadKeyFile(cfg.keyFile);
-    const self = genesis.members.findIndex((m) => bytesEqual(m.publicKey, key.publicKey));
-    if (self < 0) throw new OperationalError('NOT_A_MEMBER', `key ${cfg.keyFile} is not a member of genesis ${cfg.genesisFile}`);
-    if (genesis.members[self]?.name !== cfg.name) {
-      throw new OperationalError('NAME_MISMATCH', `config name ${cfg.name} does not match the genesis member of this key (${genesis.members[self]?.name})`);
-    }
-    log.info({ chainId: genesis.chainId, self, members: genesis.members.length, dataDir: cfg.dataDir }, 'Node starting');
+    log.info({ chainId: genesis.chainId, dataDir: cfg.dataDir }, 'Node starting');
 
     await mkdir(cfg.dataDir, { recursive: true });
     this.kv = new LevelKv({ path: cfg.dataDir });
@@ -133,6 +128,16 @@ export class LedgerNode {
     chain = new LedgerChain({ genesis, maxFutureMs: 10_000 }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain') });
     await chain.load();
     this.chain = chain;
+    const members = chain.currentMembers();
+    const self = members.findIndex((m) => bytesEqual(m.publicKey, key.publicKey));
+    if (self >= 0 && members[self]?.name !== cfg.name) {
+      throw new OperationalError('NAME_MISMATCH', `config name ${cfg.name} does not match the member of this key (${members[self]?.name})`);
+    }
+    if (self < 0) {
+      // A member-to-be starts before (or while) the others vote it in; a removed one keeps
+      // serving what it has. Either way it must not look like a working validator.
+      log.warn({ publicKey: toHex(key.publicKey), epoch: chain.currentEpoch().epoch }, 'This key is not a member of the current member set: following the chain without voting until members vote it in');
+    }
     const metrics = this.metrics;
     let lastCommitMs = 0;
     chain.onCommitted(({ committed, exec }) => {
@@ -148,7 +153,7 @@ export class LedgerNode {
 
     this.transport = new Libp2pTransport(
       {
-        self, members: genesis.members, seed: key.seed, listen: cfg.p2pListen,
+        members, seed: key.seed, listen: cfg.p2pListen,
         // A proposal carries its block's transactions: the consensus channel must fit the largest block.
         maxMessageBytes: { consensus: genesis.consensus.maxBlockBytes + 1024 * 1024 },
       },
@@ -174,6 +179,12 @@ export class LedgerNode {
     });
 
     const consensusLog = moduleLogger(this.log, 'consensus');
+    // R20: indices in consensus messages are positions in the epoch's member list, so the
+    // transport switches lists exactly when the runtime switches epochs.
+    const enterMembers = (): void => {
+      transport.updateMembers(chain.currentMembers());
+      metrics.peers.set(transport.connectedPeers().length);
+    };
     this.runtime = new ConsensusRuntime(
       { chainId: genesis.chainId, params: genesis.consensus, signingKey: key },
       {
@@ -181,6 +192,7 @@ export class LedgerNode {
         sync: { syncTo: async () => void (await sync.catchUp()) },
         logger: consensusLog,
         coreLogger: consensusLog.isLevelEnabled('debug') ? consensusLog : null,
+        onEpochChange: () => enterMembers(),
         onFatal: (err) => {
           consensusLog.error({ err }, 'Consensus stopped');
           onFatal(err);
@@ -190,17 +202,25 @@ export class LedgerNode {
     const runtime = this.runtime;
     // Proposals sent before peers are connected are lost and cost a view timeout each, so wait
     // (bounded) until a quorum is reachable: the first block then commits in one round trip.
-    await waitForPeers(transport, quorumSize(genesis.members.length) - 1, 3 * genesis.consensus.viewTimeoutMs);
+    // A non-member is admitted only by members that already count it in, so one peer will do.
+    await waitForPeers(transport, self >= 0 ? quorumSize(members.length) - 1 : 1, 3 * genesis.consensus.viewTimeoutMs);
     // A node far behind (restart after a long outage, or a new member) catches up before voting.
+    const epochBefore = chain.currentEpoch().epoch;
     await sync.catchUp().catch((err: unknown) => log.warn({ err }, 'Initial block sync failed; consensus will retry'));
+    if (chain.currentEpoch().epoch !== epochBefore) enterMembers();
     await runtime.start();
+    // A node that does not vote learns of new blocks only by syncing; a new connection is
+    // the moment that can work (members admit a member-to-be once they count it in).
+    transport.onPeerChange((_peer, connected) => {
+      if (connected && !runtime.voting) runtime.requestSync();
+    });
 
     const apiDeps = buildNodeApiDeps({ nodeName: cfg.name }, {
       chain, store, mempool, metrics, registry: this.registry,
       consensus: () => {
         const s = runtime.status;
         if (s !== null) metrics.view.set(s.view);
-        return { view: s?.view ?? 0, halted: runtime.halted };
+        return { view: s?.view ?? 0, halted: runtime.halted, voting: runtime.voting };
       },
       peersConnected: () => transport.connectedPeers().length,
       syncing: () => sync.syncing,

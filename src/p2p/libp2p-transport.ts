@@ -1,4 +1,5 @@
 import './polyfill.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import { noise } from '@libp2p/noise';
 import { tcp } from '@libp2p/tcp';
 import { tls } from '@libp2p/tls';
@@ -27,6 +28,13 @@ export { DEFAULT_ENCRYPTER, TransportConfigError } from './transport-opts.js';
 export type { Encrypter, Libp2pTransportDeps, Libp2pTransportOpts, TransportErrorCode, TransportStats } from './transport-opts.js';
 
 type MessageHandler = (from: MemberIndex, channel: Channel, bytes: Uint8Array) => void;
+
+// A member leaving the list gets this long to receive what was queued for it, and its
+// connection lingers this long after that before we hang up.
+const RETIRE_FLUSH_MS = 2000;
+const RETIRE_LINGER_MS = 1000;
+// A connection that lived less than this counts as a failed attempt (see handlePeerDisconnect).
+const MIN_HEALTHY_CONNECTION_MS = 1000;
 type PeerChangeHandler = (peer: MemberIndex, connected: boolean) => void;
 
 /**
@@ -65,16 +73,16 @@ export class Libp2pTransport implements Transport {
     this.limits = { ...DEFAULT_QUEUE_LIMITS, ...opts.queueLimits };
     this.backoff = { baseMs: opts.reconnectBaseMs ?? 100, maxMs: opts.reconnectMaxMs ?? 5000 };
     this.selfKey = signingKeyFromSeed(opts.seed).publicKey;
-    const own = opts.members[opts.self];
-    if (own === undefined || !bytesEqual(own.publicKey, this.selfKey)) {
+    const found = this.indexOfSelf(opts.members);
+    if (opts.self !== undefined && opts.self !== found) {
       throw new TransportConfigError('P2P_BAD_SELF', 'members[self] is not the public key of this node\'s seed; check the key file and genesis', { self: opts.self });
     }
-    this.selfIndex = opts.self;
-    this.peers = this.buildTable(opts.members, opts.self, new Map());
+    this.selfIndex = found;
+    this.peers = this.buildTable(opts.members, found, new Map());
     this.gater = new MemberGater(this.peers.keys());
   }
 
-  /** This node's index in the member list in force. */
+  /** This node's index in the member list in force; -1 while it is not a member (observer). */
   get self(): MemberIndex {
     return this.selfIndex;
   }
@@ -206,12 +214,12 @@ export class Libp2pTransport implements Transport {
 
   /**
    * Replaces the member list (a governance change took effect). Removed members lose their
-   * queues and connections and are refused from now on; indices follow the new list. Throws
-   * TransportConfigError (and changes nothing) when this node is not in the list.
+   * queues and connections and are refused from now on; indices follow the new list. A node
+   * left out of the list becomes an observer (self -1): the members will refuse it, so its
+   * queues drain nowhere, but its REST API keeps serving the chain it has.
    */
   updateMembers(members: readonly Member[]): void {
-    const self = members.findIndex((m) => bytesEqual(m.publicKey, this.selfKey));
-    if (self < 0) throw new TransportConfigError('P2P_SELF_NOT_MEMBER', 'this node is not in the new member list', {});
+    const self = this.indexOfSelf(members);
     const old = this.peers;
     const next = this.buildTable(members, self, old);
     this.selfIndex = self;
@@ -219,8 +227,10 @@ export class Libp2pTransport implements Transport {
     this.peers = next;
     for (const [key, entry] of old) {
       if (next.has(key)) continue;
-      for (const p of this.retire(entry)) this.track(p);
-      if (this.node !== null) this.track(this.node.hangUp(entry.peerId));
+      // What a leaving member is still owed (the certificate that ends its epoch, queued just
+      // before this call) goes out first; it is no longer heard from meanwhile (deliver checks
+      // the new table) and cannot reconnect (the gater already refuses it).
+      this.track(this.retireGracefully(entry));
     }
     this.log.info({ self, members: members.length }, 'P2P member list updated');
     if (this.state !== 'started') return;
@@ -229,6 +239,10 @@ export class Libp2pTransport implements Transport {
       for (const lane of Object.values(entry.lanes)) lane.start();
       this.keepConnected(entry);
     }
+  }
+
+  private indexOfSelf(members: readonly Member[]): MemberIndex {
+    return members.findIndex((m) => bytesEqual(m.publicKey, this.selfKey));
   }
 
   private buildTable(members: readonly Member[], self: MemberIndex, previous: ReadonlyMap<string, PeerEntry>): Map<string, PeerEntry> {
@@ -265,6 +279,19 @@ export class Libp2pTransport implements Transport {
     });
   }
 
+  private async retireGracefully(entry: PeerEntry): Promise<void> {
+    const lanes = Object.values(entry.lanes);
+    if (entry.link.timer !== null) clearTimeout(entry.link.timer);
+    entry.link.timer = null;
+    entry.link.retired = true;
+    await Promise.allSettled(lanes.map((lane) => lane.finish(RETIRE_FLUSH_MS)));
+    // A stream closed gracefully has handed its bytes to the muxer, not to the peer, and
+    // hangUp right away loses them (seen: test/e2e/p2p-gating.test.ts, farewell): linger.
+    await delay(RETIRE_LINGER_MS, undefined, { signal: this.shutdown.signal }).catch(() => undefined);
+    await Promise.allSettled(this.retire(entry));
+    if (this.node !== null && this.state === 'started') await this.node.hangUp(entry.peerId);
+  }
+
   /** Dials the member unless connected or already trying; on failure retries with back-off. */
   private keepConnected(entry: PeerEntry): void {
     const node = this.node;
@@ -274,8 +301,8 @@ export class Libp2pTransport implements Transport {
     link.dialing = true;
     this.track(node.dial(entry.address, { signal: this.shutdown.signal }).then(
       () => {
+        // Not yet a success: a peer that does not admit us resolves the dial, then cuts it.
         link.dialing = false;
-        link.failures = 0;
       },
       (err: unknown) => {
         link.dialing = false;
@@ -295,7 +322,7 @@ export class Libp2pTransport implements Transport {
     if (entry === undefined || this.state !== 'started') return;
     if (entry.link.timer !== null) clearTimeout(entry.link.timer);
     entry.link.timer = null;
-    entry.link.failures = 0;
+    entry.link.connectedAtMs = Date.now();
     for (const lane of Object.values(entry.lanes)) lane.wake();
     this.log.debug({ peer: entry.index }, 'Peer connected');
     for (const h of this.peerHandlers) h(entry.index, true);
@@ -304,9 +331,26 @@ export class Libp2pTransport implements Transport {
   private handlePeerDisconnect(peerId: PeerId): void {
     const entry = this.peers.get(peerId.toString());
     if (entry === undefined || this.state !== 'started') return;
-    this.log.warn({ peer: entry.index }, 'Peer disconnected');
+    const link = entry.link;
+    const livedMs = Date.now() - link.connectedAtMs;
+    link.connectedAtMs = 0;
     for (const h of this.peerHandlers) h(entry.index, false);
-    this.keepConnected(entry);
+    if (livedMs >= MIN_HEALTHY_CONNECTION_MS) {
+      link.failures = 0;
+      this.log.warn({ peer: entry.index }, 'Peer disconnected');
+      this.keepConnected(entry);
+      return;
+    }
+    // Cut right after the handshake: the peer does not admit us (we are not, or no longer, in
+    // its member list) or keeps crashing. Redialing at once would be a handshake loop that
+    // burns both sides' CPU, so back off as after a failed dial.
+    link.failures++;
+    this.log.debug({ peer: entry.index, failures: link.failures, livedMs }, 'Peer cut the connection at once');
+    if (link.retired || link.dialing || link.timer !== null) return;
+    link.timer = setTimeout(() => {
+      link.timer = null;
+      this.keepConnected(entry);
+    }, backoffDelayMs(link.failures, this.backoff));
   }
 
   private handleInbound(channel: Channel, stream: Stream, connection: Connection): void {

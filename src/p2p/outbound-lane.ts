@@ -50,6 +50,7 @@ export class OutboundLane {
   private awaitingDrain = false;
   private active = false;
   private stopped = false;
+  private onIdle: (() => void) | null = null;
   /** Messages handed to the stream. */
   sentMessages = 0;
   /** Messages refused because they exceed the channel's maximum size. */
@@ -98,6 +99,27 @@ export class OutboundLane {
     this.schedulePump();
   }
 
+  /**
+   * Sends what is already queued (for at most `timeoutMs`), closes the stream gracefully so
+   * the bytes reach the peer, then stops. For a peer leaving the member list: the last
+   * messages it is owed (the certificate that ends its epoch) still go out.
+   */
+  async finish(timeoutMs: number): Promise<void> {
+    if (this.stopped) return;
+    const signal = AbortSignal.timeout(timeoutMs);
+    if (this.queue.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.onIdle = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
+        this.schedulePump();
+      });
+      this.onIdle = null;
+    }
+    const stream = this.stream;
+    if (stream !== null && !signal.aborted) await stream.close({ signal }).catch(() => undefined);
+    await this.stop();
+  }
+
   /** Drops the queue, aborts the stream and any dial; resolves once the dial has settled. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -143,6 +165,7 @@ export class OutboundLane {
       }
       this.sentMessages += count;
     }
+    this.onIdle?.();
   }
 
   /** The next frames to write: one big message (prefix, body) or many small ones in one buffer. */

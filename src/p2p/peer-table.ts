@@ -17,6 +17,8 @@ export class PeerTableError extends LedgerError<PeerTableErrorCode> {}
 export interface PeerLink {
   failures: number;
   dialing: boolean;
+  /** When the current connection opened (0 while none): a connection cut at once is a failed attempt. */
+  connectedAtMs: number;
   timer: ReturnType<typeof setTimeout> | null;
   /** Set when the peer left the member list or the transport stopped. */
   retired: boolean;
@@ -59,7 +61,7 @@ export function buildPeerTable(
     table.set(p.key, {
       ...p,
       lanes: kept?.lanes ?? makeLanes(p.peerId, p.key),
-      link: kept?.link ?? { failures: 0, dialing: false, timer: null, retired: false },
+      link: kept?.link ?? { failures: 0, dialing: false, connectedAtMs: 0, timer: null, retired: false },
     });
   }
   return table;

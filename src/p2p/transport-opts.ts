@@ -30,11 +30,15 @@ export const DEFAULT_ENCRYPTER: Encrypter = 'tls';
 
 /** Options of Libp2pTransport. */
 export interface Libp2pTransportOpts {
-  /** This node's index in `members`. */
-  readonly self: MemberIndex;
+  /**
+   * This node's index in `members`, checked against the seed. Omitted, it is looked up; a node
+   * whose key is not in the list (not voted in yet, or voted out) runs as an observer: it
+   * dials the members, is heard only by those that admit it, and its `self` is -1.
+   */
+  readonly self?: MemberIndex;
   /** The member list in force (genesis, or the latest governance change). */
   readonly members: readonly Member[];
-  /** This member's 32-byte ed25519 seed; it must match members[self].publicKey. */
+  /** This node's 32-byte ed25519 seed; when `self` is given it must match members[self].publicKey. */
   readonly seed: Uint8Array;
   /** Listen multiaddr, e.g. /ip4/0.0.0.0/tcp/9080. */
   readonly listen: string;
@@ -76,7 +80,7 @@ export interface TransportStats {
 }
 
 /** Error codes of Libp2pTransport's identity checks (address errors: PeerTableError). */
-export type TransportErrorCode = 'P2P_BAD_SELF' | 'P2P_SELF_NOT_MEMBER';
+export type TransportErrorCode = 'P2P_BAD_SELF';
 
 /** An identity the transport cannot run with. */
 export class TransportConfigError extends LedgerError<TransportErrorCode> {}

@@ -29,7 +29,7 @@ export interface Rng {
  * or not at all. Handlers receive only messages from current members (the transport checks).
  */
 export interface Transport extends Startable {
-  /** This node's index in the member list. */
+  /** This node's index in the member list; -1 while it is not a member (it only follows the chain). */
   readonly self: MemberIndex;
   send(to: MemberIndex, channel: Channel, bytes: Uint8Array): void;
   /** To every member but self. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_POINTS } from '../../src/storage/crash-point.js';
-import { Testnet, getJson } from '../helpers/testnet.js';
+import { Testnet, getJson, waitUntil } from '../helpers/testnet.js';
 
 async function agreeUpTo(net: Testnet, height: number, members: readonly number[]): Promise<void> {
   for (let h = 1; h <= height; h++) {
@@ -37,12 +37,24 @@ describe('crash recovery of a member', () => {
     });
   }
 
-  it('refuses to start with a clear message when its key is not a member', async () => {
+  it('runs a key that is not a member as a non-voting follower, says so, and is not admitted by the members', async () => {
     await net.kill(3);
+    const heightBefore = await net.height(0);
     net.start(3, { LEDGER_KEY_FILE: net.init.accounts[0]?.keyFile ?? '' });
-    expect((await net.exited(3)).code).toBe(1);
+    const status = async (): Promise<{ validator: boolean; peersConnected: number; height: number }> =>
+      (await getJson<{ validator: boolean; peersConnected: number; height: number }>(`${net.nodes[3]?.api}/v1/status`)).body;
+    await waitUntil(async () => (await status()).validator === false, 'the follower to serve its status');
     const log = await readFile(net.nodes[3]?.logFile ?? '', 'utf8');
-    expect(log).toContain('is not a member of genesis');
+    expect(log).toContain('is not a member of the current member set');
+    // The three members go on without it, and none of them lets its key in.
+    await net.waitHeight(heightBefore + 2, [0, 1, 2]);
+    const s = await status();
+    expect(s.height, 'no member serves it a block').toBeLessThanOrEqual(heightBefore);
+    for (const i of [0, 1, 2]) {
+      const peers = (await getJson<{ peersConnected: number }>(`${net.nodes[i]?.api}/v1/status`)).body.peersConnected;
+      expect(peers, `member${i + 1} is connected to the two other running members only`).toBe(2);
+    }
+    await net.kill(3);
     net.start(3);
     await net.waitHeight((await net.height(0)) + 1, [3]);
   });

@@ -57,6 +57,23 @@ describe('member allow-list (real sockets, a real stranger process)', () => {
     }
   });
 
+  it('what was queued for a member just before its removal still reaches it', async () => {
+    // docs/protocol.md R20: the certificate that ends an epoch is owed to the members leaving it
+    const members = await testMembers(`farewell-${process.pid}`, 3);
+    const ts = await Promise.all(members.map((_, i) => startMember(members, i)));
+    const [a, , c] = ts as [typeof ts[0], typeof ts[0], typeof ts[0]];
+    try {
+      const inbox = new Inbox(c);
+      await resendUntil(() => a.send(2, 'consensus', utf8('hello')), inbox.first((m) => decode(m.bytes) === 'hello'));
+      for (let i = 0; i < 3; i++) a.broadcast('consensus', utf8(`farewell-${i}`));
+      a.updateMembers([members[0]!.member, members[1]!.member]);
+      for (let i = 0; i < 3; i++) await inbox.first((m) => m.from === 0 && decode(m.bytes) === `farewell-${i}`);
+      await waitFor(() => !a.connectedPeers().includes(2), 'member 0 to drop the removed member afterwards');
+    } finally {
+      await Promise.all(ts.map((t) => t.stop()));
+    }
+  });
+
   it('a member that sends a frame above the channel limit is dropped; the frame is never delivered', async () => {
     const members = await testMembers(`offender-${process.pid}`, 2);
     // Member 0 is misconfigured (or hostile) and lets 5 MiB consensus messages out.

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initConsortium, type InitResult } from '../../src/node/init-consortium.js';
 import { DEVNET_ACCOUNTS } from '../../src/node/devnet.js';
+import { generateSigningKey, saveKeyFile } from '../../src/crypto/keys.js';
+import { toHex } from '../../src/util/bytes.js';
 
 /** The built CLI: e2e tests run the real `ledger` binary (npm test builds first). */
 export const CLI = resolve('dist/src/cli/main.js');
@@ -79,6 +81,26 @@ export class Testnet {
       apiPort: base, p2pPort: base + opts.nodes, accounts: DEVNET_ACCOUNTS, genesisTimeMs: Date.now(),
     });
     return new Testnet(dir, init, opts.env ?? {});
+  }
+
+  /**
+   * Adds a node that is not in genesis (a member-to-be): a fresh key, ports and a config in
+   * the consortium's folder, as its operator would write them. Returns its index and its
+   * member entry (what a member.propose names). Not started.
+   */
+  async addNode(name: string): Promise<{ index: number; keyFile: string; publicKey: string; address: string }> {
+    const apiPort = await freePortRange(2);
+    const p2pPort = apiPort + 1;
+    const keyFile = join(this.dir, `${name}.key.json`);
+    const key = generateSigningKey();
+    await saveKeyFile(keyFile, key);
+    const config = join(this.dir, `${name}.config.json`);
+    const address = `/ip4/127.0.0.1/tcp/${p2pPort}`;
+    await writeFile(config, JSON.stringify({
+      name, keyFile, genesisFile: join(this.dir, 'genesis.json'), dataDir: join(this.dir, 'data', name), p2pListen: address, apiHost: '127.0.0.1', apiPort,
+    }, null, 2));
+    this.nodes.push({ name, api: `http://127.0.0.1:${apiPort}`, config, logFile: join(this.dir, `${name}.log`), proc: null });
+    return { index: this.nodes.length - 1, keyFile, publicKey: toHex(key.publicKey), address };
   }
 
   /** Starts member i (index into nodes); extra env e.g. LEDGER_CRASH_AT. */

@@ -23,6 +23,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         peersConnected: s.peersConnected,
         ready: s.ready,
         syncing: s.syncing,
+        validator: s.validator,
       };
     },
   );

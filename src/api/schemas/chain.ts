@@ -79,6 +79,9 @@ export const BlockJson = Type.Object(
     receipts: Type.Array(ReceiptJson),
     commitQc: QuorumCertJson,
     certifiedHeight: HeightInt,
+    suffix: Type.Optional(Type.Array(HeaderJson, {
+      description: 'only on the last block of an epoch committed as an ancestor: the headers of its empty suffix, from height+1 to certifiedHeight, which link it to the block commitQc certifies (those blocks never enter the chain)',
+    })),
   },
   { additionalProperties: false },
 );

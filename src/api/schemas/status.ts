@@ -14,6 +14,7 @@ export const StatusJson = Type.Object(
     peersConnected: UInt,
     ready: Type.Boolean({ description: 'started and able to accept transactions' }),
     syncing: Type.Boolean({ description: 'catching up from peers; heights may lag the chain' }),
+    validator: Type.Boolean({ description: 'this node\'s key is in the member set in force and it votes; false while it only follows the chain (not voted in yet, or voted out)' }),
   },
   { additionalProperties: false },
 );

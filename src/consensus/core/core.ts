@@ -96,6 +96,17 @@ export class HotStuffCore implements ConsensusCore {
     };
   }
 
+  /**
+   * This node's highest certificates as a syncInfo message (read-only), or null when it has
+   * none. The runtime sends it to the old member list when an epoch ends, so that members who
+   * missed the QC that committed the epoch's last block (a removed member above all, which
+   * nobody will talk to afterwards) still commit it and learn the new member set.
+   */
+  syncInfo(): SyncInfoMessage | null {
+    if (this.pm.highQc === null && this.pm.highTc === null) return null;
+    return { type: 'syncInfo', highQc: this.pm.highQc, highTc: this.pm.highTc };
+  }
+
   /** A block this node holds above its committed root, to answer peers' fetch requests (read-only). */
   getBlock(hash: Hash): Block | undefined {
     const key = toHex(hash);

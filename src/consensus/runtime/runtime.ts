@@ -66,6 +66,8 @@ export class ConsensusRuntime {
   private readonly opts: ConsensusRuntimeOptions;
   private readonly deps: ConsensusRuntimeDeps;
   private core: HotStuffCore | null = null;
+  /** The previous epoch's core, kept only to serve its blocks to members still finishing that epoch. */
+  private retiredCore: HotStuffCore | null = null;
   /** The epoch entered last; this node votes in it only when it is one of its members. */
   private epoch: EpochInfo | null = null;
   private pipeline: AppPipeline | null = null;
@@ -175,6 +177,14 @@ export class ConsensusRuntime {
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.pipeline?.cancelWaiting();
+    const old = this.core;
+    if (old !== null) {
+      // Sent to the old member list (the transport switches lists in onEpochChange below):
+      // the certificates that committed the epoch's last block, for whoever lacks them.
+      const farewell = old.syncInfo();
+      if (farewell !== null) this.deps.transport.broadcast(CHANNEL, encodeConsensusMessage(farewell));
+      this.retiredCore = old;
+    }
     try {
       this.deps.onEpochChange?.(epoch);
       this.enterEpoch(epoch, await this.loadSafety());
@@ -333,7 +343,7 @@ export class ConsensusRuntime {
     let size = 0;
     try {
       while (blocks.length < Math.min(count, MAX_BLOCK_REQUEST) && size < MAX_RESPONSE_TX_BYTES) {
-        const b = this.core?.getBlock(next) ?? (await this.deps.application.committedBlock(next));
+        const b = this.core?.getBlock(next) ?? this.retiredCore?.getBlock(next) ?? (await this.deps.application.committedBlock(next));
         if (b === null || b === undefined) break;
         blocks.push(b);
         for (const tx of b.txs) size += tx.length;

@@ -112,6 +112,32 @@ describe('consensus runtime across epochs', () => {
     }
   });
 
+  it('a removed member that never saw the certificate ending its epoch still commits it and stops voting', async () => {
+    // docs/protocol.md R20: at the switch each node sends its highest certificates to the old member list
+    const h = new RuntimeHarness();
+    const removal: FakeReconfiguration = { epoch: 0, atHeight: 3, members: HARNESS_EPOCH.members.slice(0, 3) };
+    // Nothing that could carry the commit certificate of height 3 reaches member 3 except a
+    // syncInfo: no proposal above height 3, no timeout.
+    const starve3 = (t: Transport): Transport => {
+      const pass = (to: number, bytes: Uint8Array): boolean => {
+        if (to !== 3) return true;
+        const m = decodeConsensusMessage(bytes);
+        return !((m.type === 'proposal' && m.block.header.height >= 4) || m.type === 'timeout');
+      };
+      return {
+        self: t.self, start: () => t.start(), stop: () => t.stop(), onMessage: (fn) => t.onMessage(fn), connectedPeers: () => t.connectedPeers(),
+        send: (to, ch, bytes) => { if (ch !== 'consensus' || pass(to, bytes)) t.send(to, ch, bytes); },
+        broadcast: (ch, bytes) => {
+          for (let to = 0; to < 4; to++) if (to !== t.self && (ch !== 'consensus' || pass(to, bytes))) t.send(to, ch, bytes);
+        },
+      };
+    };
+    for (let i = 0; i < 4; i++) await h.add(i, { reconfigurations: [removal], wrapTransport: starve3 });
+    expect(await h.runUntil(() => node(h, 3).runtime.currentEpoch?.epoch === 1, 20_000), 'member 3 learns the new member set').toBe(true);
+    expect(node(h, 3).chain.head().height).toBe(3);
+    expect(node(h, 3).runtime.voting).toBe(false);
+  });
+
   it('a node that missed the end of its epoch syncs when it hears peers of the next one, then votes again', async () => {
     // docs/protocol.md R20: every message names its epoch; a later epoch means this node must catch up
     const h = new RuntimeHarness();
