@@ -4,7 +4,7 @@ import { OperationalError } from '../util/errors.js';
 
 /** A node's configuration after file, environment and flags are merged (flags win, then env, then file). */
 export interface NodeConfig {
-  /** Member name; must match a member in genesis whose key is keyFile's. */
+  /** Member name; when keyFile's key is in the member set in force, it must be that member's name. */
   readonly name: string;
   readonly keyFile: string;
   readonly genesisFile: string;

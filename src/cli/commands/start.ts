@@ -22,7 +22,7 @@ Settings come from the config file, then environment variables, then flags (flag
 Relative paths in the config file are relative to the file's folder.
 
   config key      flag                env                     default
-  name            -                   -                       (required) member name in genesis
+  name            -                   -                       (required) this member's name in the member list
   keyFile         --key FILE          ${CONFIG_ENV.keyFile}         (required) member key file
   genesisFile     --genesis FILE      ${CONFIG_ENV.genesisFile}     (required) genesis.json
   dataDir         --data DIR          ${CONFIG_ENV.dataDir}         (required) LevelDB folder
