@@ -94,11 +94,10 @@ export class AppPipeline {
   }
 
   /**
-   * Runs the sync module once pending commits are durable, then reports the new head: to the
-   * core as syncCompleted, or, for a sync the runtime started because peers are in a later
-   * epoch, as epochChanged (the runtime then checks the application's epoch).
+   * Runs the sync module once pending commits are durable, then reports the new head as
+   * syncCompleted (the runtime checks first whether it also ended the epoch).
    */
-  sync(targetHeight: Height, from: MemberIndex, reply: 'core' | 'epoch' = 'core'): void {
+  sync(targetHeight: Height, from: MemberIndex): void {
     const { app, enqueue, sync } = this.deps;
     void this.commits.then(async () => {
       if (sync !== null) {
@@ -108,7 +107,7 @@ export class AppPipeline {
           // The core asks again on the next proposal it cannot place.
         }
       }
-      enqueue(reply === 'core' ? { type: 'syncCompleted', head: app.committedHead() } : { type: 'epochChanged' });
+      enqueue({ type: 'syncCompleted', head: app.committedHead() });
     });
   }
 

@@ -132,7 +132,7 @@ export class ConsensusRuntime {
    */
   requestSync(): void {
     if (this.core !== null || this.pipeline === null || this.stopped || this.haltedBy !== null) return;
-    this.pipeline.sync(0, 0, 'epoch');
+    this.pipeline.sync(0, 0);
   }
 
   private async loadSafety(): Promise<SafetyState | null> {
@@ -204,7 +204,9 @@ export class ConsensusRuntime {
     if (now - this.lastEpochSyncMs < this.opts.params.viewTimeoutMs || this.pipeline === null) return;
     this.lastEpochSyncMs = now;
     this.deps.logger?.info({ from, epoch: this.epoch?.epoch }, 'Peers are in a later epoch: block sync requested');
-    this.pipeline.sync(0, from, 'epoch');
+    // The answer is a syncCompleted like the core's own syncs: the core must learn a head the
+    // sync moved even when it stopped short of the epoch's end (found by the simulator).
+    this.pipeline.sync(0, from);
   }
 
   /** Stops taking events, cancels the timer and waits for in-flight work. */
