@@ -73,7 +73,16 @@ export class BlockFetcher {
       }
       return;
     }
-    if (this.wanted.has(key) || this.detached.has(key) || this.wanted.size >= MAX_WANTED) return;
+    const held = this.detached.get(key);
+    if (held !== undefined) {
+      // We hold it (fetched, or restored from the safety state) but not what it hangs from:
+      // ask for the missing ancestor below its detached chain instead (R17).
+      let d = held;
+      for (let next = this.detached.get(d.parentKey); next !== undefined; next = this.detached.get(d.parentKey)) d = next;
+      if (!this.tree.knows(d.parentKey)) this.want(d.block.header.parentHash, d.block.header.height - 1, source);
+      return;
+    }
+    if (this.wanted.has(key) || this.wanted.size >= MAX_WANTED) return;
     this.wanted.set(key, { hash, from });
     this.request({ kind: 'fetchBlocks', hash, count: Math.min(this.opts.maxFetchGap, height - root.height), from });
   }
