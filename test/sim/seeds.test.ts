@@ -1,5 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSeeds } from '../../src/consensus/sim/run-seeds.js';
+import { runSeeds, type SeedsSummary } from '../../src/consensus/sim/run-seeds.js';
+
+// Member-change seeds that fail today because of an open core/runtime bug: they are replayed
+// by test/sim/open-epoch-bugs.test.ts (it.fails) and left out of the totals below until fixed.
+const open = (JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/sim-regressions.json'), 'utf8')) as {
+  readonly open: readonly { nodes: number; byzantine: number; seed: number; reconfigure: boolean }[];
+}).open;
+
+function unexpectedFailures(s: SeedsSummary, reconfigure: boolean): string[] {
+  const known = new Set(open.filter((o) => o.nodes === s.nodes && o.byzantine === s.byzantine && o.reconfigure === reconfigure).map((o) => o.seed));
+  return s.failures.filter((f) => !known.has(f.seed)).map((f) => `${f.replay}: ${f.violations[0]?.message ?? ''}`);
+}
 
 describe('simulation over seeded fault schedules', () => {
   it('keeps 4 members (1 Byzantine) safe and live over 1,000 seeds', async () => {
@@ -12,11 +25,21 @@ describe('simulation over seeded fault schedules', () => {
     expect(s.committedBlocks).toBeGreaterThan(10_000);
   }, 600_000);
 
-  it('keeps 7 members (2 Byzantine) and 10 members (3 Byzantine) safe and live on a sample of seeds', async () => {
+  it('keeps 4 members (1 Byzantine) safe and live across member changes over 200 seeds', async () => {
+    // docs/protocol.md R20: members added, removed from the middle, replaced and reordered under the same faults
+    const s = await runSeeds({ nodes: 4, byzantine: 1, seeds: 200, firstSeed: 1, reconfigure: true });
+    expect(unexpectedFailures(s, true)).toEqual([]);
+    expect(s.seeds).toBe(200);
+    expect(s.committedBlocks).toBeGreaterThan(5_000);
+  }, 600_000);
+
+  it('keeps 7 members (2 Byzantine) and 10 members (3 Byzantine) safe and live on a sample of seeds, with and without member changes', async () => {
     // docs/protocol.md R1: n = 3f + 1 tolerates f Byzantine members
     for (const [nodes, byzantine] of [[7, 2], [10, 3]] as const) {
       const s = await runSeeds({ nodes, byzantine, seeds: 25, firstSeed: 1 });
       expect(s.failingSeeds, `${nodes}/${byzantine}`).toEqual([]);
+      const r = await runSeeds({ nodes, byzantine, seeds: 8, firstSeed: 1, reconfigure: true });
+      expect(unexpectedFailures(r, true), `${nodes}/${byzantine} with member changes`).toEqual([]);
     }
   }, 600_000);
 });

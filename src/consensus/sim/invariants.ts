@@ -90,6 +90,11 @@ export class InvariantMonitor {
     return this.heads.get(node)?.height ?? 0;
   }
 
+  /** Latest epoch honest process `node` signed a vote in; -1 before its first vote. */
+  lastVoteEpoch(node: NodeId): number {
+    return this.voteEpoch.get(node) ?? -1;
+  }
+
   /** True once honest process `node` signed a vote in `epoch` or a later one. */
   votedSince(node: NodeId, epoch: number): boolean {
     return (this.voteEpoch.get(node) ?? -1) >= epoch;

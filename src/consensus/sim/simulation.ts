@@ -47,6 +47,21 @@ export interface SimResult {
   readonly messages: number;
   /** Virtual time from GST until every honest node had committed the liveness target; null if never. */
   readonly recoveryMs: number | null;
+  /** Each honest process at the end of the run, by node id (first instance of twins). */
+  readonly processes: readonly ProcessOutcome[];
+}
+
+/** Where one honest process ended a run. */
+export interface ProcessOutcome {
+  readonly node: NodeId;
+  /** Committed height. */
+  readonly height: number;
+  /** The epoch its runtime was in at the end (-1 when it was down). */
+  readonly epoch: number;
+  /** True when its runtime was voting (a member of that epoch) at the end. */
+  readonly voting: boolean;
+  /** Latest epoch it signed a vote in (-1: none). */
+  readonly lastVoteEpoch: number;
 }
 
 // How long the adversary may keep a member cut off (always healed by GST).
@@ -200,6 +215,12 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
     const goal = changes ? `, target height ${target()} in epoch ${e}` : '';
     monitor.report('liveness', `no progress within ${sc.livenessBoundMs}ms after GST (GST height ${gstHeight}${goal}, heights ${heights})`);
   }
+  const processes: ProcessOutcome[] = [];
+  for (let n = 0; n < c.processes; n++) {
+    if (!honest(n)) continue;
+    const rt = c.instances.find((i) => i.node === n && i.slot === 0)?.runtime;
+    processes.push({ node: n, height: monitor.heightOf(n), epoch: rt?.currentEpoch?.epoch ?? -1, voting: rt?.voting ?? false, lastVoteEpoch: monitor.lastVoteEpoch(n) });
+  }
   for (const inst of [...c.instances]) c.crash(inst);
   monitor.finish();
   const violations = monitor.violations;
@@ -208,6 +229,6 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
     safetyViolation: violations.some((v) => v.kind === 'safety'),
     livenessFailure: !safetyViolation && recoveredAt === null,
     committedBlocks: monitor.committedBlocks, traceHash: trace.digest(), virtualMs: clock.now(), events,
-    messages: net.messagesSent, recoveryMs: recoveredAt === null ? null : recoveredAt - sc.gstMs,
+    messages: net.messagesSent, recoveryMs: recoveredAt === null ? null : recoveredAt - sc.gstMs, processes,
   };
 }
