@@ -64,6 +64,19 @@ describe('member-set changes in the simulator', () => {
     }
   });
 
+  it('restarts members after a change with their transport on the epoch their chain is in', async () => {
+    // docs/protocol.md R20: member indices mean the new epoch's list after a restart too (the runtime starts in it without onEpochChange)
+    for (const seed of [1, 3]) {
+      const r = await run({
+        nodes: 5, behaviours: [[4, 'equivocator']],
+        changes: [{ epoch: 0, atHeight: 4, members: [0, 2, 3, 4], kind: 'remove' }],
+        crashes: [{ member: 3, atMs: 1200, downMs: 300 }, { member: 2, atMs: 1250, downMs: 300 }],
+      }, seed);
+      expect(r.violations, `seed ${seed}`).toEqual([]);
+      for (const n of [0, 2, 3]) expect(outcome(r, n), `seed ${seed} node ${n}`).toMatchObject({ epoch: 1, voting: true });
+    }
+  });
+
   it('runs several changes in a row (add in the middle, remove a Byzantine member, reorder, re-add) with Byzantine members and Twins', async () => {
     // docs/protocol.md R21: each epoch has its own safety state; an old one is discarded when a member comes back
     const changes: MemberChange[] = [
