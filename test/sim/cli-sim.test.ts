@@ -25,9 +25,22 @@ describe('ledger sim', () => {
     expect(() => parseSimArgs(['--nodes', '4', '--seeds', '1'])).toThrow(UsageError);
     expect(() => parseSimArgs(['--nodes', 'x', '--byzantine', '0', '--seeds', '1'])).toThrow(UsageError);
     expect(() => parseSimArgs(['--bogus'])).toThrow(UsageError);
-    expect(parseSimArgs(['--nodes', '7', '--byzantine', '2', '--seeds', '5'])).toEqual({ nodes: 7, byzantine: 2, seeds: 5, seed: 1, json: false, help: false });
+    expect(parseSimArgs(['--nodes', '7', '--byzantine', '2', '--seeds', '5'])).toEqual({ nodes: 7, byzantine: 2, seeds: 5, seed: 1, reconfigure: false, json: false, help: false });
+    expect(parseSimArgs(['--nodes', '4', '--byzantine', '1', '--seeds', '2', '--reconfigure']).reconfigure).toBe(true);
     const c = capture();
     expect(await simCommand.run(['--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/Usage: ledger sim --nodes N --byzantine F --seeds K/);
+    expect(c.out.join('\n')).toMatch(/--reconfigure/);
   });
+
+  it('runs member-change seeds with --reconfigure and keeps the JSON line fields', async () => {
+    // docs/protocol.md R20: the simulator reports safety and liveness across member changes
+    const c = capture();
+    const code = await simCommand.run(['--nodes', '4', '--byzantine', '1', '--seeds', '3', '--seed', '40', '--reconfigure', '--json'], c.io);
+    expect(code, c.err.join('\n')).toBe(0);
+    const json = JSON.parse(c.out[c.out.length - 1] as string) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(['nodes', 'byzantine', 'seeds', 'safetyViolations', 'livenessFailures', 'committedBlocks', 'failingSeeds']);
+    expect(json['failingSeeds']).toEqual([]);
+    expect(c.out[0]).toMatch(/member changes/);
+  }, 120_000);
 });

@@ -12,6 +12,14 @@ describe('simulation determinism', () => {
       expect(b.committedBlocks).toBe(a.committedBlocks);
       expect(a.events).toBeGreaterThan(50);
     }
+    for (const [nodes, byzantine, seed] of [[4, 1, 11], [7, 2, 3]] as const) {
+      const a = await runSimulation({ nodes, byzantine, seed, reconfigure: true });
+      const b = await runSimulation({ nodes, byzantine, seed, reconfigure: true });
+      expect(b.traceHash, `seed ${seed} with member changes`).toBe(a.traceHash);
+      expect(b.processes).toEqual(a.processes);
+      const plain = await runSimulation({ nodes, byzantine, seed });
+      expect(a.traceHash, 'member changes change the run').not.toBe(plain.traceHash);
+    }
     const x = await runSimulation({ nodes: 4, byzantine: 1, seed: 11 });
     const y = await runSimulation({ nodes: 4, byzantine: 1, seed: 13 });
     expect(x.traceHash).not.toBe(y.traceHash);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runSeeds } from '../../src/consensus/sim/run-seeds.js';
+import { runSeeds, type SeedsSummary } from '../../src/consensus/sim/run-seeds.js';
+
+function failures(s: SeedsSummary): string[] {
+  return s.failures.map((f) => `${f.replay}: ${f.violations[0]?.message ?? ''}`);
+}
 
 describe('simulation over seeded fault schedules', () => {
   it('keeps 4 members (1 Byzantine) safe and live over 1,000 seeds', async () => {
@@ -12,11 +16,21 @@ describe('simulation over seeded fault schedules', () => {
     expect(s.committedBlocks).toBeGreaterThan(10_000);
   }, 600_000);
 
-  it('keeps 7 members (2 Byzantine) and 10 members (3 Byzantine) safe and live on a sample of seeds', async () => {
+  it('keeps 4 members (1 Byzantine) safe and live across member changes over 200 seeds', async () => {
+    // docs/protocol.md R20: members added, removed from the middle, replaced and reordered under the same faults
+    const s = await runSeeds({ nodes: 4, byzantine: 1, seeds: 200, firstSeed: 1, reconfigure: true });
+    expect(failures(s)).toEqual([]);
+    expect(s.seeds).toBe(200);
+    expect(s.committedBlocks).toBeGreaterThan(5_000);
+  }, 600_000);
+
+  it('keeps 7 members (2 Byzantine) and 10 members (3 Byzantine) safe and live on a sample of seeds, with and without member changes', async () => {
     // docs/protocol.md R1: n = 3f + 1 tolerates f Byzantine members
     for (const [nodes, byzantine] of [[7, 2], [10, 3]] as const) {
       const s = await runSeeds({ nodes, byzantine, seeds: 25, firstSeed: 1 });
       expect(s.failingSeeds, `${nodes}/${byzantine}`).toEqual([]);
+      const r = await runSeeds({ nodes, byzantine, seeds: 8, firstSeed: 1, reconfigure: true });
+      expect(failures(r), `${nodes}/${byzantine} with member changes`).toEqual([]);
     }
   }, 600_000);
 });

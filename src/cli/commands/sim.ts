@@ -1,24 +1,37 @@
 import { runSeeds } from '../../consensus/sim/run-seeds.js';
 import { maxByzantine } from '../../consensus/sim/scenario.js';
+import { replayCommand } from '../../consensus/sim/simulation.js';
 import { EXIT, UsageError, type Command, type CommandIo } from '../command.js';
 
-const HELP = `Usage: ledger sim --nodes N --byzantine F --seeds K [--seed S] [--json]
+const HELP = `Usage: ledger sim --nodes N --byzantine F --seeds K [--seed S] [--reconfigure] [--json]
 
 Runs the real consensus core and runtime of N members, F of them Byzantine, over K seeded
 schedules of faults (message loss, duplication, delays that reorder, partitions that heal,
 crashes and restarts, Twins, equivocating, conflicting, invalid, outdated and forking
 members) in virtual time, checking after every event that:
   - no two honest members commit different blocks at one height,
-  - every committed block carries a valid 2-chain certificate of the member set,
-  - no honest member signs two votes in one view,
+  - every committed block carries a valid 2-chain certificate of the member set in force at
+    its height (an epoch's last block, through its suffix headers when needed),
+  - every committed block names the epoch in force at its height (no block of an ended
+    epoch's suffix is ever committed),
+  - no honest member signs two votes in one view, nor a vote in an epoch it is not a member of,
   - no member's committed height goes down across a restart,
-  - after the network heals, every honest member commits again within a bounded time.
+  - after the network heals, every honest member (of the final epoch) commits again within a
+    bounded time.
+
+With --reconfigure every seed also changes the member set 1-3 times (docs/protocol.md R20):
+1-2 extra processes start as non-members and are added (at the end or in the middle of the
+list), members are removed (from the middle too, so indices shift), replaced or reordered,
+with at most floor((n-1)/3) Byzantine members and at least 4 members whenever one is, in
+every epoch. Seed S with --reconfigure has the same faults as seed S without it; N is the
+number of members of the first epoch. Without --reconfigure the member set never changes.
 
 Options:
   --nodes N       members (at least 1)
   --byzantine F   Byzantine members, at most floor((N-1)/3)
   --seeds K       schedules to run
   --seed S        first seed (default 1): seeds S .. S+K-1 run
+  --reconfigure   add member-set changes to every seed (see above)
   --json          print one JSON line last: {nodes, byzantine, seeds, safetyViolations,
                   livenessFailures, committedBlocks, failingSeeds}
   --help          this text
@@ -31,6 +44,7 @@ interface SimArgs {
   readonly byzantine: number;
   readonly seeds: number;
   readonly seed: number;
+  readonly reconfigure: boolean;
   readonly json: boolean;
   readonly help: boolean;
 }
@@ -49,6 +63,7 @@ export function parseSimArgs(args: readonly string[]): SimArgs {
   let seeds: number | null = null;
   let seed = 1;
   let json = false;
+  let reconfigure = false;
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
@@ -58,14 +73,15 @@ export function parseSimArgs(args: readonly string[]): SimArgs {
       case '--seeds': seeds = intArg(a, args[++i], 1); break;
       case '--seed': seed = intArg(a, args[++i], 0); break;
       case '--json': json = true; break;
+      case '--reconfigure': reconfigure = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new UsageError(`unknown argument ${a}`);
     }
   }
-  if (help) return { nodes: 0, byzantine: 0, seeds: 0, seed, json, help };
+  if (help) return { nodes: 0, byzantine: 0, seeds: 0, seed, reconfigure, json, help };
   if (nodes === null || byzantine === null || seeds === null) throw new UsageError('--nodes, --byzantine and --seeds are required');
   if (byzantine > maxByzantine(nodes)) throw new UsageError(`${nodes} members tolerate at most ${maxByzantine(nodes)} Byzantine`);
-  return { nodes, byzantine, seeds, seed, json, help };
+  return { nodes, byzantine, seeds, seed, reconfigure, json, help };
 }
 
 // Progress goes to stderr at most this often, so long runs show life without flooding logs.
@@ -85,13 +101,13 @@ export const simCommand: Command = {
     const started = performance.now();
     let lastReport = started;
     const summary = await runSeeds({
-      nodes: a.nodes, byzantine: a.byzantine, seeds: a.seeds, firstSeed: a.seed,
+      nodes: a.nodes, byzantine: a.byzantine, seeds: a.seeds, firstSeed: a.seed, reconfigure: a.reconfigure,
       onSeed: (r, done) => {
         if (r.safetyViolation || r.livenessFailure) {
           const v = r.violations[0];
           io.err(`seed ${r.seed} FAILED (${v?.kind ?? 'unknown'} at ${v?.atMs ?? 0}ms): ${v?.message ?? ''}`);
           io.err(`  scenario: ${r.scenario}`);
-          io.err(`  replay:   ledger sim --nodes ${a.nodes} --byzantine ${a.byzantine} --seeds 1 --seed ${r.seed}`);
+          io.err(`  replay:   ${replayCommand(a.nodes, a.byzantine, r.seed, a.reconfigure)}`);
         }
         const now = performance.now();
         if (now - lastReport >= PROGRESS_EVERY_MS) {
@@ -103,7 +119,7 @@ export const simCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     const failed = summary.safetyViolations + summary.livenessFailures > 0;
     io.out(
-      `${summary.seeds} seeds of ${a.nodes} members (${a.byzantine} Byzantine): ${summary.safetyViolations} safety violations, ` +
+      `${summary.seeds} seeds of ${a.nodes} members (${a.byzantine} Byzantine${a.reconfigure ? ', member changes' : ''}): ${summary.safetyViolations} safety violations, ` +
       `${summary.livenessFailures} liveness failures, ${summary.committedBlocks} blocks committed, ${seconds.toFixed(1)}s`,
     );
     if (a.json) {

@@ -85,7 +85,11 @@ export class AppPipeline {
     this.commits = Promise.all([this.commits, executed]).then(async () => {
       if (this.stopped) return;
       try {
-        const next = await this.deps.app.commit(blocks);
+        // A sync queued before this commit may have written some of these blocks already.
+        const top = this.deps.app.committedHead().height;
+        const fresh = blocks.filter((b) => b.block.header.height > top);
+        if (fresh.length === 0) return;
+        const next = await this.deps.app.commit(fresh);
         if (next !== null) this.deps.onEpoch?.(next);
       } catch (e) {
         this.deps.fail(e);
@@ -99,7 +103,9 @@ export class AppPipeline {
    */
   sync(targetHeight: Height, from: MemberIndex): void {
     const { app, enqueue, sync } = this.deps;
-    void this.commits.then(async () => {
+    // On the commit queue: a commit the core emits meanwhile waits for the sync instead of
+    // racing it to the same heights.
+    this.commits = this.commits.then(async () => {
       if (sync !== null) {
         try {
           await sync.syncTo({ targetHeight, from });

@@ -52,6 +52,8 @@ const MAX_INBOX_MESSAGES = 10_000;
 const MAX_RESPONSE_TX_BYTES = 8 * 1024 * 1024;
 
 const CHANNEL: Channel = 'consensus';
+// View timeouts without a commit after which the runtime asks sync whether the chain moved on.
+const STALL_TIMEOUTS = 2;
 
 /**
  * Drives a HotStuffCore: one inbox consumed by one loop, so events are processed one at a
@@ -73,6 +75,8 @@ export class ConsensusRuntime {
   private pipeline: AppPipeline | null = null;
   private readonly inbox: PipelineEvent[] = [];
   private lastEpochSyncMs = Number.NEGATIVE_INFINITY;
+  private readonly lastLaggardAnswerMs = new Map<MemberIndex, number>();
+  private stall = { height: -1, timeouts: 0 };
   private queuedMessages = 0;
   private pumping: Promise<void> | null = null;
   private cancelTimer: Cancel | null = null;
@@ -197,6 +201,33 @@ export class ConsensusRuntime {
     if (this.core !== null) await this.process({ type: 'start' });
   }
 
+  // A peer still speaks for the epoch that just ended here: it missed the farewell (a
+  // partition, a restart), so send it the certificates that end that epoch once more. At most
+  // once per view timeout per peer: a Byzantine peer gains nothing but these bytes.
+  private answerLaggard(from: MemberIndex, epoch: number): void {
+    const old = this.retiredCore;
+    if (old === null || old.status.epoch !== epoch) return;
+    const now = this.deps.clock.now();
+    if (now - (this.lastLaggardAnswerMs.get(from) ?? Number.NEGATIVE_INFINITY) < this.opts.params.viewTimeoutMs) return;
+    this.lastLaggardAnswerMs.set(from, now);
+    const info = old.syncInfo();
+    if (info !== null) this.deps.transport.send(from, CHANNEL, encodeConsensusMessage(info));
+  }
+
+  // Fallback for what no message announces: two view timeouts in a row without a new commit
+  // may mean the chain moved on in an epoch this node does not hear (its members are not in
+  // our list, or the ones that committed the change left). Ask sync; it is rate-limited.
+  private syncIfStalled(core: HotStuffCore): void {
+    const height = this.deps.application.committedHead().height;
+    if (height !== this.stall.height) {
+      this.stall = { height, timeouts: 0 };
+      return;
+    }
+    if (++this.stall.timeouts < STALL_TIMEOUTS) return;
+    this.stall.timeouts = 0;
+    this.syncForEpoch(core.status.leader);
+  }
+
   // Peers speak for a later epoch: this node missed the end of its own (or was just added),
   // so it syncs. Rate-limited, since a Byzantine peer can claim any epoch at no cost.
   private syncForEpoch(from: MemberIndex): void {
@@ -265,8 +296,10 @@ export class ConsensusRuntime {
     if (ev.type === 'message') {
       const e = messageEpoch(ev.message);
       if (e !== null && e > (this.epoch?.epoch ?? -1)) return this.syncForEpoch(ev.from);
+      if (e !== null && e < (this.epoch?.epoch ?? -1)) return this.answerLaggard(ev.from, e);
     }
     if (core === null) return;
+    if (ev.type === 'timeout') this.syncIfStalled(core);
     // An answer to the previous epoch's core (its build was queued before the switch).
     if (ev.type === 'blockBuilt' && ev.block !== null && ev.block.header.epoch !== core.status.epoch) return;
     return this.process(ev);

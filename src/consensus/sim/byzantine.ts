@@ -34,12 +34,13 @@ export interface ByzantineDeps {
   readonly behaviour: Behaviour;
   readonly chainId: string;
   readonly key: SigningKey;
-  readonly memberCount: number;
+  /** Size of the member list in force at this node now (it changes with the epoch). */
+  readonly memberCount: () => number;
   readonly clock: Clock;
   readonly rng: SeededRng;
   /** The Byzantine node's own application: parents and variant blocks come from it. */
   readonly app: FakeApplication;
-  /** Network collusion for the forker (see Forker). */
+  /** Network collusion for the forker (see Forker), by member index in this node's list. */
   readonly isolate: (member: MemberIndex) => void;
 }
 
@@ -47,19 +48,21 @@ const HISTORY = 64;
 
 /** A Transport that applies a Byzantine behaviour to outgoing 'consensus' messages. */
 export class ByzantineTransport implements Transport {
-  /** Same member index as the wrapped transport. */
-  readonly self: MemberIndex;
   private readonly d: ByzantineDeps;
   private readonly history: ConsensusWireMessage[] = [];
   private readonly forker: Forker | null;
 
   constructor(deps: ByzantineDeps) {
     this.d = deps;
-    this.self = deps.inner.self;
     this.forker = deps.behaviour !== 'forker' ? null : new Forker({
-      self: deps.inner.self, chainId: deps.chainId, key: deps.key, memberCount: deps.memberCount, rng: deps.rng, app: deps.app,
+      self: () => deps.inner.self, chainId: deps.chainId, key: deps.key, memberCount: deps.memberCount, rng: deps.rng, app: deps.app,
       out: (m, to) => this.out(m, to), isolate: deps.isolate,
     });
+  }
+
+  /** Same member index as the wrapped transport (it follows the member list in force). */
+  get self(): MemberIndex {
+    return this.d.inner.self;
   }
 
   /** Delegates. */
@@ -154,7 +157,7 @@ export class ByzantineTransport implements Transport {
       return;
     }
     const b = this.sign(other, m.tc);
-    for (let i = 0; i < this.d.memberCount; i++) if (i !== this.self) this.out(i % 2 === 0 ? m : b, i);
+    for (let i = 0; i < this.d.memberCount(); i++) if (i !== this.self) this.out(i % 2 === 0 ? m : b, i);
     // Later, everyone sees both: a node that votes twice in a view is caught.
     this.d.clock.setTimer(this.d.rng.range(5, 300), () => {
       this.out(b, 'all');
@@ -166,7 +169,7 @@ export class ByzantineTransport implements Transport {
     this.out(m, to);
     const rng = this.d.rng;
     if (this.history.length > 0 && rng.chance(0.3)) {
-      this.out(rng.pick(this.history), rng.range(0, this.d.memberCount - 1));
+      this.out(rng.pick(this.history), rng.range(0, this.d.memberCount() - 1));
     }
     if (m.type === 'timeout' && rng.chance(0.2)) {
       // Validly signed but unjustified: no certificate for the view before it.

@@ -6,6 +6,7 @@ import { InvariantError } from '../../util/errors.js';
 import { blockHash } from '../core/block-tree.js';
 import type { CommittedHead, EpochInfo } from '../core/types.js';
 import type { Application, BuildBlockRequest } from '../runtime/application.js';
+import type { SimFaults } from './sim-faults.js';
 
 /** The durable part of a fake node: its committed chain and epochs. Survives a simulated crash. */
 export class FakeChain {
@@ -75,6 +76,8 @@ export interface FakeApplicationOptions {
   readonly idle?: boolean;
   /** Member-set changes to make, at most one per epoch. */
   readonly reconfigurations?: readonly FakeReconfiguration[];
+  /** Planted epoch bugs (commitSuffix, staleMembers); only the planted-bug tests set them. */
+  readonly faults?: SimFaults;
 }
 
 interface Executed {
@@ -152,7 +155,7 @@ export class FakeApplication implements Application {
     for (let i = 0; i < blocks.length; i++) {
       let c = blocks[i] as CommittedBlock;
       const h = c.block.header;
-      if (h.epoch < this.currentEpoch().epoch) continue;
+      if (h.epoch < this.currentEpoch().epoch && this.opts.faults?.commitSuffix !== true) continue;
       if (!this.executed.has(toHex(c.hash)) && !this.execute(c.block, c.hash)) {
         throw new InvariantError(`committed block ${h.height} does not execute`);
       }
@@ -163,7 +166,8 @@ export class FakeApplication implements Application {
       this.chain.append(c);
       appended.push(c);
       if (members !== null) {
-        next = { epoch: h.epoch + 1, members, startHeight: h.height + 1, rootHash: c.hash, rootView: h.view };
+        const kept = this.opts.faults?.staleMembers === true ? this.currentEpoch().members : members;
+        next = { epoch: h.epoch + 1, members: kept, startHeight: h.height + 1, rootHash: c.hash, rootView: h.view };
         this.chain.laterEpochs.push(next);
       }
     }

@@ -9,10 +9,11 @@ import type { SeededRng } from './rng.js';
 
 /** What the forker needs from its transport wrapper. */
 export interface ForkerContext {
-  readonly self: MemberIndex;
+  /** This node's member index and the size of its member list now (both follow the epoch). */
+  readonly self: () => MemberIndex;
   readonly chainId: string;
   readonly key: SigningKey;
-  readonly memberCount: number;
+  readonly memberCount: () => number;
   readonly rng: SeededRng;
   readonly app: FakeApplication;
   readonly out: (m: ConsensusWireMessage, to: MemberIndex | 'all') => void;
@@ -48,7 +49,8 @@ export class Forker {
     if (m.type === 'proposal') {
       const qc = m.block.header.parentQc;
       if (m.tc === null && qc !== null && qc.data.parentView + 1 === qc.data.view) {
-        const lucky = (this.c.self + 1 + this.c.rng.range(0, this.c.memberCount - 2)) % this.c.memberCount;
+        const n = this.c.memberCount();
+        const lucky = (this.c.self() + 1 + this.c.rng.range(0, n - 2)) % n;
         this.withheld = { proposal: m, lucky };
         this.c.out(m, lucky);
         // The one node that learns the commit is then kept from telling the others.
@@ -62,7 +64,7 @@ export class Forker {
   /** A message received from a peer (before the forker's core sees it). */
   incoming(from: MemberIndex, m: ConsensusWireMessage): void {
     if (m.type === 'proposal') this.voteFor(m.block);
-    if (m.type !== 'timeout' || from === this.c.self) return;
+    if (m.type !== 'timeout' || from === this.c.self()) return;
     const qcView = m.highQc === null ? 0 : m.highQc.data.view;
     this.collect(m.view, { member: from, highQcView: qcView, signature: m.signature });
     if (!this.echoed.has(m.view)) {
@@ -70,7 +72,7 @@ export class Forker {
       const signature = signMessage(this.c.key, timeoutSigningBytes(this.c.chainId, m.epoch, m.view, qcView));
       const echo: TimeoutMessage = { ...m, signature };
       this.c.out(echo, 'all');
-      this.collect(m.view, { member: this.c.self, highQcView: qcView, signature });
+      this.collect(m.view, { member: this.c.self(), highQcView: qcView, signature });
     }
     this.tryFork(m.epoch, m.view);
   }
@@ -88,7 +90,7 @@ export class Forker {
   private tryFork(epoch: number, view: View): void {
     const w = this.withheld;
     const sigs = this.timeouts.get(view);
-    if (w === null || sigs === undefined || sigs.size < quorumSize(this.c.memberCount)) return;
+    if (w === null || sigs === undefined || sigs.size < quorumSize(this.c.memberCount())) return;
     const h = w.proposal.block.header;
     if (h.view !== view + 1) return;
     this.withheld = null;
@@ -105,7 +107,7 @@ export class Forker {
     if (sibling === null) return;
     const tc = { epoch, view, signatures: [...sigs.values()].sort((x, y) => x.member - y.member) };
     const f: ProposalMessage = { type: 'proposal', block: sibling, tc, signature: signMessage(this.c.key, proposalSigningBytes(this.c.chainId, blockHash(sibling.header))) };
-    for (let i = 0; i < this.c.memberCount; i++) if (i !== this.c.self && i !== w.lucky) this.c.out(f, i);
+    for (let i = 0; i < this.c.memberCount(); i++) if (i !== this.c.self() && i !== w.lucky) this.c.out(f, i);
     this.voteFor(sibling);
   }
 
@@ -115,6 +117,6 @@ export class Forker {
       epoch: h.epoch, view: h.view, height: h.height, blockHash: blockHash(h),
       parentView: h.parentQc === null ? 0 : h.parentQc.data.view, parentHash: h.parentHash,
     };
-    this.c.out({ type: 'vote', data, signature: signMessage(this.c.key, voteSigningBytes(this.c.chainId, data)) }, (h.view + 1) % this.c.memberCount);
+    this.c.out({ type: 'vote', data, signature: signMessage(this.c.key, voteSigningBytes(this.c.chainId, data)) }, (h.view + 1) % this.c.memberCount());
   }
 }

@@ -6,13 +6,17 @@
  * SeededRng (splitmix32, the only randomness), SimNetwork (loss, duplication, delay and so
  * reordering, partitions, isolation; `transport(i)` is a Transport), FakeApplication
  * (deterministic payloads, stateRoot as a hash chain, real re-execution), MemorySafetyStore,
- * Byzantine behaviours (byzantine.ts, forker.ts, Twins), InvariantMonitor (checked after
- * every event) and TraceHash (same seed, same hash).
- * Invariants checked: no two honest nodes commit different blocks at one height; every
- * committed block carries a valid 2-chain certificate of the member set; no honest node signs
- * two votes in one view; no height regression across restarts; after GST every honest node
- * commits again within a bounded virtual time.
- * Tests: test/sim (1,000 seeds, determinism, planted bugs, regressions).
+ * Byzantine behaviours (byzantine.ts, forker.ts, Twins), member-set changes (member-changes.ts:
+ * spare processes added, members removed, replaced, reordered; SimTransport reindexes by
+ * identity as Libp2pTransport does), InvariantMonitor with the EpochSchedule (checked after
+ * every event), SimFaults (planted epoch bugs) and TraceHash (same seed, same hash).
+ * Invariants checked: no two honest nodes commit different blocks (or suffix blocks) at one
+ * height; every committed block names the epoch in force at its height and carries a valid
+ * 2-chain certificate of that epoch's members (through its suffix headers at an epoch's end);
+ * no honest node signs two votes in one view, nor votes in an epoch it is not a member of; no
+ * height regression across restarts; after GST every honest member of the final epoch commits
+ * again (and votes in it) within a bounded virtual time.
+ * Tests: test/sim (1,000 seeds plus member-change seeds, determinism, planted bugs, regressions).
  */
 export * from './rng.js';
 export * from './virtual-clock.js';
@@ -21,6 +25,9 @@ export * from './fake-application.js';
 export * from './memory-safety-store.js';
 export * from './byzantine.js';
 export * from './invariants.js';
+export * from './epoch-schedule.js';
+export * from './member-changes.js';
+export * from './sim-faults.js';
 export * from './scenario.js';
 export * from './sim-cluster.js';
 export * from './simulation.js';

@@ -1,4 +1,5 @@
 import type { CoreMutations } from '../core/types.js';
+import type { SimFaults } from './sim-faults.js';
 import { replayCommand, runSimulation, type SimResult } from './simulation.js';
 
 /** Options of a multi-seed run. */
@@ -9,6 +10,10 @@ export interface RunSeedsOptions {
   /** First seed; seeds firstSeed .. firstSeed + seeds - 1 run. */
   readonly firstSeed: number;
   readonly mutations?: CoreMutations;
+  /** Every seed also changes the member set (ledger sim --reconfigure). */
+  readonly reconfigure?: boolean;
+  /** Planted epoch bugs outside the core (test/sim/sim-faults.test.ts only). */
+  readonly faults?: SimFaults;
   /** Stop at the first failing seed (planted-bug tests). */
   readonly stopOnFailure?: boolean;
   /** Called after every seed. */
@@ -36,12 +41,15 @@ export async function runSeeds(opts: RunSeedsOptions): Promise<SeedsSummary> {
   let done = 0;
   const failures: (SimResult & { replay: string })[] = [];
   for (let seed = opts.firstSeed; seed < opts.firstSeed + opts.seeds; seed++) {
-    const r = await runSimulation({ nodes: opts.nodes, byzantine: opts.byzantine, seed, ...(opts.mutations ? { mutations: opts.mutations } : {}) });
+    const r = await runSimulation({
+      nodes: opts.nodes, byzantine: opts.byzantine, seed, ...(opts.mutations ? { mutations: opts.mutations } : {}),
+      ...(opts.reconfigure ? { reconfigure: true } : {}), ...(opts.faults ? { faults: opts.faults } : {}),
+    });
     done++;
     committedBlocks += r.committedBlocks;
     if (r.safetyViolation) safetyViolations++;
     if (r.livenessFailure) livenessFailures++;
-    if (r.safetyViolation || r.livenessFailure) failures.push({ ...r, replay: replayCommand(opts.nodes, opts.byzantine, seed) });
+    if (r.safetyViolation || r.livenessFailure) failures.push({ ...r, replay: replayCommand(opts.nodes, opts.byzantine, seed, opts.reconfigure === true) });
     opts.onSeed?.(r, done);
     if (opts.stopOnFailure && failures.length > 0) break;
   }

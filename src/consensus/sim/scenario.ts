@@ -1,6 +1,7 @@
 import type { MemberIndex } from '../../types/primitives.js';
 import { faultBound } from '../core/certificates.js';
 import { BEHAVIOURS, type Behaviour } from './byzantine.js';
+import { describeMemberPlan, fixedMembers, planMemberChanges, type MemberPlan } from './member-changes.js';
 import { SeededRng } from './rng.js';
 import type { LinkFaults } from './sim-network.js';
 
@@ -18,12 +19,18 @@ export interface PartitionEvent {
   readonly groups: number;
 }
 
-/** Everything a seed decides about a run. */
+/**
+ * Everything a seed decides about a run. Members are named by node id (the process and its
+ * key, simKey(id)); without member changes node id i is member index i of the one epoch.
+ */
 export interface Scenario {
   readonly seed: number;
+  /** Members of epoch 0. */
   readonly nodes: number;
   readonly byzantine: number;
   readonly behaviours: ReadonlyMap<MemberIndex, Behaviour>;
+  /** Processes, epoch 0's members and the member changes (R20); one fixed epoch unless reconfiguring. */
+  readonly members: MemberPlan;
   /** Faults apply in [0, gstMs); after GST the network is calm and every crashed node is back. */
   readonly gstMs: number;
   readonly chaos: LinkFaults;
@@ -31,7 +38,10 @@ export interface Scenario {
   readonly crashes: readonly CrashEvent[];
   /** Members that crash right after sending their k-th vote, then restart after downMs. */
   readonly crashAfterVote: readonly { member: MemberIndex; vote: number; downMs: number }[];
-  /** Every honest node must commit this many blocks past the GST height... */
+  /**
+   * Every honest member of the final epoch must commit this many blocks past the GST height
+   * and past the last reconfiguration block...
+   */
   readonly livenessBlocks: number;
   /** ...within this much virtual time after GST. */
   readonly livenessBoundMs: number;
@@ -51,12 +61,23 @@ export const SIM_PARAMS = {
   emptyBlockIntervalMs: 0,
 } as const;
 
+/** Scenario kinds beyond the seeded faults. */
+export interface ScenarioOptions {
+  /** Add 1-3 member-set changes (member-changes.ts) on top of the seed's faults. */
+  readonly reconfigure?: boolean;
+}
+
+// Seeds the member-change stream apart from the fault stream, so seed S with reconfigure has
+// exactly the faults of seed S without it (and old seeds keep their schedules).
+const MEMBER_STREAM = 0x6d656d62;
+
 /**
  * Derives a scenario from a seed: which members are Byzantine and how, and a fault schedule
  * (loss, duplication, delays that reorder, partitions that heal, crashes and restarts,
- * crashes right after a vote) until GST. The same seed always gives the same scenario.
+ * crashes right after a vote) until GST, and with `reconfigure` a plan of member changes
+ * (with a crash of a spare process now and then). The same seed always gives the same scenario.
  */
-export function generateScenario(seed: number, nodes: number, byzantine: number): Scenario {
+export function generateScenario(seed: number, nodes: number, byzantine: number, opts: ScenarioOptions = {}): Scenario {
   const rng = new SeededRng(seed);
   const behaviours = new Map<MemberIndex, Behaviour>();
   const order = shuffle(rng, [...Array(nodes).keys()]);
@@ -82,8 +103,16 @@ export function generateScenario(seed: number, nodes: number, byzantine: number)
   if (honest.length > 0 && rng.chance(0.5)) {
     crashAfterVote.push({ member: rng.pick(honest), vote: rng.range(1, 30), downMs: rng.range(1, 200) });
   }
+  let members = fixedMembers(nodes);
+  if (opts.reconfigure === true) {
+    const mr = new SeededRng(seed ^ MEMBER_STREAM);
+    members = planMemberChanges(mr, nodes, (n) => behaviours.has(n));
+    for (let spare = nodes; spare < members.processes; spare++) {
+      if (mr.chance(0.3)) crashes.push({ member: spare, atMs: mr.range(0, gstMs - 100), downMs: mr.range(20, 2500) });
+    }
+  }
   return {
-    seed, nodes, byzantine, behaviours, gstMs, chaos, partitions, crashes, crashAfterVote,
+    seed, nodes, byzantine, behaviours, members, gstMs, chaos, partitions, crashes, crashAfterVote,
     livenessBlocks: 3,
     livenessBoundMs: 60_000,
   };
@@ -101,5 +130,6 @@ function shuffle<T>(rng: SeededRng, items: T[]): T[] {
 export function describeScenario(s: Scenario): string {
   const byz = [...s.behaviours].map(([m, b]) => `${m}:${b}`).join(',') || 'none';
   return `byzantine=[${byz}] gst=${s.gstMs}ms drop=${s.chaos.dropRate} dup=${s.chaos.dupRate} delay=${s.chaos.minDelayMs}-${s.chaos.maxDelayMs}ms${s.chaos.reorder ? ' reorder' : ''} ` +
-    `partitions=${s.partitions.length} crashes=${s.crashes.length} crashAfterVote=${s.crashAfterVote.length}`;
+    `partitions=${s.partitions.length} crashes=${s.crashes.length} crashAfterVote=${s.crashAfterVote.length}` +
+    (s.members.changes.length > 0 ? ` processes=${s.members.processes} changes=${describeMemberPlan(s.members)}` : '');
 }

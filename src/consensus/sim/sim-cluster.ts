@@ -6,13 +6,15 @@ import type { ConsensusParams } from '../../types/genesis.js';
 import type { MemberIndex, PublicKey, Signature } from '../../types/primitives.js';
 import { toHex, utf8 } from '../../util/bytes.js';
 import type { CoreLogger, CoreMutations, EpochInfo, SignatureVerifier } from '../core/types.js';
-import type { SyncDriver } from '../runtime/application.js';
+import type { RuntimeLogger, SyncDriver } from '../runtime/application.js';
 import { ConsensusRuntime } from '../runtime/runtime.js';
 import { ByzantineTransport, type Behaviour } from './byzantine.js';
-import { FakeApplication, FakeChain } from './fake-application.js';
+import { FakeApplication, FakeChain, type FakeReconfiguration } from './fake-application.js';
+import { fixedMembers, type MemberPlan } from './member-changes.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
 import type { SeededRng } from './rng.js';
-import type { SimNetwork, SimTransport } from './sim-network.js';
+import type { SimFaults } from './sim-faults.js';
+import type { NodeId, SimNetwork, SimTransport } from './sim-network.js';
 import { ScopedClock, type VirtualClock } from './virtual-clock.js';
 
 /** Chain id of simulated chains. */
@@ -51,7 +53,8 @@ export function cachedVerifier(max = 200_000): SignatureVerifier {
 
 /** One simulated process. Twins are two instances of one member. */
 export interface SimInstance {
-  readonly member: MemberIndex;
+  /** The process (its key is simKey(node)); its member index depends on the epoch. */
+  readonly node: NodeId;
   readonly slot: number;
   readonly transport: SimTransport;
   readonly app: FakeApplication;
@@ -62,11 +65,17 @@ export interface SimInstance {
 
 /** Options of a cluster. */
 export interface SimClusterOptions {
+  /** Members of epoch 0 (processes 0..nodes-1 unless `members` says otherwise). */
   readonly nodes: number;
+  /** Processes, epoch 0's members and planned member changes; default: one fixed epoch of `nodes`. */
+  readonly members?: MemberPlan;
   readonly params: ConsensusParams;
-  readonly behaviours: ReadonlyMap<MemberIndex, Behaviour>;
+  /** Byzantine behaviours by node id. */
+  readonly behaviours: ReadonlyMap<NodeId, Behaviour>;
   /** Applied to honest members only. */
   readonly mutations?: CoreMutations;
+  /** Planted epoch bugs of the application and the node wiring; honest members only. */
+  readonly faults?: SimFaults;
   readonly txsPerBlock: number;
   readonly txBytes: number;
   readonly idle?: boolean;
@@ -76,14 +85,16 @@ export interface SimClusterOptions {
 /** Dependencies of a cluster. */
 export interface SimClusterDeps {
   readonly clock: VirtualClock;
+  /** Its initial member list must be the plan's epoch 0. */
   readonly net: SimNetwork;
   readonly rng: SeededRng;
   readonly verifier: SignatureVerifier;
-  readonly onCommit: (member: MemberIndex, blocks: readonly CommittedBlock[]) => void;
-  readonly onFatal: (member: MemberIndex, err: unknown) => void;
-  readonly coreLogger?: CoreLogger | null;
-  /** Lets a Byzantine member have the network cut another member off (before GST only). */
-  readonly isolate: (member: MemberIndex) => void;
+  readonly onCommit: (node: NodeId, blocks: readonly CommittedBlock[]) => void;
+  readonly onFatal: (node: NodeId, err: unknown) => void;
+  /** Receives core debug lines and runtime log lines of every process, tagged with its node id (replaying a failure). */
+  readonly log?: ((node: NodeId, level: string, obj: object, msg: string) => void) | null;
+  /** Lets a Byzantine member have the network cut another process off (before GST only). */
+  readonly isolate: (node: NodeId) => void;
 }
 
 interface Durable {
@@ -95,28 +106,40 @@ interface Durable {
  * The processes of a simulated consortium: real ConsensusRuntimes over SimNetwork endpoints,
  * each with a FakeApplication and a MemorySafetyStore. A crash kills the endpoint, the timers
  * and the application of an instance; a restart builds a new instance from the durable chain
- * and safety store only.
+ * and safety store only. Processes outside epoch 0's member list run too: their runtimes are
+ * dormant until an epoch makes them members (R20). Each node is wired as src/node should wire
+ * a real one: its transport starts with the member list of the epoch its chain is in, and
+ * follows every epoch change through the runtime's onEpochChange (Libp2pTransport.updateMembers).
  */
 export class SimCluster {
   private readonly opts: SimClusterOptions;
   private readonly deps: SimClusterDeps;
+  private readonly plan: MemberPlan;
   private readonly durable = new Map<string, Durable>();
   private readonly live: SimInstance[] = [];
-  /** Member public keys by index. */
-  readonly members: readonly PublicKey[];
-  /** The single epoch of a simulated chain. */
+  private readonly nodeByKey = new Map<string, NodeId>();
+  private readonly reconfigurations: readonly FakeReconfiguration[];
+  /** The first epoch of the simulated chain. */
   readonly epoch: EpochInfo;
 
   constructor(opts: SimClusterOptions, deps: SimClusterDeps) {
     this.opts = opts;
     this.deps = deps;
-    this.members = [...Array(opts.nodes).keys()].map((i) => simKey(i).publicKey);
-    this.epoch = { epoch: 0, members: this.members, startHeight: 1, rootHash: SIM_GENESIS_HASH, rootView: 0 };
+    this.plan = opts.members ?? fixedMembers(opts.nodes);
+    for (let n = 0; n < this.plan.processes; n++) this.nodeByKey.set(toHex(simKey(n).publicKey), n);
+    const keys = (nodes: readonly NodeId[]): PublicKey[] => nodes.map((n) => simKey(n).publicKey);
+    this.epoch = { epoch: 0, members: keys(this.plan.initial), startHeight: 1, rootHash: SIM_GENESIS_HASH, rootView: 0 };
+    this.reconfigurations = this.plan.changes.map((c) => ({ epoch: c.epoch, atHeight: c.atHeight, members: keys(c.members) }));
   }
 
-  /** Behaviour of a member; null when honest. */
-  behaviourOf(member: MemberIndex): Behaviour | null {
-    return this.opts.behaviours.get(member) ?? null;
+  /** Number of simulated processes (members of any epoch, and spares). */
+  get processes(): number {
+    return this.plan.processes;
+  }
+
+  /** Behaviour of a process; null when honest. */
+  behaviourOf(node: NodeId): Behaviour | null {
+    return this.opts.behaviours.get(node) ?? null;
   }
 
   /** Instances currently running. */
@@ -124,16 +147,16 @@ export class SimCluster {
     return this.live;
   }
 
-  /** The durable chain of a member's first instance (what honest checks read). */
-  chainOf(member: MemberIndex): FakeChain | undefined {
-    return this.durable.get(`${member}/0`)?.chain;
+  /** The durable chain of a process's first instance (what honest checks read). */
+  chainOf(node: NodeId): FakeChain | undefined {
+    return this.durable.get(`${node}/0`)?.chain;
   }
 
-  /** Starts every member (two instances for twins). */
+  /** Starts every process (two instances for twins). */
   async startAll(): Promise<void> {
-    for (let m = 0; m < this.opts.nodes; m++) {
-      const slots = this.behaviourOf(m) === 'twins' ? 2 : 1;
-      for (let s = 0; s < slots; s++) await this.launch(m, s);
+    for (let n = 0; n < this.plan.processes; n++) {
+      const slots = this.behaviourOf(n) === 'twins' ? 2 : 1;
+      for (let s = 0; s < slots; s++) await this.launch(n, s);
     }
   }
 
@@ -148,58 +171,84 @@ export class SimCluster {
     this.live.splice(this.live.indexOf(inst), 1);
   }
 
-  /** Restarts a crashed member slot from its durable state; returns the new instance. */
-  async restart(member: MemberIndex, slot = 0): Promise<SimInstance | null> {
-    if (this.live.some((i) => i.member === member && i.slot === slot)) return null;
-    return this.launch(member, slot);
+  /** Restarts a crashed process slot from its durable state; returns the new instance. */
+  async restart(node: NodeId, slot = 0): Promise<SimInstance | null> {
+    if (this.live.some((i) => i.node === node && i.slot === slot)) return null;
+    return this.launch(node, slot);
   }
 
-  private async launch(member: MemberIndex, slot: number): Promise<SimInstance> {
+  /** Node ids of an epoch's member keys, in member-index order. */
+  nodesOf(members: readonly PublicKey[]): NodeId[] {
+    return members.map((k) => this.nodeByKey.get(toHex(k)) ?? -1);
+  }
+
+  private async launch(node: NodeId, slot: number): Promise<SimInstance> {
     const { clock, net, rng, verifier } = this.deps;
-    const id = `${member}/${slot}`;
+    const id = `${node}/${slot}`;
     let d = this.durable.get(id);
     if (d === undefined) {
       d = { chain: new FakeChain(SIM_GENESIS_HASH, 0), store: new MemorySafetyStore() };
       this.durable.set(id, d);
     }
-    const behaviour = this.behaviourOf(member);
+    const behaviour = this.behaviourOf(node);
+    const faults = behaviour === null ? this.opts.faults : undefined;
     const app = new FakeApplication(
-      { chainId: SIM_CHAIN_ID, epoch: this.epoch, txsPerBlock: this.opts.txsPerBlock, txBytes: this.opts.txBytes, ...(this.opts.idle ? { idle: true } : {}) },
+      {
+        chainId: SIM_CHAIN_ID, epoch: this.epoch, txsPerBlock: this.opts.txsPerBlock, txBytes: this.opts.txBytes, ...(this.opts.idle ? { idle: true } : {}),
+        ...(this.reconfigurations.length > 0 ? { reconfigurations: this.reconfigurations } : {}),
+        ...(faults === undefined ? {} : { faults }),
+      },
       d.chain,
       (blocks) => {
-        if (slot === 0) this.deps.onCommit(member, blocks);
+        if (slot === 0) this.deps.onCommit(node, blocks);
       },
     );
     const scoped = new ScopedClock(clock);
-    const simTransport = net.transport(member);
+    const simTransport = net.transport(node);
+    const follow = faults?.staleTransport !== true;
+    // A restarted node's chain may be in a later epoch than genesis: its transport starts
+    // with that epoch's members, as the runtime starts its core in it without onEpochChange.
+    if (follow && app.currentEpoch().epoch > 0) simTransport.updateMembers(this.nodesOf(app.currentEpoch().members));
     const transport: Transport = behaviour === null || behaviour === 'twins'
       ? simTransport
-      : new ByzantineTransport({ inner: simTransport, behaviour, chainId: SIM_CHAIN_ID, key: simKey(member), memberCount: this.opts.nodes, clock: scoped, rng: rng.fork(), app, isolate: this.deps.isolate });
-    const sync: SyncDriver = { syncTo: async () => this.syncFromPeers(member, app) };
+      : new ByzantineTransport({
+        inner: simTransport, behaviour, chainId: SIM_CHAIN_ID, key: simKey(node), memberCount: () => simTransport.memberCount, clock: scoped,
+        rng: rng.fork(), app, isolate: (m) => this.deps.isolate(simTransport.nodeAt(m) ?? -1),
+      });
+    const sync: SyncDriver = { syncTo: async () => this.syncFromPeers(node, app) };
     const runtime = new ConsensusRuntime(
       {
-        chainId: SIM_CHAIN_ID, params: this.opts.params, signingKey: simKey(member),
+        chainId: SIM_CHAIN_ID, params: this.opts.params, signingKey: simKey(node),
         ...(behaviour === null && this.opts.mutations ? { mutations: this.opts.mutations } : {}),
         ...(this.opts.maxFetchGap === undefined ? {} : { maxFetchGap: this.opts.maxFetchGap }),
       },
       {
         clock: scoped, transport, safetyStore: d.store, application: app, sync, verifier,
-        coreLogger: this.deps.coreLogger ?? null, onFatal: (e) => this.deps.onFatal(member, e),
+        ...this.loggers(node), onFatal: (e) => this.deps.onFatal(node, e),
+        ...(follow ? { onEpochChange: (e: EpochInfo) => simTransport.updateMembers(this.nodesOf(e.members)) } : {}),
       },
     );
-    const inst: SimInstance = { member, slot, transport: simTransport, app, clock: scoped, runtime, alive: true };
+    const inst: SimInstance = { node, slot, transport: simTransport, app, clock: scoped, runtime, alive: true };
     this.live.push(inst);
     await runtime.start();
     return inst;
   }
 
-  // The simulator's stand-in for src/sync: copy committed blocks from the honest member with
+  // Without a log the runtime and core log nothing (the common, fast case).
+  private loggers(node: NodeId): { coreLogger: CoreLogger | null; logger?: RuntimeLogger } {
+    const log = this.deps.log;
+    if (log === undefined || log === null) return { coreLogger: null };
+    const at = (level: string) => (obj: object, msg: string): void => log(node, level, obj, msg);
+    return { coreLogger: { debug: at('debug') }, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+  }
+
+  // The simulator's stand-in for src/sync: copy committed blocks from the honest process with
   // the longest chain. The invariant monitor still checks every certificate they carry.
-  private async syncFromPeers(member: MemberIndex, app: FakeApplication): Promise<void> {
+  private async syncFromPeers(node: NodeId, app: FakeApplication): Promise<void> {
     let best: FakeChain | undefined;
-    for (let m = 0; m < this.opts.nodes; m++) {
-      if (m === member || this.behaviourOf(m) !== null) continue;
-      const c = this.chainOf(m);
+    for (let n = 0; n < this.plan.processes; n++) {
+      if (n === node || this.behaviourOf(n) !== null) continue;
+      const c = this.chainOf(n);
       if (c !== undefined && (best === undefined || c.head().height > best.head().height)) best = c;
     }
     const from = app.committedHead().height + 1;

@@ -24,53 +24,74 @@ export const CALM_LINKS: LinkFaults = { dropRate: 0, dupRate: 0, minDelayMs: 1, 
 
 type Handler = (from: MemberIndex, channel: Channel, bytes: Uint8Array) => void;
 
-/** One attached process. Twins are two endpoints with the same member index. */
+/**
+ * A simulated process's network identity (the index of its key, simKey(node)): what a libp2p
+ * PeerId is to Libp2pTransport. Member indices are positions in a member list; node ids are not.
+ */
+export type NodeId = number;
+
+/** One attached process. Twins are two endpoints with the same node id. */
 interface Endpoint {
   readonly id: number;
-  readonly member: MemberIndex;
+  readonly node: NodeId;
+  readonly transport: SimTransport;
   readonly handlers: Handler[];
   alive: boolean;
 }
 
-/** Sees every message a live endpoint sends (the invariant checker reads votes here). */
-export type SendObserver = (endpointId: number, from: MemberIndex, to: MemberIndex, channel: Channel, bytes: Uint8Array) => void;
+/** Sees every message a live endpoint sends (the invariant checker reads votes here), by node id. */
+export type SendObserver = (endpointId: number, from: NodeId, to: NodeId, channel: Channel, bytes: Uint8Array) => void;
 
-/** Sees every message delivered (for the trace). */
-export type DeliveryObserver = (endpointId: number, from: MemberIndex, channel: Channel, bytes: Uint8Array) => void;
+/** Sees every message delivered (for the trace); `from` is the sender's node id. */
+export type DeliveryObserver = (endpointId: number, from: NodeId, channel: Channel, bytes: Uint8Array) => void;
 
 /**
  * In-process network of the simulator. Messages go through the VirtualClock with seeded loss,
  * duplication and delay (so reordering), and are dropped between endpoints in different
- * partition groups. `transport(member)` attaches a new endpoint; stopping its transport is a
+ * partition groups. `transport(node)` attaches a new endpoint; stopping its transport is a
  * crash (nothing more is sent or delivered). Links keep sending order unless the faults say
  * `reorder` (the protocol must not rely on order, so chaos schedules turn it on).
+ *
+ * Addressing is by identity, as with Libp2pTransport: each transport holds its own member list
+ * (node ids by member index), resolves `send(to)` through it, and hands a received message to
+ * its handlers only when the sender is in its list, tagged with the sender's index in that
+ * list at delivery time. `updateMembers` replaces the list (the node calls it from the
+ * runtime's onEpochChange), so indices shift exactly as they do for libp2p's reindexing, and
+ * two nodes in different epochs disagree on indices exactly as real ones would.
  */
 export class SimNetwork {
   private readonly clock: VirtualClock;
   private readonly rng: SeededRng;
-  /** Size of the member set. */
-  readonly memberCount: number;
+  /** The member list every transport starts with (node ids 0..n-1 unless given). */
+  readonly initialMembers: readonly NodeId[];
   private readonly endpoints: Endpoint[] = [];
   private faults: LinkFaults = CALM_LINKS;
   private groupOf: ((endpointId: number) => number) | null = null;
-  private readonly isolatedUntil = new Map<MemberIndex, number>();
+  private readonly isolatedUntil = new Map<NodeId, number>();
   // Per link (source endpoint -> destination endpoint): the latest delivery time scheduled.
   private readonly linkTail = new Map<number, number>();
   private readonly sendObservers: SendObserver[] = [];
   private readonly deliveryObservers: DeliveryObserver[] = [];
   private sent = 0;
 
-  constructor(clock: VirtualClock, rng: SeededRng, memberCount: number) {
+  /** `members`: a member count (node ids 0..n-1 in order) or the initial member list itself. */
+  constructor(clock: VirtualClock, rng: SeededRng, members: number | readonly NodeId[]) {
     this.clock = clock;
     this.rng = rng;
-    this.memberCount = memberCount;
+    this.initialMembers = typeof members === 'number' ? [...Array(members).keys()] : [...members];
   }
 
-  /** Attaches a new endpoint for `member` and returns its Transport. */
-  transport(member: MemberIndex): SimTransport {
-    const ep: Endpoint = { id: this.endpoints.length, member, handlers: [], alive: true };
-    this.endpoints.push(ep);
-    return new SimTransport(this, ep.id, member);
+  /** Size of the initial member list. */
+  get memberCount(): number {
+    return this.initialMembers.length;
+  }
+
+  /** Attaches a new endpoint for process `node` (member list: the initial one) and returns its Transport. */
+  transport(node: NodeId): SimTransport {
+    const id = this.endpoints.length;
+    const t = new SimTransport(this, id, node, this.initialMembers);
+    this.endpoints.push({ id, node, transport: t, handlers: [], alive: true });
+    return t;
   }
 
   /** Changes loss, duplication and delay from now on. */
@@ -83,9 +104,9 @@ export class SimNetwork {
     this.groupOf = groupOf;
   }
 
-  /** Cuts every endpoint of `member` off from the others until virtual time `untilMs`. */
-  isolate(member: MemberIndex, untilMs: number): void {
-    this.isolatedUntil.set(member, untilMs);
+  /** Cuts every endpoint of process `node` off from the others until virtual time `untilMs`. */
+  isolate(node: NodeId, untilMs: number): void {
+    this.isolatedUntil.set(node, untilMs);
   }
 
   /** Registers a send observer. */
@@ -118,24 +139,22 @@ export class SimNetwork {
     (this.endpoints[endpointId] as Endpoint).alive = false;
   }
 
-  /** @internal Members with a live endpoint, except `member`. */
-  liveMembers(except: MemberIndex): MemberIndex[] {
-    const out = new Set<MemberIndex>();
-    for (const e of this.endpoints) if (e.alive && e.member !== except) out.add(e.member);
-    return [...out].sort((a, b) => a - b);
+  /** @internal True when process `node` has a live endpoint. */
+  hasLive(node: NodeId): boolean {
+    return this.endpoints.some((e) => e.alive && e.node === node);
   }
 
-  /** @internal Sends from an endpoint to every live endpoint of `to`. */
-  deliver(fromEp: number, to: MemberIndex, channel: Channel, bytes: Uint8Array): void {
+  /** @internal Sends from an endpoint to every live endpoint of process `to`. */
+  deliver(fromEp: number, to: NodeId, channel: Channel, bytes: Uint8Array): void {
     const src = this.endpoints[fromEp] as Endpoint;
-    if (!src.alive || to < 0 || to >= this.memberCount) return;
+    if (!src.alive) return;
     this.sent++;
-    for (const o of this.sendObservers) o(fromEp, src.member, to, channel, bytes);
+    for (const o of this.sendObservers) o(fromEp, src.node, to, channel, bytes);
     const f = this.faults;
     const now = this.clock.now();
-    if ((this.isolatedUntil.get(src.member) ?? 0) > now || (this.isolatedUntil.get(to) ?? 0) > now) return;
+    if ((this.isolatedUntil.get(src.node) ?? 0) > now || (this.isolatedUntil.get(to) ?? 0) > now) return;
     for (const dst of this.endpoints) {
-      if (dst.member !== to || dst.id === fromEp || !dst.alive) continue;
+      if (dst.node !== to || dst.id === fromEp || !dst.alive) continue;
       if (this.groupOf !== null && this.groupOf(src.id) !== this.groupOf(dst.id)) continue;
       if (f.dropRate > 0 && this.rng.chance(f.dropRate)) continue;
       const copies = f.dupRate > 0 && this.rng.chance(f.dupRate) ? 2 : 1;
@@ -148,8 +167,12 @@ export class SimNetwork {
         }
         this.clock.schedule(at, () => {
           if (!dst.alive) return;
-          for (const o of this.deliveryObservers) o(dst.id, src.member, channel, bytes);
-          for (const h of dst.handlers) h(src.member, channel, bytes);
+          // The receiver's list at arrival decides (libp2p's gater and deliver() re-check
+          // membership): a sender it does not list is not heard, the others get its index.
+          const from = dst.transport.indexOf(src.node);
+          if (from < 0) return;
+          for (const o of this.deliveryObservers) o(dst.id, src.node, channel, bytes);
+          for (const h of dst.handlers) h(from, channel, bytes);
         });
       }
     }
@@ -158,16 +181,57 @@ export class SimNetwork {
 
 /** The Transport of one simulated endpoint. */
 export class SimTransport implements Transport {
-  /** This endpoint's member index. */
-  readonly self: MemberIndex;
   /** Network-wide endpoint id (twins differ here). */
   readonly endpointId: number;
+  /** The process this endpoint belongs to (its key). */
+  readonly node: NodeId;
   private readonly net: SimNetwork;
+  private members: readonly NodeId[];
+  private selfIndex: MemberIndex;
 
-  constructor(net: SimNetwork, endpointId: number, member: MemberIndex) {
+  constructor(net: SimNetwork, endpointId: number, node: NodeId, members: readonly NodeId[]) {
     this.net = net;
     this.endpointId = endpointId;
-    this.self = member;
+    this.node = node;
+    this.members = members;
+    this.selfIndex = members.indexOf(node);
+  }
+
+  /** This node's index in its member list; -1 while it is not a member (see updateMembers). */
+  get self(): MemberIndex {
+    return this.selfIndex;
+  }
+
+  /** Size of this transport's member list. */
+  get memberCount(): number {
+    return this.members.length;
+  }
+
+  /** The member list in force here, node ids by member index. */
+  get memberList(): readonly NodeId[] {
+    return this.members;
+  }
+
+  /** Member index of process `node` in this transport's list; -1 when it is not listed. */
+  indexOf(node: NodeId): MemberIndex {
+    return this.members.indexOf(node);
+  }
+
+  /** Process at member index `index` of this transport's list, or undefined. */
+  nodeAt(index: MemberIndex): NodeId | undefined {
+    return this.members[index];
+  }
+
+  /**
+   * Replaces the member list, as Libp2pTransport.updateMembers does: indices follow the new
+   * list, removed members are neither addressed nor heard from now on (messages in flight from
+   * them are dropped on arrival). Unlike libp2p, which throws P2P_SELF_NOT_MEMBER, a list
+   * without this node is accepted: the process keeps a follower's view of the members (self
+   * -1), which is what a not-yet-added or removed node needs to hear later epochs and sync.
+   */
+  updateMembers(members: readonly NodeId[]): void {
+    this.members = [...members];
+    this.selfIndex = this.members.indexOf(this.node);
   }
 
   /** Nothing to open: the endpoint is live from attachment. */
@@ -178,15 +242,16 @@ export class SimTransport implements Transport {
     this.net.kill(this.endpointId);
   }
 
-  /** Fire-and-forget to one member. */
+  /** Fire-and-forget to one member; self and unknown indices are ignored. */
   send(to: MemberIndex, channel: Channel, bytes: Uint8Array): void {
-    if (to !== this.self) this.net.deliver(this.endpointId, to, channel, bytes);
+    const node = this.members[to];
+    if (to !== this.selfIndex && node !== undefined) this.net.deliver(this.endpointId, node, channel, bytes);
   }
 
   /** To every other member. */
   broadcast(channel: Channel, bytes: Uint8Array): void {
     // Members, not endpoints: a down member gets nothing, exactly as with a real transport.
-    for (let m = 0; m < this.net.memberCount; m++) if (m !== this.self) this.net.deliver(this.endpointId, m, channel, bytes);
+    for (let m = 0; m < this.members.length; m++) if (m !== this.selfIndex) this.net.deliver(this.endpointId, this.members[m] as NodeId, channel, bytes);
   }
 
   /** Registers a handler; several may listen (one per channel user). */
@@ -194,8 +259,13 @@ export class SimTransport implements Transport {
     this.net.addHandler(this.endpointId, handler);
   }
 
-  /** Members with a live endpoint. */
+  /** Members (by index, ascending) with a live endpoint. */
   connectedPeers(): readonly MemberIndex[] {
-    return this.net.isAlive(this.endpointId) ? this.net.liveMembers(this.self) : [];
+    if (!this.net.isAlive(this.endpointId)) return [];
+    const out: MemberIndex[] = [];
+    this.members.forEach((n, i) => {
+      if (i !== this.selfIndex && this.net.hasLive(n)) out.push(i);
+    });
+    return out;
   }
 }

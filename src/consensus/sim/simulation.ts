@@ -1,10 +1,12 @@
 import { toHex } from '../../util/bytes.js';
 import type { CoreMutations, SignatureVerifier } from '../core/types.js';
+import { EpochSchedule } from './epoch-schedule.js';
 import { InvariantMonitor, type Violation } from './invariants.js';
 import { SeededRng } from './rng.js';
 import { describeScenario, generateScenario, SIM_PARAMS, type Scenario } from './scenario.js';
 import { cachedVerifier, SimCluster, SIM_CHAIN_ID, simKey, type SimInstance } from './sim-cluster.js';
-import { CALM_LINKS, SimNetwork } from './sim-network.js';
+import type { SimFaults } from './sim-faults.js';
+import { CALM_LINKS, SimNetwork, type NodeId } from './sim-network.js';
 import { TraceHash } from './trace.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -15,12 +17,16 @@ export interface SimulationOptions {
   readonly seed: number;
   /** Planted bugs for honest nodes (test/sim/mutations.test.ts only). */
   readonly mutations?: CoreMutations;
+  /** Add member-set changes to the seed's scenario (scenario.ts ScenarioOptions). */
+  readonly reconfigure?: boolean;
+  /** Planted epoch bugs outside the core, for honest nodes (test/sim/sim-faults.test.ts only). */
+  readonly faults?: SimFaults;
   /** Replaces the scenario derived from the seed (hand-written tests). */
   readonly scenario?: Scenario;
   /** Safety net against a run that never ends (default 2,000,000 events). */
   readonly maxEvents?: number;
   readonly verifier?: SignatureVerifier;
-  /** Receives every core debug line, prefixed with the virtual time (for replaying a failure). */
+  /** Receives every core debug line and runtime log line, prefixed with the virtual time and node id (replaying a failure). */
   readonly log?: (line: string) => void;
 }
 
@@ -41,6 +47,21 @@ export interface SimResult {
   readonly messages: number;
   /** Virtual time from GST until every honest node had committed the liveness target; null if never. */
   readonly recoveryMs: number | null;
+  /** Each honest process at the end of the run, by node id (first instance of twins). */
+  readonly processes: readonly ProcessOutcome[];
+}
+
+/** Where one honest process ended a run. */
+export interface ProcessOutcome {
+  readonly node: NodeId;
+  /** Committed height. */
+  readonly height: number;
+  /** The epoch its runtime was in at the end (-1 when it was down). */
+  readonly epoch: number;
+  /** True when its runtime was voting (a member of that epoch) at the end. */
+  readonly voting: boolean;
+  /** Latest epoch it signed a vote in (-1: none). */
+  readonly lastVoteEpoch: number;
 }
 
 // How long the adversary may keep a member cut off (always healed by GST).
@@ -50,8 +71,8 @@ const ISOLATION_MS = 1500;
 const SHARED_VERIFIER = cachedVerifier();
 
 /** The command that replays one seed. */
-export function replayCommand(nodes: number, byzantine: number, seed: number): string {
-  return `ledger sim --nodes ${nodes} --byzantine ${byzantine} --seeds 1 --seed ${seed}`;
+export function replayCommand(nodes: number, byzantine: number, seed: number, reconfigure = false): string {
+  return `ledger sim --nodes ${nodes} --byzantine ${byzantine} --seeds 1 --seed ${seed}${reconfigure ? ' --reconfigure' : ''}`;
 }
 
 // Every promise chain of the runtimes resolves within microtasks (the fakes never wait on real
@@ -63,27 +84,32 @@ function settle(): Promise<void> {
 /**
  * Runs one seeded schedule: a consortium of real runtimes over the simulated network with the
  * scenario's faults until GST, then a calm network; stops at the first safety violation, when
- * every honest node has committed `livenessBlocks` past the highest GST height (success), or
- * at GST + livenessBoundMs (liveness failure).
+ * every honest member of the final epoch has committed `livenessBlocks` past the highest GST
+ * height and past the last planned reconfiguration block (and, with member changes, has voted
+ * in that epoch: an added member caught up and took part), which is success, or at GST +
+ * livenessBoundMs (liveness failure). Removed members are not judged after their removal.
  */
 export async function runSimulation(opts: SimulationOptions): Promise<SimResult> {
-  const sc = opts.scenario ?? generateScenario(opts.seed, opts.nodes, opts.byzantine);
+  const sc = opts.scenario ?? generateScenario(opts.seed, opts.nodes, opts.byzantine, { reconfigure: opts.reconfigure === true });
   const clock = new VirtualClock();
   const rng = new SeededRng(opts.seed ^ 0x2545f491);
-  const net = new SimNetwork(clock, rng.fork(), sc.nodes);
+  const net = new SimNetwork(clock, rng.fork(), sc.members.initial);
   const trace = new TraceHash();
-  const honest = (m: number): boolean => !sc.behaviours.has(m);
+  const honest = (m: NodeId): boolean => !sc.behaviours.has(m);
   const verifier = opts.verifier ?? SHARED_VERIFIER;
-  const members = [...Array(sc.nodes).keys()].map((i) => simKey(i).publicKey);
-  const monitor = new InvariantMonitor({ chainId: SIM_CHAIN_ID, members, honest, now: () => clock.now(), verifier });
+  const epochs = new EpochSchedule(sc.members, (n) => simKey(n).publicKey);
+  const monitor = new InvariantMonitor({ chainId: SIM_CHAIN_ID, epochs, honest, now: () => clock.now(), verifier });
   const c = new SimCluster(
-    { nodes: sc.nodes, params: SIM_PARAMS, behaviours: sc.behaviours, ...(opts.mutations ? { mutations: opts.mutations } : {}), txsPerBlock: 1, txBytes: 32 },
+    {
+      nodes: sc.nodes, members: sc.members, params: SIM_PARAMS, behaviours: sc.behaviours, txsPerBlock: 1, txBytes: 32,
+      ...(opts.mutations ? { mutations: opts.mutations } : {}), ...(opts.faults ? { faults: opts.faults } : {}),
+    },
     {
       clock, net, rng: rng.fork(), verifier,
       isolate: (member) => {
         if (clock.now() < sc.gstMs) net.isolate(member, Math.min(clock.now() + ISOLATION_MS, sc.gstMs));
       },
-      coreLogger: opts.log ? { debug: (obj, msg) => opts.log?.(`${clock.now()} ${msg} ${JSON.stringify(obj)}`) } : null,
+      log: opts.log ? (node, level, obj, msg) => opts.log?.(`${clock.now()} [${node}]${level === 'debug' ? '' : ' ' + level} ${msg} ${JSON.stringify(obj)}`) : null,
       onCommit: (member, blocks) => {
         for (const b of blocks) trace.record('c', member, b.block.header.height, toHex(b.hash));
         monitor.onCommit(member, blocks);
@@ -115,16 +141,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
   });
 
   function crashAndRestart(inst: SimInstance, at: number): void {
-    trace.record('x', clock.now(), inst.member);
+    trace.record('x', clock.now(), inst.node);
     c.crash(inst);
-    clock.schedule(at, () => void restart(inst.member));
+    clock.schedule(at, () => void restart(inst.node));
   }
 
-  async function restart(member: number): Promise<void> {
-    const inst = await c.restart(member);
+  async function restart(node: NodeId): Promise<void> {
+    const inst = await c.restart(node);
     if (inst === null) return;
-    trace.record('r', clock.now(), member);
-    monitor.onRestart(member, inst.app.committedHead().height);
+    trace.record('r', clock.now(), node);
+    monitor.onRestart(node, inst.app.committedHead().height);
   }
 
   net.setFaults(sc.chaos);
@@ -145,13 +171,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
   }
   for (const cr of sc.crashes) {
     clock.schedule(cr.atMs, () => {
-      for (const inst of c.instances.filter((i) => i.member === cr.member)) crashAndRestart(inst, Math.min(cr.atMs + cr.downMs, sc.gstMs));
+      for (const inst of c.instances.filter((i) => i.node === cr.member)) crashAndRestart(inst, Math.min(cr.atMs + cr.downMs, sc.gstMs));
     });
   }
   clock.schedule(sc.gstMs, () => {
     net.setFaults({ ...CALM_LINKS, maxDelayMs: 50 });
     net.partition(null);
-    for (let m = 0; m < sc.nodes; m++) if (honest(m)) void restart(m);
+    for (let n = 0; n < c.processes; n++) if (honest(n)) void restart(n);
     gstHeight = monitor.maxHeight;
   });
 
@@ -160,12 +186,23 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
   const maxEvents = opts.maxEvents ?? 2_000_000;
   const deadline = sc.gstMs + sc.livenessBoundMs;
   let events = 0;
-  const honestMembers = [...Array(sc.nodes).keys()].filter(honest);
+  const changes = sc.members.changes.length > 0;
+  // Judged after GST: the honest members of the epoch in force at the target height. Without
+  // member changes that is every honest member and the target is GST height + livenessBlocks.
+  const target = (): number => Math.max(gstHeight, epochs.lastChangeHeight) + sc.livenessBlocks;
+  const judged = (): NodeId[] => {
+    const e = epochs.epochAt(target());
+    return [...epochs.members(e)].filter(honest).sort((a, b) => a - b);
+  };
+  const recovered = (): boolean => {
+    const e = epochs.epochAt(target());
+    return judged().every((n) => monitor.heightOf(n) >= target() && (!changes || monitor.votedSince(n, e)));
+  };
   while (clock.runNext()) {
     await settle();
     events++;
     if (monitor.violations.some((v) => v.kind === 'safety')) break;
-    if (gstHeight >= 0 && honestMembers.every((m) => monitor.heightOf(m) >= gstHeight + sc.livenessBlocks)) {
+    if (gstHeight >= 0 && recovered()) {
       recoveredAt = clock.now();
       break;
     }
@@ -173,8 +210,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
   }
   const safetyViolation = monitor.violations.some((v) => v.kind === 'safety');
   if (!safetyViolation && recoveredAt === null) {
-    const heights = honestMembers.map((m) => `${m}:${monitor.heightOf(m)}`).join(' ');
-    monitor.report('liveness', `no progress within ${sc.livenessBoundMs}ms after GST (GST height ${gstHeight}, heights ${heights})`);
+    const e = epochs.epochAt(target());
+    const heights = judged().map((n) => `${n}:${monitor.heightOf(n)}${changes && !monitor.votedSince(n, e) ? '(no vote in epoch ' + e + ')' : ''}`).join(' ');
+    const goal = changes ? `, target height ${target()} in epoch ${e}` : '';
+    monitor.report('liveness', `no progress within ${sc.livenessBoundMs}ms after GST (GST height ${gstHeight}${goal}, heights ${heights})`);
+  }
+  const processes: ProcessOutcome[] = [];
+  for (let n = 0; n < c.processes; n++) {
+    if (!honest(n)) continue;
+    const rt = c.instances.find((i) => i.node === n && i.slot === 0)?.runtime;
+    processes.push({ node: n, height: monitor.heightOf(n), epoch: rt?.currentEpoch?.epoch ?? -1, voting: rt?.voting ?? false, lastVoteEpoch: monitor.lastVoteEpoch(n) });
   }
   for (const inst of [...c.instances]) c.crash(inst);
   monitor.finish();
@@ -184,6 +229,6 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
     safetyViolation: violations.some((v) => v.kind === 'safety'),
     livenessFailure: !safetyViolation && recoveredAt === null,
     committedBlocks: monitor.committedBlocks, traceHash: trace.digest(), virtualMs: clock.now(), events,
-    messages: net.messagesSent, recoveryMs: recoveredAt === null ? null : recoveredAt - sc.gstMs,
+    messages: net.messagesSent, recoveryMs: recoveredAt === null ? null : recoveredAt - sc.gstMs, processes,
   };
 }
