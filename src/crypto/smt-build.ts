@@ -1,6 +1,7 @@
 import { invariant } from '../util/errors.js';
+import type { PreparedWrite } from './smt.js';
 import { sha256Binary } from './hash.js';
-import { binOf, Branch, joinNodes, Leaf, leafHashBin, makeBranch, splitByBit, type TreeNode } from './smt-node.js';
+import { binOf, bitAt, Branch, joinNodes, Leaf, leafHashBin, makeBranch, splitByBit, type TreeNode } from './smt-node.js';
 
 // Batch algorithms of the state tree (smt.ts). A batch is sorted by path once; the recursion
 // then splits the sorted range by one path bit per level, so the writes below a node arrive
@@ -21,6 +22,13 @@ export function prepareOps(writes: Iterable<readonly [Uint8Array, Uint8Array | n
   for (const [key, value] of writes) {
     ops.push({ path: sha256Binary(key), key: binOf(key), value: value === null ? null : binOf(value), valueBytes: value });
   }
+  return keepLastPerPath(sortByPath(ops));
+}
+
+/** prepareOps for writes whose paths and key strings are already known (StateTree.updatePrepared). */
+export function preparedOps(writes: readonly PreparedWrite[]): Op[] {
+  const ops: Op[] = [];
+  for (const { key, value } of writes) ops.push({ path: key.path, key: key.bin, value: value === null ? null : binOf(value), valueBytes: value });
   return keepLastPerPath(sortByPath(ops));
 }
 
@@ -118,9 +126,63 @@ export interface SizeDelta {
  */
 export function applyOps(node: TreeNode | null, depth: number, ops: readonly Op[], lo: number, hi: number, size: SizeDelta): TreeNode | null {
   if (lo === hi) return node;
+  if (hi - lo === 1) return applyOne(node, depth, ops[lo] as Op, size);
   if (node === null) return buildFromOps(depth, ops, lo, hi, size);
   if (node instanceof Leaf) return mergeIntoLeaf(node, depth, ops, lo, hi, size);
   return applyToBranch(node, depth, ops, lo, hi, size);
+}
+
+// The branches passed on the way down in applyOne; module-level because applyOne never
+// re-enters itself, so one array serves every call without an allocation.
+const pathStack: Branch[] = [];
+
+/**
+ * applyOps for a range of exactly one write: a loop down the write's path and one back up,
+ * rebuilding (and hashing) each branch passed once. PERF: below the top ~log2(batch) levels
+ * every range holds one write, so this is most of the nodes of a batch; the general
+ * recursion's split search and calls cost ~25% of update() there.
+ */
+function applyOne(node: TreeNode | null, depth: number, op: Op, size: SizeDelta): TreeNode | null {
+  const base = pathStack.length;
+  let d = depth;
+  let n = node;
+  while (n instanceof Branch) {
+    pathStack.push(n);
+    n = bitAt(op.path, d) === 1 ? n.right : n.left;
+    d++;
+  }
+  // n is the slot where op.path ends at depth d: empty, this key's leaf, or another key's leaf.
+  let sub: TreeNode | null;
+  if (n === null) {
+    if (op.value === null) return unwind(base, node);
+    sub = leafOf(op);
+    size.delta += 1;
+  } else if (n.path === op.path) {
+    if (op.value === n.value) return unwind(base, node);
+    if (op.value === null) {
+      sub = null;
+      size.delta -= 1;
+    } else {
+      sub = leafOf(op);
+    }
+  } else {
+    if (op.value === null) return unwind(base, node);
+    const mine = leafOf(op);
+    sub = buildLeaves(n.path < op.path ? [n, mine] : [mine, n], 0, 2, d);
+    size.delta += 1;
+  }
+  for (let i = pathStack.length - 1; i >= base; i--) {
+    const b = pathStack[i] as Branch;
+    d--;
+    sub = bitAt(op.path, d) === 1 ? joinNodes(b.left, sub) : joinNodes(sub, b.right);
+  }
+  pathStack.length = base;
+  return sub;
+}
+
+function unwind(base: number, node: TreeNode | null): TreeNode | null {
+  pathStack.length = base;
+  return node;
 }
 
 function applyToBranch(node: Branch, depth: number, ops: readonly Op[], lo: number, hi: number, size: SizeDelta): TreeNode | null {

@@ -39,9 +39,13 @@ export class Branch {
 /** A non-empty subtree. */
 export type TreeNode = Leaf | Branch;
 
+// Buffer#latin1Slice (in Node since v0.x, missing from @types/node) reads any Uint8Array, so a
+// binary string costs one native call and no Buffer wrapper. PERF: ~half of Buffer.from().toString().
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+
 /** Binary string of bytes. */
 export function binOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1Slice.call(bytes, 0, bytes.length);
 }
 
 /** Fresh bytes of a binary string (a plain Uint8Array, never a view into a shared pool). */
@@ -56,24 +60,29 @@ export function bitAt(path: string, depth: number): number {
   return (path.charCodeAt(depth >> 3) >> (7 - (depth & 7))) & 1;
 }
 
-// One scratch buffer for every 65-byte hash input: hashing is synchronous, so no two callers
-// can interleave, and reusing it saves an allocation per node. PERF: Buffer#latin1Write (in
-// Node since v0.x, missing from @types/node) skips write()'s encoding dispatch: ~10% of update().
-const scratch = Buffer.alloc(65) as Buffer & { latin1Write(s: string, offset: number): number };
+// One scratch array for every 65-byte hash input: hashing is synchronous, so no two callers
+// can interleave, and reusing it saves an allocation per node. PERF: the hashes are copied in
+// with a charCodeAt loop the JIT compiles to plain loads and stores; two native
+// Buffer#latin1Write calls cost ~40% more per node (bench/smt.bench.ts, update).
+const scratch = new Uint8Array(65);
 
-/** Leaf hash from the path and sha256(value), both binary strings. */
+function writeBin(s: string, offset: number): void {
+  for (let i = 0; i < 32; i++) scratch[offset + i] = s.charCodeAt(i);
+}
+
+/** Leaf hash from the path and sha256(value), both 32-char binary strings. */
 export function leafHashBin(path: string, valueHash: string): string {
   scratch[0] = 0;
-  scratch.latin1Write(path, 1);
-  scratch.latin1Write(valueHash, 33);
+  writeBin(path, 1);
+  writeBin(valueHash, 33);
   return sha256Binary(scratch);
 }
 
 /** Internal node hash of two child hashes (ZERO_BIN for an empty child). */
 export function branchHashBin(left: string, right: string): string {
   scratch[0] = 1;
-  scratch.latin1Write(left, 1);
-  scratch.latin1Write(right, 33);
+  writeBin(left, 1);
+  writeBin(right, 33);
   return sha256Binary(scratch);
 }
 
