@@ -7,7 +7,6 @@ import { verifySignature } from '../crypto/ed25519.js';
 import { sha256Binary } from '../crypto/hash.js';
 import type { Hash, Payload, Signature } from '../types/primitives.js';
 import type { TxEnvelope } from '../types/tx.js';
-import { bytesEqual } from '../util/bytes.js';
 import { TX_HANDLERS } from './contracts/registry.js';
 
 /** Why a transaction makes its block invalid before any contract runs. */
@@ -17,13 +16,6 @@ export type TxAdmissionFailure = 'TX_UNDECODABLE' | 'TX_WRONG_CHAIN' | 'TX_BAD_S
 export type BlockTx =
   | { readonly ok: true; readonly tx: TxEnvelope; readonly hash: Hash; /** hash as a 32-char binary string */ readonly hashBin: string }
   | { readonly ok: false; readonly code: TxAdmissionFailure; readonly message: string };
-
-/**
- * Envelopes this node decoded before (the mempool, at admission), by transaction hash. An
- * entry is used only for bytes whose body hashes to that hash and whose signature is the
- * entry's, which makes them that entry's canonical encoding (sha256 collision resistance).
- */
-export type DecodedLookup = (hash: Hash) => TxEnvelope | undefined;
 
 // An envelope is fixarray(6) [chainId, type, signer, nonce, payload, bin8(64) signature] and
 // its body fixarray(5) of the same first five fields: body = 0x95 ‖ envelope[1 .. n-66].
@@ -39,14 +31,11 @@ const bodyScratch = new Uint8Array(MAX_TX_BYTES);
  * Fast path: when `isVerified(hash, signature)` says this node already verified the
  * transaction (the mempool cache), its body bytes hash to a body this node decoded
  * canonically at admission, so they ARE that canonical encoding (sha256 collision resistance)
- * and the envelope is taken from `decoded` when it knows it (same hash and signature), else
- * decoded with unpackTrusted. PERF: skips the canonical re-encode and the signature
- * (~5 µs + ~60 µs), and with `decoded` the whole decode. Anything else takes the full path:
- * canonical decode, hash, signature. Never throws for bad input.
+ * and the envelope is decoded with unpackTrusted. PERF: skips the canonical re-encode and the
+ * signature (~5 µs + ~60 µs). Anything else takes the full path: canonical decode, hash,
+ * signature. Never throws for bad input.
  */
-export function decodeBlockTx(
-  bytes: Uint8Array, chainId: string, isVerified?: (hash: Hash, signature: Signature) => boolean, decoded?: DecodedLookup,
-): BlockTx {
+export function decodeBlockTx(bytes: Uint8Array, chainId: string, isVerified?: (hash: Hash, signature: Signature) => boolean): BlockTx {
   const n = bytes.length;
   if (isVerified !== undefined && n > TRAILER + 1 && n <= MAX_TX_BYTES && bytes[0] === 0x96 && bytes[n - TRAILER] === 0xc4 && bytes[n - TRAILER + 1] === 0x40) {
     bodyScratch.set(bytes);
@@ -55,14 +44,12 @@ export function decodeBlockTx(
     const hash = bytesOfHash(hashBin);
     const signature = bytes.subarray(n - 64);
     if (isVerified(hash, signature)) {
-      let tx = decoded?.(hash);
-      if (tx === undefined || !bytesEqual(tx.signature, signature)) {
-        try {
-          tx = decodeTrusted(bytes);
-        } catch (e) {
-          if (e instanceof DecodeError) return { ok: false, code: 'TX_UNDECODABLE', message: e.message };
-          throw e;
-        }
+      let tx: TxEnvelope;
+      try {
+        tx = decodeTrusted(bytes);
+      } catch (e) {
+        if (e instanceof DecodeError) return { ok: false, code: 'TX_UNDECODABLE', message: e.message };
+        throw e;
       }
       return tx.chainId === chainId ? { ok: true, tx, hash, hashBin } : { ok: false, code: 'TX_WRONG_CHAIN', message: 'transaction is for another chain' };
     }

@@ -5,7 +5,7 @@ import type { Member } from '../types/genesis.js';
 import type { Hash, Height, Signature } from '../types/primitives.js';
 import type { TxReceipt } from '../types/tx.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
-import { decodeBlockTx, type DecodedLookup } from './block-tx.js';
+import { decodeBlockTx } from './block-tx.js';
 import { accountKey, MEMBERS_KEY } from './contracts/accounts/keys.js';
 import { decodeAccount, decodeMembers, encodeAccount, loadAccountByKey, type Account } from './contracts/accounts/types.js';
 import { handlerFor } from './contracts/registry.js';
@@ -30,13 +30,6 @@ export interface ExecuteBlockInput {
    * signature and the block would pass here yet fail `ledger audit`.
    */
   readonly isVerified?: (hash: Hash, signature: Signature) => boolean;
-  /**
-   * Envelopes this node already decoded, by hash (the mempool's: `(h) => mempool.get(h)?.tx`),
-   * so an admitted transaction is not decoded again. Consulted only for transactions that
-   * isVerified vouches for, and an entry is used only when its signature equals the bytes'
-   * (block-tx.ts). Without it every transaction is decoded from its bytes (sync, audit).
-   */
-  readonly decoded?: DecodedLookup;
 }
 
 /** Why a block is invalid: it must not be voted for or committed. */
@@ -95,7 +88,7 @@ export type ExecuteBlockResult = ExecutedBlock | { readonly valid: false; readon
  * nothing but the nonce. The block's writes are applied with one StateTree.update.
  */
 export function executeBlock(input: ExecuteBlockInput): ExecuteBlockResult {
-  const { chainId, height, blockTimeMs, isVerified, decoded } = input;
+  const { chainId, height, blockTimeMs, isVerified } = input;
   const block = new BlockOverlay(input.state);
   const receipts: TxReceipt[] = [];
   const txHashes: Hash[] = [];
@@ -104,7 +97,7 @@ export function executeBlock(input: ExecuteBlockInput): ExecuteBlockResult {
   // PERF: binary-string hashes (32 chars) hash and compare faster than hex in the Set.
   const seen = new Set<string>();
   for (let txIndex = 0; txIndex < input.txs.length; txIndex++) {
-    const decodedTx = decodeBlockTx(input.txs[txIndex] as Uint8Array, chainId, isVerified, decoded);
+    const decodedTx = decodeBlockTx(input.txs[txIndex] as Uint8Array, chainId, isVerified);
     if (!decodedTx.ok) return invalid(decodedTx.code, txIndex, decodedTx.message);
     const { tx, hash, hashBin } = decodedTx;
     if (seen.has(hashBin)) return invalid('TX_DUPLICATE', txIndex, 'transaction appears twice in the block');

@@ -55,29 +55,4 @@ describe('decodeBlockTx', () => {
   it('every registered type passes TX_TYPE_RE (the trusted path skips the regex for them)', () => {
     for (const t of TX_TYPES) expect(TX_TYPE_RE.test(t), t).toBe(true);
   });
-
-  it('a decoded envelope is used only for the same hash and signature, and equals decoding the bytes', () => {
-    fc.assert(fc.property(payloadArb, fc.nat({ max: 2 ** 40 }), (payload, nonce) => {
-      const env = signTx(key, { chainId: 'c-1', type: 'invoice.issue', nonce, payload });
-      const bytes = encodeTxEnvelope(env);
-      const asked: string[] = [];
-      const known = decodeBlockTx(bytes, 'c-1', () => true, (h) => (asked.push(toHex(h)), env));
-      const plain = decodeBlockTx(bytes, 'c-1', () => true);
-      if (!known.ok || !plain.ok) throw new Error('expected both to accept');
-      expect(asked).toEqual([toHex(txHash(env))]);
-      expect(known.tx).toBe(env);
-      expect(known.tx).toEqual(plain.tx);
-      expect(known.hashBin).toBe(plain.hashBin);
-      // Another signature for the same body: the entry is ignored and the bytes are decoded.
-      const other = { ...env, signature: new Uint8Array(64).fill(3) };
-      const r = decodeBlockTx(encodeTxEnvelope(other), 'c-1', () => true, () => env);
-      if (!r.ok) throw new Error('expected accept');
-      expect(r.tx).not.toBe(env);
-      expect(toHex(r.tx.signature)).toBe('03'.repeat(64));
-      // Without the cache's word the entry is not consulted at all.
-      let consulted = false;
-      decodeBlockTx(bytes, 'c-1', () => false, () => ((consulted = true), env));
-      expect(consulted).toBe(false);
-    }), { numRuns: 300 });
-  });
 });
