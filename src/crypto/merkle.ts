@@ -1,5 +1,5 @@
 import type { Hash } from '../types/primitives.js';
-import { bytesEqual } from '../util/bytes.js';
+import { bytesEqual, concatBytes } from '../util/bytes.js';
 import { sha256Binary, sha256Parts, ZERO_HASH } from './hash.js';
 import { branchHashBin } from './smt-node.js';
 
@@ -46,15 +46,19 @@ export function merkleRoot(items: readonly Uint8Array[]): Hash {
   return new Uint8Array(Buffer.from(level[0] as string, 'latin1'));
 }
 
-// One reused input array for leaf hashes (hashing is synchronous). PERF: a pooled Buffer per
-// leaf cost an allocation and a copy of the whole item; now it is one copy into this array.
-let leafScratch = new Uint8Array(128);
+// One reused input array for leaf hashes (hashing is synchronous), with its views kept per
+// length. PERF: a pooled Buffer per leaf cost an allocation and a copy of the whole item; now
+// it is one copy into this array (items are hashes and receipts, a few distinct lengths).
+const LEAF_SCRATCH_BYTES = 256;
+const leafScratch = new Uint8Array(LEAF_SCRATCH_BYTES);
+const leafViews: Uint8Array[] = [];
 
 function leafBinary(data: Uint8Array): string {
-  if (leafScratch.length < data.length + 1) leafScratch = new Uint8Array(data.length + 1);
+  const len = data.length + 1;
+  if (len > LEAF_SCRATCH_BYTES) return sha256Binary(concatBytes(LEAF, data));
   leafScratch[0] = 0;
   leafScratch.set(data, 1);
-  return sha256Binary(leafScratch.subarray(0, data.length + 1));
+  return sha256Binary((leafViews[len] ??= leafScratch.subarray(0, len)));
 }
 
 /** Inclusion proof for item `index`: sibling hashes from the leaf up. */

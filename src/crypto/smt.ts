@@ -133,10 +133,7 @@ export class StateTree {
     let node = this.#node;
     for (let depth = 0; node instanceof Branch; depth++) {
       const right = bitAt(path, depth) === 1;
-      if (siblings !== null) {
-        const sibling = right ? node.left : node.right;
-        siblings.push(sibling === null ? new Uint8Array(32) : bytesOf(sibling.hash));
-      }
+      if (siblings !== null) siblings.push(bytesOf(right ? node.leftHash : node.rightHash));
       node = right ? node.right : node.left;
     }
     return node;

@@ -22,8 +22,19 @@ export type BlockTx =
 const TRAILER = 66;
 
 // The body is rebuilt here to be hashed. PERF: a slice of 200+ bytes gets its own
-// ArrayBuffer (a malloc and a GC finaliser); one reused array costs a copy.
+// ArrayBuffer (a malloc and a GC finaliser); one reused array costs a copy, and its views are
+// kept per length (at most MAX_TX_BYTES of them) so hashing a body allocates nothing.
 const bodyScratch = new Uint8Array(MAX_TX_BYTES);
+const bodyViews = new Map<number, Uint8Array>();
+
+function bodyView(len: number): Uint8Array {
+  let v = bodyViews.get(len);
+  if (v === undefined) {
+    v = bodyScratch.subarray(0, len);
+    bodyViews.set(len, v);
+  }
+  return v;
+}
 
 /**
  * Decodes one transaction of a proposed block, computes its hash and checks its signature.
@@ -40,7 +51,7 @@ export function decodeBlockTx(bytes: Uint8Array, chainId: string, isVerified?: (
   if (isVerified !== undefined && n > TRAILER + 1 && n <= MAX_TX_BYTES && bytes[0] === 0x96 && bytes[n - TRAILER] === 0xc4 && bytes[n - TRAILER + 1] === 0x40) {
     bodyScratch.set(bytes);
     bodyScratch[0] = 0x95;
-    const hashBin = sha256Binary(bodyScratch.subarray(0, n - TRAILER));
+    const hashBin = sha256Binary(bodyView(n - TRAILER));
     const hash = bytesOfHash(hashBin);
     const signature = bytes.subarray(n - 64);
     if (isVerified(hash, signature)) {

@@ -38,10 +38,15 @@ export function deriveIndexWrites(block: BlockOverlay): IndexWrite[] {
     const newKeys = after === undefined ? [] : ix.keysOf(after);
     // PERF: a record has one or two index keys, so a pairwise scan beats joining them into
     // strings for two Sets (which cost more than the rest of the derivation).
-    for (const k of oldKeys) if (!newKeys.some((n) => sameKey(n, k))) out.push([k, null]);
-    for (const k of newKeys) if (!oldKeys.some((o) => sameKey(o, k))) out.push([k, EMPTY]);
+    for (const k of oldKeys) if (!includesKey(newKeys, k)) out.push([k, null]);
+    for (const k of newKeys) if (!includesKey(oldKeys, k)) out.push([k, EMPTY]);
   }
   return out;
+}
+
+function includesKey(keys: readonly IndexKey[], k: IndexKey): boolean {
+  for (const x of keys) if (sameKey(x, k)) return true;
+  return false;
 }
 
 function indexerOf(key: string): Indexer | undefined {
