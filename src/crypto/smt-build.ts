@@ -147,8 +147,9 @@ const pathStack: Branch[] = [];
 /**
  * applyOps for a range of exactly one write: a loop down the write's path and one back up,
  * rebuilding (and hashing) each branch passed once. PERF: below the top ~log2(batch) levels
- * every range holds one write, so this is most of the nodes of a batch; the general
- * recursion's split search and calls cost ~25% of update() there.
+ * every range holds one write, so this is most of the nodes of a batch; replacing the general
+ * recursion (a split search and two calls per level) there made update() ~10% faster for
+ * 2,300 writes into 100k keys.
  */
 function applyOne(node: TreeNode | null, depth: number, op: Op, size: SizeDelta): TreeNode | null {
   const base = pathStack.length;
