@@ -35,3 +35,16 @@ const oneShot: ((data: Uint8Array) => string) | null =
 export function sha256Binary(data: Uint8Array): string {
   return oneShot !== null ? oneShot(data) : createHash('sha256').update(data).digest('binary');
 }
+
+/**
+ * sha256Binary of the bytes of an ASCII string (every char < 0x80), without making them: the
+ * one-shot hash encodes a string as UTF-8, which for ASCII is one byte per char. For other
+ * strings the result is the hash of their UTF-8 bytes, which callers must not rely on.
+ * test/unit/crypto/hash.test.ts checks it against @noble/hashes.
+ */
+export function sha256BinaryOfAscii(s: string): string {
+  return oneShotString !== null ? oneShotString(s) : createHash('sha256').update(s, 'latin1').digest('binary');
+}
+
+const oneShotString: ((s: string) => string) | null =
+  typeof nodeCrypto.hash === 'function' ? (s) => nodeCrypto.hash('sha256', s, 'binary') : null;

@@ -1,6 +1,7 @@
 import type { Hash } from '../types/primitives.js';
-import { bytesEqual } from '../util/bytes.js';
+import { bytesEqual, concatBytes } from '../util/bytes.js';
 import { sha256Binary, sha256Parts, ZERO_HASH } from './hash.js';
+import { branchHashBin } from './smt-node.js';
 
 // RFC 6962 (Certificate Transparency) Merkle tree: leaves and interior nodes are hashed with
 // distinct prefixes so a leaf can never be passed off as a node (second-preimage), and the
@@ -30,30 +31,34 @@ export function merkleRoot(items: readonly Uint8Array[]): Hash {
   // Bottom-up over a level array gives the same tree as the recursive RFC definition: pairs are
   // combined left to right and an odd last node is carried up unchanged.
   // PERF: the executor computes two roots over 1,000 items per block; one-shot hashing of
-  // binary strings through one scratch buffer is ~3x the rate of createHash per node
-  // (~3 ms per block saved). merkleProof/verifyMerkleProof keep the byte path, so every proof
-  // check cross-checks this one (test/unit/state/roots.test.ts).
+  // binary strings through one scratch array is ~3x the rate of createHash per node
+  // (~3 ms per block saved). The node hash 0x01 ‖ left ‖ right is the state tree's branch hash
+  // (same prefix byte, same layout), so that one routine serves both. merkleProof and
+  // verifyMerkleProof keep the byte path, so every proof check cross-checks this one
+  // (test/unit/state/roots.test.ts).
   let level: string[] = items.map(leafBinary);
-  const scratch = Buffer.allocUnsafe(65);
-  scratch[0] = 1;
   while (level.length > 1) {
     const next: string[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) {
-      scratch.write(level[i] as string, 1, 32, 'latin1');
-      scratch.write(level[i + 1] as string, 33, 32, 'latin1');
-      next.push(sha256Binary(scratch));
-    }
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(branchHashBin(level[i] as string, level[i + 1] as string));
     if (level.length % 2 === 1) next.push(level[level.length - 1] as string);
     level = next;
   }
   return new Uint8Array(Buffer.from(level[0] as string, 'latin1'));
 }
 
+// One reused input array for leaf hashes (hashing is synchronous), with its views kept per
+// length. PERF: a pooled Buffer per leaf cost an allocation and a copy of the whole item; now
+// it is one copy into this array (items are hashes and receipts, a few distinct lengths).
+const LEAF_SCRATCH_BYTES = 256;
+const leafScratch = new Uint8Array(LEAF_SCRATCH_BYTES);
+const leafViews: Uint8Array[] = [];
+
 function leafBinary(data: Uint8Array): string {
-  const b = Buffer.allocUnsafe(data.length + 1);
-  b[0] = 0;
-  b.set(data, 1);
-  return sha256Binary(b);
+  const len = data.length + 1;
+  if (len > LEAF_SCRATCH_BYTES) return sha256Binary(concatBytes(LEAF, data));
+  leafScratch[0] = 0;
+  leafScratch.set(data, 1);
+  return sha256Binary((leafViews[len] ??= leafScratch.subarray(0, len)));
 }
 
 /** Inclusion proof for item `index`: sibling hashes from the leaf up. */

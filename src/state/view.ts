@@ -1,5 +1,6 @@
-import type { StateTree } from '../crypto/smt.js';
+import { prepareStringKey, type PreparedKey, type PreparedWrite, type StateTree } from '../crypto/smt.js';
 import { fromUtf8, utf8 } from '../util/bytes.js';
+import { invariant } from '../util/errors.js';
 
 /** Decodes a stored record; must be pure (its result is shared, so callers never mutate it). */
 export type RecordDecoder<T> = (bytes: Uint8Array) => T;
@@ -19,6 +20,7 @@ export interface Overlay extends StateReader {
   put(key: string, value: Uint8Array): void;
   delete(key: string): void;
   getRecord<T>(key: string, decode: RecordDecoder<T>): T | undefined;
+  /** Records are immutable once put: the overlay may encode them later, or never if discarded. */
   putRecord<T>(key: string, value: T, encode: (v: T) => Uint8Array, decode: RecordDecoder<T>): void;
 }
 
@@ -50,162 +52,317 @@ export function readRecord<T>(view: StateReader | Overlay, key: string, decode: 
   return bytes === undefined ? undefined : decode(bytes);
 }
 
-/** A decoded record next to the bytes it was decoded from. */
-export interface RecordMemo {
-  readonly bytes: Uint8Array;
-  readonly decode: RecordDecoder<unknown>;
-  readonly value: unknown;
+type Encoder = (v: unknown) => Uint8Array;
+
+/**
+ * Everything a block knows about one key: the value before the block (read once from the
+ * tree), the current value, and the decoded record of each. A current record put with
+ * putRecord is encoded only when its bytes are needed (a get, or the block's writes): a
+ * signer's account is rewritten by each of its transactions, and only the last version is
+ * ever stored. PERF: one Map lookup per access and no per-transaction maps.
+ */
+class Slot implements PreparedKey {
+  /** sha256 of the key's bytes as a binary string ('' until the key reaches the tree). */
+  path = '';
+  /** The key's bytes as a binary string (the key itself when ASCII, as all contract keys are). */
+  bin = '';
+  baseLoaded = false;
+  /** The value before this block; null when absent. */
+  base: Uint8Array | null = null;
+  baseDecode: RecordDecoder<unknown> | null = null;
+  baseValue: unknown = undefined;
+  /** Whether the block (or the open transaction) wrote this key. */
+  written = false;
+  /** The current bytes when written: null for a delete, or for a record not encoded yet. */
+  bytes: Uint8Array | null = null;
+  deleted = false;
+  /** The current record memo: decode is null when there is none. */
+  decode: RecordDecoder<unknown> | null = null;
+  value: unknown = undefined;
+  /** Set while the record is not encoded yet. */
+  encode: Encoder | null = null;
+  /** Position in the block's write order; -1 until first written. */
+  order = -1;
+  /** The transaction that last saved this slot's write state in the journal. */
+  txMark = 0;
+
+  constructor(readonly key: string) {}
 }
 
-// The memo is valid only while the key still holds the very bytes object it was made from,
-// and only for the same decoder; any put() of other bytes makes it stale automatically.
-function memoHit<T>(memo: RecordMemo | undefined, bytes: Uint8Array, decode: RecordDecoder<T>): memo is RecordMemo {
-  return memo !== undefined && memo.bytes === bytes && memo.decode === decode;
-}
+// Fields of one journal entry (flat in one array, so opening a transaction allocates nothing):
+// the slot, then written, bytes, deleted, decode, value, encode, order as they were.
+const ENTRY = 8;
 
 /**
  * The writes of one block over a StateTree snapshot. Base reads are cached, so a key read by
  * many transactions costs one tree walk per block and yields the same bytes object each time.
+ *
+ * Transactions (begin / commitTx / rollbackTx, or child()) write straight into the block and
+ * journal what each key held before, so committing is free and rolling back restores those
+ * keys exactly; reads inside a transaction see its writes. One transaction at a time.
  */
 export class BlockOverlay implements Overlay {
   readonly #base: StateTree;
-  readonly #baseCache = new Map<string, Uint8Array | null>();
-  /** key -> value, null = deleted. Insertion order is execution order (deterministic). */
-  readonly #writes = new Map<string, Uint8Array | null>();
-  readonly #memo = new Map<string, RecordMemo>();
-  /** Records decoded from base bytes; kept when the key is overwritten (index derivation needs both). */
-  readonly #baseMemo = new Map<string, RecordMemo>();
+  readonly #slots = new Map<string, Slot>();
+  /** Slots in first-write order (execution order: deterministic). */
+  readonly #order: Slot[] = [];
+  readonly #journal: unknown[] = [];
+  #tx = 0;
+  #open = false;
+  #orderMark = 0;
 
   constructor(base: StateTree) {
     this.#base = base;
   }
 
+  #slot(key: string): Slot {
+    let s = this.#slots.get(key);
+    if (s === undefined) {
+      s = new Slot(key);
+      this.#slots.set(key, s);
+    }
+    return s;
+  }
+
+  #loadBase(s: Slot): Uint8Array | null {
+    if (!s.baseLoaded) {
+      prepare(s);
+      s.base = this.#base.getPrepared(s) ?? null;
+      s.baseLoaded = true;
+    }
+    return s.base;
+  }
+
   /** The value the key had before this block. */
   baseGet(key: string): Uint8Array | undefined {
-    let v = this.#baseCache.get(key);
-    if (v === undefined) {
-      v = this.#base.get(stateKeyBytes(key)) ?? null;
-      this.#baseCache.set(key, v);
-    }
-    return v ?? undefined;
+    return this.#loadBase(this.#slot(key)) ?? undefined;
   }
 
   get(key: string): Uint8Array | undefined {
-    const w = this.#writes.get(key);
-    if (w !== undefined) return w ?? undefined;
-    return this.baseGet(key);
+    const s = this.#slot(key);
+    if (!s.written) return this.#loadBase(s) ?? undefined;
+    return s.deleted ? undefined : currentBytes(s);
   }
 
   put(key: string, value: Uint8Array): void {
-    this.#writes.set(key, value);
+    const s = this.#write(key);
+    s.bytes = value;
+    s.deleted = false;
+    s.decode = null;
+    s.value = undefined;
+    s.encode = null;
   }
 
   delete(key: string): void {
-    this.#writes.set(key, null);
+    const s = this.#write(key);
+    s.bytes = null;
+    s.deleted = true;
+    s.decode = null;
+    s.value = undefined;
+    s.encode = null;
   }
 
   getRecord<T>(key: string, decode: RecordDecoder<T>): T | undefined {
-    if (!this.#writes.has(key)) return this.baseRecord(key, decode);
-    const bytes = this.get(key);
-    if (bytes === undefined) return undefined;
-    const memo = this.#memo.get(key);
-    if (memoHit(memo, bytes, decode)) return memo.value as T;
-    const value = decode(bytes);
-    this.#memo.set(key, { bytes, decode, value });
+    const s = this.#slot(key);
+    if (!s.written) return this.#baseRecordOf(s, decode);
+    if (s.deleted) return undefined;
+    if (s.decode === decode) return s.value as T;
+    const value = decode(currentBytes(s));
+    s.decode = decode as RecordDecoder<unknown>;
+    s.value = value;
     return value;
   }
 
   /** The record as it was before this block. */
   baseRecord<T>(key: string, decode: RecordDecoder<T>): T | undefined {
-    const bytes = this.baseGet(key);
-    if (bytes === undefined) return undefined;
-    const memo = this.#baseMemo.get(key);
-    if (memoHit(memo, bytes, decode)) return memo.value as T;
+    return this.#baseRecordOf(this.#slot(key), decode);
+  }
+
+  #baseRecordOf<T>(s: Slot, decode: RecordDecoder<T>): T | undefined {
+    const bytes = this.#loadBase(s);
+    if (bytes === null) return undefined;
+    if (s.baseDecode === decode) return s.baseValue as T;
     const value = decode(bytes);
-    this.#baseMemo.set(key, { bytes, decode, value });
+    s.baseDecode = decode as RecordDecoder<unknown>;
+    s.baseValue = value;
     return value;
   }
 
   putRecord<T>(key: string, value: T, encode: (v: T) => Uint8Array, decode: RecordDecoder<T>): void {
-    const bytes = encode(value);
-    this.#writes.set(key, bytes);
-    this.#memo.set(key, { bytes, decode: decode as RecordDecoder<unknown>, value });
+    const s = this.#write(key);
+    s.bytes = null;
+    s.deleted = false;
+    s.decode = decode as RecordDecoder<unknown>;
+    s.value = value;
+    s.encode = encode as Encoder;
   }
 
-  /** Records a decoded value for bytes just written (TxOverlay.commit). */
-  adoptMemo(key: string, memo: RecordMemo): void {
-    this.#memo.set(key, memo);
+  // The slot of a key about to be written: journalled once per transaction, ordered on first write.
+  #write(key: string): Slot {
+    const s = this.#slot(key);
+    if (this.#open && s.txMark !== this.#tx) {
+      s.txMark = this.#tx;
+      this.#journal.push(s, s.written, s.bytes, s.deleted, s.decode, s.value, s.encode, s.order);
+    }
+    s.written = true;
+    if (s.order < 0) {
+      s.order = this.#order.length;
+      this.#order.push(s);
+    }
+    return s;
   }
 
-  /** A per-transaction child whose writes reach this overlay only on commit(). */
+  /** Opens a transaction: its writes land in this overlay and are undone by rollbackTx(). */
+  begin(): void {
+    invariant(!this.#open, 'one transaction at a time');
+    this.#open = true;
+    this.#tx++;
+    this.#orderMark = this.#order.length;
+  }
+
+  /** Keeps the open transaction's writes. */
+  commitTx(): void {
+    invariant(this.#open, 'commitTx without begin');
+    this.#open = false;
+    this.#journal.length = 0;
+  }
+
+  /** Undoes the open transaction's writes: every key it wrote is back as it was before begin(). */
+  rollbackTx(): void {
+    invariant(this.#open, 'rollbackTx without begin');
+    const j = this.#journal;
+    for (let i = j.length - ENTRY; i >= 0; i -= ENTRY) {
+      const s = j[i] as Slot;
+      s.written = j[i + 1] as boolean;
+      s.bytes = j[i + 2] as Uint8Array | null;
+      s.deleted = j[i + 3] as boolean;
+      s.decode = j[i + 4] as RecordDecoder<unknown> | null;
+      s.value = j[i + 5];
+      s.encode = j[i + 6] as Encoder | null;
+      s.order = j[i + 7] as number;
+    }
+    j.length = 0;
+    // Keys first written by this transaction were appended after the mark, and only those.
+    this.#order.length = this.#orderMark;
+    this.#open = false;
+  }
+
+  /** A per-transaction view whose writes stay in the block only if commit() is called. */
   child(): TxOverlay {
+    this.begin();
     return new TxOverlay(this);
   }
 
   /** Keys written in this block, in first-write order. */
-  writtenKeys(): IterableIterator<string> {
-    return this.#writes.keys();
+  writtenKeys(): string[] {
+    return this.#order.map((s) => s.key);
   }
 
   /**
-   * The net writes of the block as StateTree/storage ops. A write that restores the base value
-   * is still listed (the tree treats it as a no-op); it is rare and harmless.
+   * The net writes of the block as StateTree/storage ops, in first-write order. A write that
+   * restores the base value is still listed (the tree treats it as a no-op); it is rare and
+   * harmless.
    */
   netWrites(): [Uint8Array, Uint8Array | null][] {
+    invariant(!this.#open, 'netWrites with a transaction open');
     const out: [Uint8Array, Uint8Array | null][] = [];
-    for (const [k, v] of this.#writes) out.push([stateKeyBytes(k), v]);
+    for (const s of this.#order) out.push([stateKeyBytes(s.key), s.deleted ? null : currentBytes(s)]);
     return out;
+  }
+
+  /**
+   * netWrites() for StateTree.updatePrepared: the same keys and values, with the tree keys the
+   * block's reads already prepared. `keys` are the state keys' bytes (what storage writes), in
+   * the same order; PERF: views into one buffer, not one ArrayBuffer per key.
+   */
+  preparedWrites(): { writes: PreparedWrite[]; keys: Uint8Array[]; values: (Uint8Array | null)[] } {
+    invariant(!this.#open, 'preparedWrites with a transaction open');
+    const writes: PreparedWrite[] = [];
+    const values: (Uint8Array | null)[] = [];
+    for (const s of this.#order) {
+      const value = s.deleted ? null : currentBytes(s);
+      prepare(s);
+      writes.push({ key: s, value });
+      values.push(value);
+    }
+    return { writes, keys: keyBytesOf(writes), values };
   }
 }
 
-/** One transaction's writes; discarded unless commit() is called. */
-export class TxOverlay implements Overlay {
-  readonly #parent: BlockOverlay;
-  readonly #writes = new Map<string, Uint8Array | null>();
-  readonly #memo = new Map<string, RecordMemo>();
+// Fills in the slot's tree key (once).
+function prepare(s: Slot): void {
+  if (s.path === '') {
+    const k = prepareStringKey(s.key);
+    s.path = k.path;
+    s.bin = k.bin;
+  }
+}
 
-  constructor(parent: BlockOverlay) {
-    this.#parent = parent;
+// The current bytes of a written, not deleted slot, encoding a pending record first.
+function currentBytes(s: Slot): Uint8Array {
+  if (s.bytes === null) {
+    invariant(s.encode !== null, 'written slot without bytes or record');
+    s.bytes = s.encode(s.value);
+    s.encode = null;
+  }
+  return s.bytes;
+}
+
+// Each prepared key's bytes (its binary string) as a view into one shared buffer.
+function keyBytesOf(writes: readonly PreparedWrite[]): Uint8Array[] {
+  let total = 0;
+  for (const w of writes) total += w.key.bin.length;
+  const buf = new Uint8Array(total);
+  const out: Uint8Array[] = [];
+  let off = 0;
+  for (const w of writes) {
+    const bin = w.key.bin;
+    for (let i = 0; i < bin.length; i++) buf[off + i] = bin.charCodeAt(i);
+    out.push(buf.subarray(off, off + bin.length));
+    off += bin.length;
+  }
+  return out;
+}
+
+/**
+ * One transaction over a BlockOverlay (BlockOverlay.child): reads and writes go to the block;
+ * commit() keeps them, discard() undoes them. Exactly one of the two must be called.
+ */
+export class TxOverlay implements Overlay {
+  readonly #block: BlockOverlay;
+
+  constructor(block: BlockOverlay) {
+    this.#block = block;
   }
 
   get(key: string): Uint8Array | undefined {
-    const w = this.#writes.get(key);
-    if (w !== undefined) return w ?? undefined;
-    return this.#parent.get(key);
+    return this.#block.get(key);
   }
 
   put(key: string, value: Uint8Array): void {
-    this.#writes.set(key, value);
+    this.#block.put(key, value);
   }
 
   delete(key: string): void {
-    this.#writes.set(key, null);
+    this.#block.delete(key);
   }
 
   getRecord<T>(key: string, decode: RecordDecoder<T>): T | undefined {
-    const w = this.#writes.get(key);
-    if (w === undefined) return this.#parent.getRecord(key, decode);
-    if (w === null) return undefined;
-    const memo = this.#memo.get(key);
-    if (memoHit(memo, w, decode)) return memo.value as T;
-    const value = decode(w);
-    this.#memo.set(key, { bytes: w, decode, value });
-    return value;
+    return this.#block.getRecord(key, decode);
   }
 
   putRecord<T>(key: string, value: T, encode: (v: T) => Uint8Array, decode: RecordDecoder<T>): void {
-    const bytes = encode(value);
-    this.#writes.set(key, bytes);
-    this.#memo.set(key, { bytes, decode: decode as RecordDecoder<unknown>, value });
+    this.#block.putRecord(key, value, encode, decode);
   }
 
-  /** Moves this transaction's writes (and their decoded records) into the block. */
+  /** Keeps this transaction's writes in the block. */
   commit(): void {
-    for (const [k, v] of this.#writes) {
-      if (v === null) this.#parent.delete(k);
-      else this.#parent.put(k, v);
-    }
-    for (const [k, m] of this.#memo) if (this.#writes.get(k) === m.bytes) this.#parent.adoptMemo(k, m);
+    this.#block.commitTx();
+  }
+
+  /** Undoes this transaction's writes. */
+  discard(): void {
+    this.#block.rollbackTx();
   }
 }
 

@@ -124,6 +124,15 @@ export function txLocationKey(hash: Hash): Uint8Array {
   return prefixed(PREFIX.txLocation, hash);
 }
 
+/** Length of txLocationKey of a 32-byte hash. */
+export const TX_LOCATION_KEY_BYTES = 33;
+
+/** Writes txLocationKey(hash) (a 32-byte hash) into `out` at `at`. */
+export function writeTxLocationKey(out: Uint8Array, at: number, hash: Hash): void {
+  out[at] = PREFIX.txLocation;
+  out.set(hash, at + 1);
+}
+
 /** Key of the receipts of the block at `height`. */
 export function receiptsKey(height: Height): Uint8Array {
   return prefixedU64(PREFIX.receiptsByHeight, height);
@@ -132,6 +141,15 @@ export function receiptsKey(height: Height): Uint8Array {
 /** Key of a world-state entry (the executor's raw state key, prefixed). */
 export function stateKey(raw: Uint8Array): Uint8Array {
   return prefixed(PREFIX.state, raw);
+}
+
+/** How much longer stateKey(raw) is than raw. */
+export const STATE_KEY_PREFIX_BYTES = 1;
+
+/** Writes stateKey(raw) into `out` at `at`. */
+export function writeStateKey(out: Uint8Array, at: number, raw: Uint8Array): void {
+  out[at] = PREFIX.state;
+  out.set(raw, at + 1);
 }
 
 /** Key of one history event: subject (e.g. utf8('invoice:INV-1')), then block position. */

@@ -1,4 +1,4 @@
-import { BLOCK_LIMITS, pack, readArray, receiptFromTuple, receiptTuple, unpackTrusted } from '../codec/index.js';
+import { BLOCK_LIMITS, encodeReceipt, readArray, receiptFromTuple, unpackTrusted } from '../codec/index.js';
 import type { Hash, Height } from '../types/primitives.js';
 import type { TxReceipt } from '../types/tx.js';
 import { concatBytes, fromUtf8, readU64be, u64be, utf8 } from '../util/bytes.js';
@@ -47,6 +47,53 @@ export function encodeTxLocation(l: TxLocation): Uint8Array {
   return out;
 }
 
+/** Length of encodeTxLocation's value. */
+export const TX_LOCATION_BYTES = 12;
+
+/** Writes encodeTxLocation({height, index}) into `out` at `at`. */
+export function writeTxLocation(out: Uint8Array, at: number, height: Height, index: number): void {
+  const hi = Math.floor(height / 0x1_0000_0000);
+  const lo = height >>> 0;
+  out[at] = hi >>> 24;
+  out[at + 1] = (hi >>> 16) & 0xff;
+  out[at + 2] = (hi >>> 8) & 0xff;
+  out[at + 3] = hi & 0xff;
+  out[at + 4] = lo >>> 24;
+  out[at + 5] = (lo >>> 16) & 0xff;
+  out[at + 6] = (lo >>> 8) & 0xff;
+  out[at + 7] = lo & 0xff;
+  out[at + 8] = index >>> 24;
+  out[at + 9] = (index >>> 16) & 0xff;
+  out[at + 10] = (index >>> 8) & 0xff;
+  out[at + 11] = index & 0xff;
+}
+
+/**
+ * Many small values written into one buffer and handed out as views of it (BlockStore builds
+ * a block's small keys and values this way; block-store.ts says why).
+ */
+export class PackedBytes {
+  /** The buffer the values are written into. */
+  readonly bytes: Uint8Array;
+  #off = 0;
+
+  constructor(totalBytes: number) {
+    this.bytes = new Uint8Array(totalBytes);
+  }
+
+  /** Reserves the next `len` bytes; returns their offset in `bytes`. */
+  reserve(len: number): number {
+    const at = this.#off;
+    this.#off = at + len;
+    return at;
+  }
+
+  /** The view of `len` bytes at `at`. */
+  view(at: number, len: number): Uint8Array {
+    return this.bytes.subarray(at, at + len);
+  }
+}
+
 /** Inverse of encodeTxLocation. */
 export function decodeTxLocation(b: Uint8Array): TxLocation | null {
   if (b.length !== 12) return null;
@@ -68,9 +115,38 @@ export function decodeHeight(b: Uint8Array): Height | null {
   return Number.isSafeInteger(h) && h >= 1 ? h : null;
 }
 
-/** All receipts of one block as one packed array of receipt tuples. */
+/**
+ * All receipts of one block as one packed array of receipt tuples. PERF: a MessagePack array
+ * is its header followed by its elements' encodings, so the bytes of pack(receipts.map(
+ * receiptTuple)) are built from encodeReceipt (whose common case writes its 38 bytes
+ * directly) without packing the whole array again (test/unit/storage/stored-values.test.ts
+ * compares them).
+ */
 export function encodeBlockReceipts(receipts: readonly TxReceipt[]): Uint8Array {
-  return pack(receipts.map(receiptTuple));
+  const n = receipts.length;
+  const parts = receipts.map(encodeReceipt);
+  const head = n < 16 ? 1 : n < 0x1_0000 ? 3 : 5;
+  let len = head;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  if (head === 1) out[0] = 0x90 | n;
+  else if (head === 3) {
+    out[0] = 0xdc;
+    out[1] = n >>> 8;
+    out[2] = n & 0xff;
+  } else {
+    out[0] = 0xdd;
+    out[1] = n >>> 24;
+    out[2] = (n >>> 16) & 0xff;
+    out[3] = (n >>> 8) & 0xff;
+    out[4] = n & 0xff;
+  }
+  let at = head;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Inverse of encodeBlockReceipts; throws DecodeError on damage. */

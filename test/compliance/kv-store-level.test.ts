@@ -69,4 +69,29 @@ describe('LevelKv on disk', () => {
     const under = join(file, 'db');
     expectCode(await startError(new LevelKv({ path: under })), 'STORAGE_OPEN_FAILED', 'writable');
   });
+
+  it('a batch of small and large keys and values, plain arrays, views and Buffers, reads back exactly', async () => {
+    // BlockStore hands LevelDB views into shared buffers next to plain small arrays and Buffers.
+    const kv = await started(dir);
+    const shared = new Uint8Array(200).map((_, i) => i);
+    const ops = [
+      { key: Uint8Array.of(9, 1), value: Uint8Array.of() },
+      { key: shared.subarray(0, 3), value: shared.subarray(10, 74) },
+      { key: shared.subarray(5, 9), value: shared.subarray(100, 200) },
+      { key: Buffer.from('buf-key'), value: Buffer.from('v'.repeat(65)) },
+      { key: new Uint8Array(64).fill(7), value: new Uint8Array(65).fill(8) },
+      { key: Uint8Array.of(9, 1), value: Uint8Array.of(2) },
+      { key: Uint8Array.of(9, 2), value: null },
+    ];
+    await kv.batch(ops, { sync: false });
+    shared.fill(0);
+    const got = await kv.getMany([Uint8Array.of(9, 1), Uint8Array.of(0, 1, 2), Uint8Array.of(5, 6, 7, 8), Buffer.from('buf-key'), new Uint8Array(64).fill(7)]);
+    expect(got.map((v) => (v === undefined ? null : toHex(v)))).toEqual([
+      '02',
+      toHex(new Uint8Array(64).map((_, i) => i + 10)),
+      toHex(new Uint8Array(100).map((_, i) => i + 100)),
+      toHex(Buffer.from('v'.repeat(65))),
+      '08'.repeat(65),
+    ]);
+  });
 });

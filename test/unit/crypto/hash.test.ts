@@ -1,7 +1,7 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ZERO_HASH, sha256, sha256Parts } from '../../../src/crypto/hash.js';
+import { ZERO_HASH, sha256, sha256Binary, sha256BinaryOfAscii, sha256Parts } from '../../../src/crypto/hash.js';
 import { concatBytes, toHex, utf8 } from '../../../src/util/bytes.js';
 
 // hash.ts takes the node:crypto path for speed; HOUSE-STYLE.md requires it to agree with
@@ -34,5 +34,14 @@ describe('sha256', () => {
     const before = toHex(b);
     a.fill(0);
     expect(toHex(b)).toBe(before);
+  });
+
+  it('sha256Binary and sha256BinaryOfAscii (strings hashed without a byte array) agree with @noble/hashes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
+      expect(Buffer.from(sha256Binary(data), 'latin1').equals(Buffer.from(nobleSha256(data)))).toBe(true);
+    }), { numRuns: 2_000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 200 }), (s) => {
+      expect(Buffer.from(sha256BinaryOfAscii(s), 'latin1').equals(Buffer.from(nobleSha256(utf8(s))))).toBe(true);
+    }), { numRuns: 2_000 });
   });
 });

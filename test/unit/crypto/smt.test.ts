@@ -2,6 +2,7 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256Binary, StateTree, ZERO_HASH } from '../../../src/crypto/index.js';
+import { prepareKey, prepareStringKey } from '../../../src/crypto/smt.js';
 import { sortByPath } from '../../../src/crypto/smt-build.js';
 import { bytesEqual, concatBytes, toHex, utf8 } from '../../../src/util/bytes.js';
 
@@ -163,6 +164,29 @@ describe('StateTree', () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('updatePrepared and getPrepared (keys prepared from bytes or strings) equal update and get', () => {
+    const strKey = fc.oneof(fc.constantFrom('acct/a', 'inv/1', 'k\u00e9y', '\u{1f600}'), fc.string({ maxLength: 6 }));
+    const write = fc.tuple(strKey, fc.option(valueArb, { nil: null, freq: 3 }));
+    fc.assert(
+      fc.property(fc.array(fc.array(write, { maxLength: 16 }), { minLength: 1, maxLength: 6 }), (batches) => {
+        let a = StateTree.empty();
+        let b = StateTree.empty();
+        for (const batch of batches) {
+          a = a.update(batch.map(([k, v]) => [utf8(k), v] as const));
+          b = b.updatePrepared(batch.map(([k, v], i) => ({ key: i % 2 === 0 ? prepareStringKey(k) : prepareKey(utf8(k)), value: v })));
+          expect(toHex(b.root)).toBe(toHex(a.root));
+          expect(b.size).toBe(a.size);
+          for (const [k] of batch) {
+            const want = a.get(utf8(k));
+            const got = b.getPrepared(prepareStringKey(k));
+            expect(got === undefined ? undefined : toHex(got)).toBe(want === undefined ? undefined : toHex(want));
+          }
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pack } from '../../../src/codec/msgpack.js';
-import { decodeTxEnvelope, encodeTxEnvelope } from '../../../src/codec/tx.js';
+import { decodeTxEnvelope, encodeTxEnvelope, TX_TYPE_RE } from '../../../src/codec/tx.js';
 import { signingKeyFromSeed } from '../../../src/crypto/ed25519.js';
 import { signTx, txHash } from '../../../src/crypto/tx.js';
 import { decodeBlockTx } from '../../../src/state/block-tx.js';
+import { TX_TYPES } from '../../../src/state/contracts/registry.js';
 import { toHex } from '../../../src/util/bytes.js';
 
 const key = signingKeyFromSeed(new Uint8Array(32).fill(7));
@@ -49,5 +50,9 @@ describe('decodeBlockTx', () => {
       junk[90 - 65] = 0x40;
       expect(decodeBlockTx(junk, 'c-1', cache)).toMatchObject({ ok: false, code: 'TX_UNDECODABLE' });
     }
+  });
+
+  it('every registered type passes TX_TYPE_RE (the trusted path skips the regex for them)', () => {
+    for (const t of TX_TYPES) expect(TX_TYPE_RE.test(t), t).toBe(true);
   });
 });

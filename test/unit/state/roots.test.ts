@@ -27,4 +27,10 @@ describe('block roots', () => {
       expect(verifyMerkleProof(root, items[i] as Uint8Array, merkleProof(items, i))).toBe(true);
     }), { numRuns: 1000 });
   });
+
+  it('merkleRoot agrees for items of any length, including ones longer than its scratch array', () => {
+    fc.assert(fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 600 }), { minLength: 1, maxLength: 9 }), (items) => {
+      expect(merkleRoot(items)).toEqual(referenceRoot(items));
+    }), { numRuns: 300 });
+  });
 });
