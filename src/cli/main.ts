@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The installed `ledger` binary: wires process I/O to runCli (run-cli.ts) and sets the exit code.
 import type { CommandIo } from './command.js';
 import { EXIT } from './command.js';

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initConsortium, type InitResult } from '../../src/node/init-consortium.js';
-import { DEVNET_ACCOUNTS } from '../../src/node/devnet.js';
+import { DEVNET_ACCOUNTS, MEMBER_NODE_FLAGS } from '../../src/node/devnet.js';
 import { generateSigningKey, saveKeyFile } from '../../src/crypto/keys.js';
 import { toHex } from '../../src/util/bytes.js';
 
@@ -107,7 +107,7 @@ export class Testnet {
   start(i: number, env: NodeJS.ProcessEnv = {}): ChildProcess {
     const n = this.nodes[i] as TestNode;
     const out = createWriteStream(n.logFile, { flags: 'a' });
-    const p = spawn(process.execPath, [CLI, 'start', '--config', n.config], {
+    const p = spawn(process.execPath, [...MEMBER_NODE_FLAGS, CLI, 'start', '--config', n.config], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEDGER_LOG_LEVEL: 'info', ...this.env, ...env },
     });
     p.stdout?.pipe(out);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_ENV } from '../../../src/node/config.js';
 import { hostMultiaddr } from '../../../src/node/init-consortium.js';
+import { MEMBER_NODE_FLAGS } from '../../../src/node/devnet.js';
 import { asMap, asString, asStrings, parseComposeSubset, type ComposeValue } from './compose-subset.js';
 import { envOf, execForm, instructionsOf, parseDockerfile, type Stage } from './dockerfile.js';
 
@@ -94,7 +95,9 @@ describe('docker/Dockerfile', () => {
   });
 
   it('sets only variables the node or the entrypoint knows, with container-wide addresses', () => {
-    for (const k of imageEnv.keys()) expect(k === 'NODE_ENV' || KNOWN_ENV.has(k), `unknown ENV ${k}`).toBe(true);
+    for (const k of imageEnv.keys()) expect(k === 'NODE_ENV' || k === 'NODE_OPTIONS' || KNOWN_ENV.has(k), `unknown ENV ${k}`).toBe(true);
+    // The members' V8 flags are the ones devnet gives its members.
+    expect(env('NODE_OPTIONS')).toBe(MEMBER_NODE_FLAGS.join(' '));
     expect(env('LEDGER_API_HOST')).toBe('0.0.0.0');
     expect(env('LEDGER_P2P_LISTEN')).toMatch(/^\/ip4\/0\.0\.0\.0\/tcp\/\d+$/);
     const p2pPort = env('LEDGER_P2P_LISTEN').split('/').pop() ?? '';
