@@ -1,5 +1,5 @@
 import { decodeTxBatch, encodeTxBatch } from '../codec/batch.js';
-import { decodeTxEnvelope } from '../codec/tx.js';
+import { prepareEncodedTx, type PreparedTx } from '../crypto/tx.js';
 import type { Mempool } from '../state/mempool/mempool.js';
 import type { Clock, Transport, Cancel } from '../types/edges.js';
 import type { MemberIndex } from '../types/primitives.js';
@@ -17,7 +17,7 @@ export interface TxGossipDeps {
   readonly transport: Transport;
   readonly mempool: Mempool;
   readonly clock: Clock;
-  /** Called after gossip admitted at least one transaction into an empty pool. */
+  /** Called when gossip admitted a transaction into an empty pool. */
   readonly onAdmitted: () => void;
   readonly log: { debug(obj: object, msg: string): void };
 }
@@ -56,7 +56,12 @@ export class TxGossip {
     this.deps.transport.broadcast('batches', encodeTxBatch(batch));
   }
 
-  /** Feed every message of channel 'batches' here; never throws on peer input. */
+  /**
+   * Feed every message of channel 'batches' here; never throws on peer input. Each received
+   * envelope's bytes are admitted as they are (decoded once, never re-encoded); signatures are
+   * verified through the pool's verifier, so a batch does not hold this thread for its
+   * verifications when worker threads are configured.
+   */
   handleMessage(from: MemberIndex, bytes: Uint8Array): void {
     let txs: Uint8Array[];
     try {
@@ -65,16 +70,19 @@ export class TxGossip {
       this.deps.log.debug({ from, err }, 'Dropped undecodable batch');
       return;
     }
-    const wasEmpty = this.deps.mempool.size === 0;
-    let admitted = 0;
     for (const b of txs) {
+      let p: PreparedTx;
       try {
-        if (this.deps.mempool.add(decodeTxEnvelope(b)).ok) admitted++;
+        // decodeTxBatch copied each element out of the frame, so the pool may keep `b`.
+        p = prepareEncodedTx(b);
       } catch (err) {
         this.deps.log.debug({ from, err }, 'Dropped undecodable gossiped transaction');
+        continue;
       }
+      void this.deps.mempool.addAsync(p).then((a) => {
+        if (a.ok && a.poolWasEmpty) this.deps.onAdmitted();
+      });
     }
-    if (wasEmpty && admitted > 0) this.deps.onAdmitted();
   }
 
   /** Cancels the pending flush timer (node stop). */

@@ -1,7 +1,9 @@
 /**
  * The transaction pool: admission and selection for proposals.
  *
- * Entry points: `Mempool.add` (REST and gossip; verifies the signature once), `select` (the
+ * Entry points: `Mempool.addAsync` (REST and gossip: prepared transactions, crypto/tx.ts;
+ * verifies the signature once, on a worker thread when a verifier is given), `add` (the same,
+ * inline), `select` (the
  * leader's buildBlock), `removeCommitted` (after each committed block), and `verified` (the
  * cache the executor consults so a proposal is not re-verified).
  * Invariants: at most one pending transaction per (signer, nonce); a selection never skips a
