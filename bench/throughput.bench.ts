@@ -27,18 +27,20 @@ const { values: args } = parseArgs({
     nodes: { type: 'string', default: '4' }, duration: { type: 'string', default: '30' }, rate: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '5' }, accounts: { type: 'string', default: '64' }, sweep: { type: 'boolean', default: false },
     rates: { type: 'string' }, keep: { type: 'boolean', default: false }, profile: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results' },
+    'verify-threads': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (args.help) {
   process.stdout.write(`Usage: npm run bench -- [--nodes 4] [--duration 30] [--rate 2000] [--warmup 5] [--accounts 64]
                       [--sweep [--rates 500,1000,...]] [--json] [--out bench/results]
-                      [--keep] [--profile DIR]
+                      [--keep] [--profile DIR] [--verify-threads N]
 Starts --nodes real members on 127.0.0.1, offers --rate tx/s for --warmup + --duration seconds
 from a separate load process, and reports steady-state throughput and commit latency next to
 this machine's limits. --sweep runs increasing rates, finds saturation, reruns at 80% of it and
 writes an SVG chart next to the JSON. --keep keeps the members' data and info logs;
---profile DIR writes a V8 CPU profile of every member into DIR (open in Chrome DevTools).\n`);
+--profile DIR writes a V8 CPU profile of every member into DIR (open in Chrome DevTools);
+--verify-threads N sets each member's signature-verification threads (default: the node's).\n`);
   process.exit(0);
 }
 const nodes = Number(args.nodes);
@@ -99,7 +101,10 @@ async function main(): Promise<void> {
   const base = 21_000 + Math.floor(Math.random() * 20_000);
   const devnet = new Devnet({
     nodes, dataDir: join(workDir, 'net'), apiPort: base, p2pPort: base + 100, cliScript: resolve(here, '..', 'src', 'cli', 'main.js'),
-    log, env: { LEDGER_LOG_LEVEL: process.env['LEDGER_LOG_LEVEL'] ?? (args.keep ? 'info' : 'warn') },
+    log, env: {
+      LEDGER_LOG_LEVEL: process.env['LEDGER_LOG_LEVEL'] ?? (args.keep ? 'info' : 'warn'),
+      ...(args['verify-threads'] !== undefined ? { LEDGER_VERIFY_THREADS: args['verify-threads'] } : {}),
+    },
     ...(args.profile !== undefined ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] } : {}),
     accounts: Array.from({ length: accountsN }, (_, i) => ({ name: `bench${i}`, role: 'integrator' as const })),
   });
