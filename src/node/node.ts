@@ -24,7 +24,7 @@ import { LedgerChain } from './chain.js';
 import type { NodeConfig } from './config.js';
 import { createRootLogger, moduleLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { TxGossip } from './tx-gossip.js';
+import { TX_GOSSIP_DEFAULTS, TxGossip } from './tx-gossip.js';
 import { VerifyPool } from './verify-pool.js';
 
 /** The wall clock (the simulator uses a VirtualClock instead). */
@@ -168,7 +168,7 @@ export class LedgerNode {
     }
     transport.onPeerChange(() => metrics.peers.set(transport.connectedPeers().length));
 
-    this.gossip = new TxGossip({ maxBatchTxs: 512, maxDelayMs: 5 }, {
+    this.gossip = new TxGossip(TX_GOSSIP_DEFAULTS, {
       transport, mempool, clock: SYSTEM_CLOCK, onAdmitted: () => chain?.notifyTxsAvailable(), log: moduleLogger(this.log, 'mempool'),
     });
     const gossip = this.gossip;
