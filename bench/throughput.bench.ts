@@ -57,7 +57,9 @@ function gitCommit(): string {
   }
 }
 
-async function runLevel(api: readonly string[], pids: readonly number[], keys: SigningKey[], nonces: number[], chainId: string, rate: number, seconds: number, workDir: string, tag: string): Promise<LevelResult & { memberCpuUsPerTx: number | null }> {
+type Level = LevelResult & { memberCpuUsPerTx: number | null; loadGenCpuUsPerTx: number | null };
+
+async function runLevel(api: readonly string[], pids: readonly number[], keys: SigningKey[], nonces: number[], chainId: string, rate: number, seconds: number, workDir: string, tag: string): Promise<Level> {
   const total = Math.ceil(rate * seconds);
   const lines: string[] = [];
   // ~300-byte transactions: asset registrations with unique ids and fingerprints.
@@ -86,10 +88,12 @@ async function runLevel(api: readonly string[], pids: readonly number[], keys: S
   // CPU of all members per committed transaction, over the whole level (warm-up included).
   const memberCpuUsPerTx = cpuBefore === null || cpuAfter === null || report.commits.length === 0
     ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / report.commits.length);
-  return { ...summarise(report, rate, Math.min(warmupS * 1000, (seconds * 1000) / 3)), memberCpuUsPerTx };
+  const loadGenCpuUsPerTx = report.cpuUs === undefined || report.sent === 0 ? null : Math.round(report.cpuUs / report.sent);
+  return { ...summarise(report, rate, Math.min(warmupS * 1000, (seconds * 1000) / 3)), memberCpuUsPerTx, loadGenCpuUsPerTx };
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   log('measuring this machine: ed25519 verify per core, LevelDB batched puts ...');
   const verifyPerSecPerCore = measureVerifyPerSecPerCore();
   const levelPutsPerSec = await measureLevelPuts();
@@ -108,8 +112,8 @@ async function main(): Promise<void> {
     ...(args.profile !== undefined ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] } : {}),
     accounts: Array.from({ length: accountsN }, (_, i) => ({ name: `bench${i}`, role: 'integrator' as const })),
   });
-  const levels: (LevelResult & { memberCpuUsPerTx: number | null })[] = [];
-  let final: LevelResult & { memberCpuUsPerTx: number | null };
+  const levels: Level[] = [];
+  let final: Level;
   try {
     const manifest = await devnet.start();
     await devnet.waitReady(1, 60_000);
@@ -147,14 +151,19 @@ async function main(): Promise<void> {
     ['tps / limitTps', (final.tps / limitTps).toFixed(3)], ['p50 / p95 / p99 ms', `${final.p50Ms} / ${final.p95Ms} / ${final.p99Ms}`],
     ['sent / committed / refused', `${final.sent} / ${final.committed} / ${final.refused}`],
     ['member CPU µs per tx (all members)', String(final.memberCpuUsPerTx ?? 'n/a')],
+    ['load process CPU µs per tx', String(final.loadGenCpuUsPerTx ?? 'n/a')],
     ['CPU-bound ceiling tx/s', final.memberCpuUsPerTx === null ? 'n/a' : String(Math.round((cores * 1e6) / final.memberCpuUsPerTx))],
     ['verify/s per core', String(verifyPerSecPerCore)], ['LevelDB puts/s', String(levelPutsPerSec)], ['limitTps', String(limitTps)],
+    ['load average 1m (start / end)', `${(loadAtStart[0] ?? 0).toFixed(2)} / ${(loadavg()[0] ?? 0).toFixed(2)}`],
     ['cores / cpu', `${cores} / ${env.cpuModel}`], ['node / commit', `${process.version} / ${line.commit}`],
   ];
   for (const [k, v] of table) process.stdout.write(`${(k as string).padEnd(28)} ${v}\n`);
   await mkdir(args.out as string, { recursive: true });
   const name = `throughput-${nodes}n${args.sweep ? '-sweep' : ''}`;
-  await writeFile(join(args.out as string, `${name}.json`), JSON.stringify({ ...line, ...env, memberCpuUsPerTx: final.memberCpuUsPerTx, levels, tpsOverLimit: final.tps / limitTps, loadAverage: loadavg() }, null, 2) + '\n');
+  await writeFile(join(args.out as string, `${name}.json`), JSON.stringify({
+    ...line, ...env, memberCpuUsPerTx: final.memberCpuUsPerTx, loadGenCpuUsPerTx: final.loadGenCpuUsPerTx, verifyThreads: args['verify-threads'] ?? 'default',
+    levels, tpsOverLimit: final.tps / limitTps, loadAverageAtStart: loadAtStart, loadAverage: loadavg(),
+  }, null, 2) + '\n');
   if (args.sweep) await writeFile(join(args.out as string, `${name}.svg`), sweepChartSvg(levels, `${nodes} members, ${cores} cores: throughput and p99 vs offered load`));
   process.stdout.write(JSON.stringify(line) + '\n');
 }
