@@ -172,16 +172,21 @@ async function run(): Promise<void> {
       });
     await load(warmup);
     const cpu0 = await serverCpu();
+    const loadCpu0 = process.cpuUsage();
     const r = await load(total);
+    const loadCpu = process.cpuUsage(loadCpu0);
     const cpu1 = await serverCpu();
     if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx answers and ${r.errors} errors: the workload is invalid`);
     if (cpu1.pooled !== warmup + total) throw new Error(`the pool holds ${cpu1.pooled} transactions, expected ${warmup + total}`);
     const reqPerSec = r['2xx'] / r.duration;
     const serverCpuUsPerRequest = (cpu1.cpuUs - cpu0.cpuUs) / r['2xx'];
+    const loadGenCpuUsPerRequest = (loadCpu.user + loadCpu.system) / r['2xx'];
     const result = {
       id: `api.submit connections=${connections} pipelining=${pipelining} signers=${signerCount} threads=${args.threads} txs=${total}`,
       reqPerSec: Math.round(reqPerSec), latencyP50Ms: r.latency.p50, latencyP99Ms: r.latency.p99, latencyAvgMs: r.latency.average,
-      serverCpuUsPerRequest: Math.round(serverCpuUsPerRequest), verifyThreads: Number(args.threads),
+      serverCpuUsPerRequest: Math.round(serverCpuUsPerRequest), loadGenCpuUsPerRequest: Math.round(loadGenCpuUsPerRequest), verifyThreads: Number(args.threads),
+      // What one machine of this many cores could serve if the load came from elsewhere.
+      cpuBoundReqPerSec: Math.round((env.cores * 1e6) / serverCpuUsPerRequest),
       accepted: r['2xx'], durationS: r.duration, warmupRequests: warmup, admissionOnlyPerSecOneCore: Math.round(workOnly),
       presignS: Number(presignS.toFixed(1)), env,
     };
@@ -190,6 +195,8 @@ async function run(): Promise<void> {
       ['latency p50 / p99 / avg', `${r.latency.p50} / ${r.latency.p99} / ${r.latency.average.toFixed(2)} ms`],
       ['accepted / duration', `${r['2xx']} in ${r.duration.toFixed(1)} s`],
       ['server CPU per request', `${result.serverCpuUsPerRequest} µs (all threads; ${args.threads} verify threads)`],
+      ['load generator CPU per request', `${result.loadGenCpuUsPerRequest} µs (autocannon, same machine)`],
+      ['CPU-bound ceiling, server alone', `${result.cpuBoundReqPerSec.toLocaleString('en-US')} req/s on ${env.cores} cores`],
       ['admission work alone, 1 core', `${result.admissionOnlyPerSecOneCore.toLocaleString('en-US')} /s`],
       ['machine', `${env.cpu}, ${env.cores} cores, load ${env.loadAvg1m}, node ${env.node}, ${env.commit}`],
     ];
