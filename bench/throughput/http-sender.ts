@@ -1,28 +1,36 @@
 import { connect, type Socket } from 'node:net';
 
 // The load process's HTTP client: pre-built POST requests written on a few keep-alive
-// connections per member, pipelined (HTTP/1.1; the server answers each connection in order),
-// with just enough response parsing to count statuses and read error codes. node:http's client
-// cost ~300 µs of CPU per request here, on the same two cores as the members it measures;
-// this costs a few µs. Content-Length framed answers only (what Fastify sends for JSON).
+// connections per member, one request in flight per connection and the rest waiting here in
+// order, as node:http's Agent does (so a member never holds more than `connections` of this
+// process's requests), with just enough response parsing to count statuses and read error
+// codes. node:http's client cost ~300 µs of CPU per request here, on the same two cores as the
+// members it measures; this costs a few tens. Content-Length framed answers only (Fastify's).
 
 /** What became of one request. */
 export type SendOutcome = { readonly status: number; readonly body: Buffer } | { readonly status: 0; readonly error: string };
 
 interface Conn {
   readonly socket: Socket;
-  /** Callbacks of the requests written and not answered yet, in order. */
-  readonly waiting: ((o: SendOutcome) => void)[];
+  /** The callback of the request written and not answered yet. */
+  current: ((o: SendOutcome) => void) | null;
   buf: Buffer;
   dead: boolean;
 }
 
+interface Queued {
+  readonly bytes: Buffer;
+  readonly done: (o: SendOutcome) => void;
+}
+
 const HEADER_END = Buffer.from('\r\n\r\n');
 
-/** Keep-alive, pipelining POST sender to one `http://host:port`. */
+/** Keep-alive POST sender to one `http://host:port`, one request in flight per connection. */
 export class HttpSender {
   private readonly conns: Conn[] = [];
-  private next = 0;
+  private readonly idle: Conn[] = [];
+  private queue: Queued[] = [];
+  private head = 0;
   private readonly host: string;
 
   constructor(url: string, connections: number) {
@@ -30,16 +38,25 @@ export class HttpSender {
     this.host = u.host;
     for (let i = 0; i < connections; i++) {
       const socket = connect({ host: u.hostname, port: Number(u.port), noDelay: true });
-      const conn: Conn = { socket, waiting: [], buf: Buffer.alloc(0), dead: false };
+      const conn: Conn = { socket, current: null, buf: Buffer.alloc(0), dead: false };
       socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
       const fail = (why: string): void => {
         if (conn.dead) return;
         conn.dead = true;
-        for (const w of conn.waiting.splice(0)) w({ status: 0, error: why });
+        conn.current?.({ status: 0, error: why });
+        conn.current = null;
+        const i = this.idle.indexOf(conn);
+        if (i >= 0) this.idle.splice(i, 1);
+        if (this.conns.every((c) => c.dead)) {
+          for (let q = this.head; q < this.queue.length; q++) this.queue[q]?.done({ status: 0, error: why });
+          this.queue = [];
+          this.head = 0;
+        }
       };
       socket.on('error', (e) => fail(e.message));
       socket.on('close', () => fail('connection closed'));
       this.conns.push(conn);
+      this.idle.push(conn);
     }
   }
 
@@ -50,17 +67,28 @@ export class HttpSender {
     return Buffer.concat([Buffer.from(head, 'latin1'), b]);
   }
 
-  /** Writes a request built by `request` on the connection with the fewest answers pending. */
+  /** Writes a request built by `request` on an idle connection, or queues it for the next one. */
   send(bytes: Buffer, done: (o: SendOutcome) => void): void {
-    let best: Conn | undefined;
-    for (let i = 0; i < this.conns.length; i++) {
-      const c = this.conns[(this.next + i) % this.conns.length] as Conn;
-      if (!c.dead && (best === undefined || c.waiting.length < best.waiting.length)) best = c;
-    }
-    this.next++;
-    if (best === undefined) return done({ status: 0, error: 'no connection' });
-    best.waiting.push(done);
-    best.socket.write(bytes);
+    if (this.conns.every((c) => c.dead)) return done({ status: 0, error: 'no connection' });
+    const conn = this.idle.pop();
+    if (conn === undefined) this.queue.push({ bytes, done });
+    else this.write(conn, { bytes, done });
+  }
+
+  private write(conn: Conn, q: Queued): void {
+    conn.current = q.done;
+    conn.socket.write(q.bytes);
+  }
+
+  private release(conn: Conn): void {
+    if (this.head < this.queue.length) {
+      const q = this.queue[this.head++] as Queued;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      this.write(conn, q);
+    } else this.idle.push(conn);
   }
 
   /** Closes every connection; unanswered requests fail. */
@@ -84,7 +112,10 @@ export class HttpSender {
       if (conn.buf.length < total) return;
       const body = conn.buf.subarray(end + 4, total);
       conn.buf = conn.buf.subarray(total);
-      conn.waiting.shift()?.({ status, body });
+      const done = conn.current;
+      conn.current = null;
+      this.release(conn);
+      done?.({ status, body });
     }
   }
 }

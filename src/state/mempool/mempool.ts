@@ -19,6 +19,12 @@ export interface MempoolOpts {
   readonly maxTxs: number;
   /** How far ahead of the committed next nonce a signer may queue. */
   readonly maxNonceGap: number;
+  /**
+   * Admissions waiting for their signature check (addAsync) before POOL_FULL; default 8,192,
+   * about a second of both cores' verification here. Without a bound, a flood of requests
+   * would queue verifications (and their answers) without limit.
+   */
+  readonly maxVerifying?: number;
 }
 
 /** Verifies ed25519 signatures off the caller's thread (node/verify-pool.ts), same policy as verifySignature. */
@@ -45,6 +51,8 @@ interface SignerQueue {
   readonly byNonce: Map<number, AdmittedTx>;
 }
 
+const DEFAULT_MAX_VERIFYING = 8192;
+
 // A consortium has thousands of accounts at most; the cache is dropped whole if a flood of
 // unknown keys ever fills it.
 const SIGNER_CACHE_MAX = 100_000;
@@ -66,6 +74,8 @@ export class Mempool {
   private readonly signerCache = new Map<string, SignerInfo | null>();
   /** Hashes whose signature this node verified: the executor skips re-verifying them. */
   readonly verified = new VerifiedCache(1 << 20);
+  /** addAsync calls waiting for the verifier. */
+  private verifying = 0;
 
   constructor(opts: MempoolOpts, deps: MempoolDeps) {
     this.opts = opts;
@@ -101,12 +111,16 @@ export class Mempool {
     if (verifier === undefined || verifier === null) return this.addPrepared(p);
     const pre = this.precheck(p);
     if ('ok' in pre) return pre;
+    if (this.verifying >= (this.opts.maxVerifying ?? DEFAULT_MAX_VERIFYING)) return reject('POOL_FULL', 'too many transactions waiting for verification; retry later');
     let valid: boolean;
+    this.verifying++;
     try {
       valid = await verifier.verify(p.tx.signer, p.message, p.tx.signature);
     } catch {
       // The verifier reports its own failures; admission still owes this transaction an answer.
       valid = verifyPreparedTx(p);
+    } finally {
+      this.verifying--;
     }
     if (!valid) return reject('BAD_SIGNATURE', 'signature does not verify');
     const again = this.precheck(p);

@@ -7,7 +7,7 @@ import { toHex } from '../../../../src/util/bytes.js';
 
 const CHAIN = 'test-chain';
 
-function setup(opts: { maxTxs?: number; maxNonceGap?: number; verifier?: TxSignatureVerifier } = {}) {
+function setup(opts: { maxTxs?: number; maxNonceGap?: number; maxVerifying?: number; verifier?: TxSignatureVerifier } = {}) {
   const accounts = new Map<string, SignerInfo>();
   const keys: Record<string, SigningKey> = {};
   for (const [name, role] of [['alice', 'integrator'], ['bob', 'integrator'], ['aud', 'auditor']] as [string, Role][]) {
@@ -17,7 +17,7 @@ function setup(opts: { maxTxs?: number; maxNonceGap?: number; verifier?: TxSigna
   }
   const lookups: string[] = [];
   const pool = new Mempool(
-    { chainId: CHAIN, maxTxs: opts.maxTxs ?? 1000, maxNonceGap: opts.maxNonceGap ?? 100 },
+    { chainId: CHAIN, maxTxs: opts.maxTxs ?? 1000, maxNonceGap: opts.maxNonceGap ?? 100, ...(opts.maxVerifying !== undefined ? { maxVerifying: opts.maxVerifying } : {}) },
     {
       lookupSigner: (pk) => (lookups.push(toHex(pk)), accounts.get(toHex(pk)) ?? null),
       rolesFor: (type) => (type === 'invoice.issue' || type === 'account.rotate' ? ['integrator', 'member'] : undefined),
@@ -179,6 +179,21 @@ describe('Mempool asynchronous admission', () => {
     expect(calls).toHaveLength(2);
     calls[1]?.resolve(false);
     expect(await f).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+
+  it('refuses POOL_FULL while too many admissions wait for the verifier, and admits again once they are answered', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier, maxVerifying: 2 });
+    const a = pool.addAsync(prepareTx(tx('alice', 0)));
+    const b = pool.addAsync(prepareTx(tx('alice', 1)));
+    expect(await pool.addAsync(prepareTx(tx('bob', 0)))).toMatchObject({ ok: false, code: 'POOL_FULL' });
+    expect(calls).toHaveLength(2);
+    calls[0]?.resolve(true);
+    calls[1]?.resolve(true);
+    expect((await a).ok && (await b).ok).toBe(true);
+    const c = pool.addAsync(prepareTx(tx('bob', 0)));
+    calls[2]?.resolve(true);
+    expect((await c).ok).toBe(true);
   });
 
   it('a failing verifier falls back to verifying on this thread', async () => {
