@@ -96,9 +96,25 @@ export class Mempool {
   addPrepared(p: PreparedTx): Admission {
     const pre = this.precheck(p);
     if ('ok' in pre) return pre;
-    // PERF: the one signature verification of this transaction on this node (~130 µs here).
-    if (!verifyPreparedTx(p)) return reject('BAD_SIGNATURE', 'signature does not verify');
+    // PERF: the one signature verification of this transaction on this node (~130 µs here),
+    // unless this node already verified it (a proposal carried it before its gossip came).
+    if (!this.verified.has(p.hash, p.tx.signature) && !verifyPreparedTx(p)) return reject('BAD_SIGNATURE', 'signature does not verify');
     return this.insert(p, pre);
+  }
+
+  /**
+   * Records that this node verified the signature of each of `txs` (canonical envelope bytes,
+   * `hashes` their transaction hashes in the same order), e.g. every transaction of a block
+   * that replayed successfully: a copy arriving later by gossip is then not verified again.
+   */
+  noteVerified(txs: readonly Uint8Array[], hashes: readonly Uint8Array[]): void {
+    const n = Math.min(txs.length, hashes.length);
+    for (let i = 0; i < n; i++) {
+      const bytes = txs[i] as Uint8Array;
+      // The signature is the envelope's last 64 bytes (codec/tx.ts); copied, so the cache does
+      // not keep the block's transaction buffers alive.
+      this.verified.add(hashes[i] as Uint8Array, bytes.slice(bytes.length - 64));
+    }
   }
 
   /**
@@ -111,6 +127,7 @@ export class Mempool {
     if (verifier === undefined || verifier === null) return this.addPrepared(p);
     const pre = this.precheck(p);
     if ('ok' in pre) return pre;
+    if (this.verified.has(p.hash, p.tx.signature)) return this.insert(p, pre);
     if (this.verifying >= (this.opts.maxVerifying ?? DEFAULT_MAX_VERIFYING)) return reject('POOL_FULL', 'too many transactions waiting for verification; retry later');
     let valid: boolean;
     this.verifying++;

@@ -196,6 +196,24 @@ describe('Mempool asynchronous admission', () => {
     expect((await c).ok).toBe(true);
   });
 
+  it('a transaction noted as verified (a replayed block carried it) is admitted without verifying again', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier });
+    const t = tx('alice', 0);
+    const p = prepareTx(t);
+    pool.noteVerified([p.bytes], [p.hash]);
+    expect(await pool.addAsync(p)).toMatchObject({ ok: true });
+    expect(calls).toHaveLength(0);
+    // Only that exact signature: a copy with another one is still checked (and refused).
+    const forged = prepareTx({ ...tx('alice', 1), signature: new Uint8Array(64).fill(9) });
+    pool.noteVerified([prepareTx(tx('alice', 1)).bytes], [forged.hash]);
+    const f = pool.addAsync(forged);
+    expect(calls).toHaveLength(1);
+    calls[0]?.resolve(false);
+    expect(await f).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(pool.add({ ...tx('bob', 0), signature: new Uint8Array(64).fill(9) })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+
   it('a failing verifier falls back to verifying on this thread', async () => {
     const { verifier, calls } = manualVerifier();
     const { pool, tx } = setup({ verifier });
