@@ -46,6 +46,7 @@ const DEFAULTS = { apiHost: '127.0.0.1', apiPort: 8080, apiRateLimit: 0, logLeve
 export function defaultVerifyThreads(cores: number = availableParallelism()): number {
   return Math.max(0, Math.min(4, cores - 1));
 }
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function bad(path: string, msg: string): never {
