@@ -1,10 +1,13 @@
-// POST /v1/transactions throughput of one node's REST API: autocannon against buildApi over a
-// pool that does the real admission work of every request (JSON schema validation, hex and
-// normaliseTxEnvelope in the route, then admitSignedTx: encode, sha256 and one ed25519 verify;
-// chain id, signer and nonce checks). Every request carries a different pre-signed transaction
-// (signers round-robin, nonces increasing), so each is accepted (202) exactly once.
-// The server runs in a child process so the load generator does not share its core.
-//   node --import tsx bench/api-submit.bench.ts [--txs 120000] [--connections 50] [--signers 500] [--pipelining 1] [--json] [--no-save]
+// POST /v1/transactions throughput of one node's REST API: autocannon against buildApi over
+// the node's real admission (JSON schema validation, hex and normaliseTxEnvelope in the route,
+// then what node/api-deps.ts does: prepareTx and Mempool.addAsync — chain id, type, signer,
+// role, nonce window, dedupe, one ed25519 verification on the VerifyPool's worker threads —
+// over signers held in memory instead of the state tree). Every request carries a different
+// pre-signed transaction (signers round-robin, nonces increasing), so each is accepted (202)
+// exactly once. The server runs in a child process so the load generator does not share its
+// event loop; both share the machine's cores, and the server's CPU time per request is
+// reported next to the rate.
+//   node --import tsx bench/api-submit.bench.ts [--txs 120000] [--connections 50] [--signers 500] [--threads 2] [--pipelining 1] [--json] [--no-save]
 // Target (issue "REST API, TypeScript client and CLI"): >= 8,000 req/s on one node.
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,8 +20,11 @@ import { buildApi } from '../src/api/app.js';
 import type { ApiDeps, SubmitResult } from '../src/api/deps.js';
 import { buildTx, txToJson } from '../src/client/build-tx.js';
 import { signingKeyFromSeed, type SigningKey } from '../src/crypto/ed25519.js';
-import { admitSignedTx } from '../src/crypto/tx.js';
+import { admitSignedTx, prepareTx } from '../src/crypto/tx.js';
 import { normaliseTxEnvelope } from '../src/codec/tx.js';
+import { VerifyPool } from '../src/node/verify-pool.js';
+import { rolesFor } from '../src/state/contracts/registry.js';
+import { Mempool, type SignerInfo } from '../src/state/mempool/mempool.js';
 import type { TxEnvelope } from '../src/types/tx.js';
 import { fromHex, toHex } from '../src/util/bytes.js';
 import { captureEnvironment, repoRoot } from './lib/environment.js';
@@ -44,6 +50,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     pipelining: { type: 'string', default: '1' },
     signers: { type: 'string', default: '500' },
+    threads: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '5000' },
     json: { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
@@ -57,31 +64,26 @@ function signerKey(i: number): SigningKey {
   return signingKeyFromSeed(seed);
 }
 
-/** Deps whose submitTx is the mempool's admission work; every other read is unused here. */
-function benchDeps(): ApiDeps {
-  const signers = new Set<string>();
-  for (let i = 0; i < signerCount; i++) signers.add(toHex(signerKey(i).publicKey));
-  // Like the mempool, nonces may arrive out of order (50 connections race); each (signer,
-  // nonce) is admitted once.
-  const seen = new Set<string>();
-  const pending = new Map<string, TxEnvelope>();
+/** Deps whose submitTx is the node's admission (node/api-deps.ts); every other read is unused here. */
+function benchDeps(verifier: VerifyPool): { deps: ApiDeps; pool: Mempool } {
+  const signers = new Map<string, SignerInfo>();
+  for (let i = 0; i < signerCount; i++) {
+    const id = toHex(signerKey(i).publicKey);
+    signers.set(id, { accountId: id, role: 'integrator', nextNonce: 0 });
+  }
+  // Nonces may arrive out of order (50 connections race); the pool admits each (signer, nonce) once.
+  const pool = new Mempool({ chainId: CHAIN_ID, maxTxs: 1_000_000, maxNonceGap: 1_000_000 }, {
+    lookupSigner: (pk) => signers.get(toHex(pk)) ?? null, rolesFor, verifier,
+  });
   const unused = (): never => {
     throw new Error('not used by this benchmark');
   };
-  return {
+  const deps: ApiDeps = {
     genesis: unused,
     status: () => ({ chainId: CHAIN_ID, node: 'bench', height: 0, headHash: new Uint8Array(32), view: 0, epoch: 0, members: 1, peersConnected: 0, ready: true, syncing: false, validator: true }),
-    submitTx(tx: TxEnvelope): SubmitResult {
-      if (tx.chainId !== CHAIN_ID) return { ok: false, code: 'WRONG_CHAIN_ID', message: 'wrong chain' };
-      const signer = toHex(tx.signer);
-      if (!signers.has(signer)) return { ok: false, code: 'UNKNOWN_SIGNER', message: 'unknown signer' };
-      const slot = `${signer}:${tx.nonce}`;
-      if (seen.has(slot)) return { ok: false, code: 'DUPLICATE_TX', message: 'signer and nonce already used' };
-      const admitted = admitSignedTx(tx);
-      if (admitted === null) return { ok: false, code: 'BAD_SIGNATURE', message: 'bad signature' };
-      seen.add(slot);
-      pending.set(toHex(admitted.hash), tx);
-      return { ok: true, hash: admitted.hash };
+    async submitTx(tx: TxEnvelope): Promise<SubmitResult> {
+      const r = await pool.addAsync(prepareTx(tx));
+      return r.ok ? { ok: true, hash: r.hash } : r;
     },
     pendingTx: () => null,
     findTx: async () => null,
@@ -91,14 +93,24 @@ function benchDeps(): ApiDeps {
     onBlockCommitted: () => () => undefined,
     metricsRegistry: new Registry(),
   };
+  return { deps, pool };
 }
 
 async function serve(): Promise<void> {
-  const app = buildApi({ rateLimit: false }, benchDeps());
+  const verifier = new VerifyPool({ threads: Number(args.threads) }, { log: { warn: (o, m) => process.stderr.write(`${m} ${JSON.stringify(o)}\n`) } });
+  const { deps, pool } = benchDeps(verifier);
+  const app = buildApi({ rateLimit: false }, deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   process.send?.({ port: typeof addr === 'object' && addr !== null ? addr.port : 0 });
-  process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+  // The parent asks for this process's CPU time (all threads) around each load phase.
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const u = process.cpuUsage();
+      process.send?.({ cpuUs: u.user + u.system, pooled: pool.size });
+    }
+  });
+  process.on('disconnect', () => void app.close().then(() => verifier.stop()).then(() => process.exit(0)));
 }
 
 /** Bodies for `n` requests: signer i % signers, nonces in order per signer. */
@@ -139,10 +151,14 @@ async function run(): Promise<void> {
   const presignS = (performance.now() - t0) / 1000;
   const workOnly = admissionOnlyPerSec(bodies);
 
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', '--signers', String(signerCount)], { execArgv: [...process.execArgv, ...(process.env.API_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROF}`] : [])] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', '--signers', String(signerCount), '--threads', String(args.threads)], { execArgv: [...process.execArgv, ...(process.env.API_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.API_BENCH_PROF}`] : [])] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const serverCpu = (): Promise<{ cpuUs: number; pooled: number }> => new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as { cpuUs: number; pooled: number }));
+    child.send('cpu');
   });
   try {
     let next = 0;
@@ -155,12 +171,22 @@ async function run(): Promise<void> {
         }],
       });
     await load(warmup);
+    const cpu0 = await serverCpu();
+    const loadCpu0 = process.cpuUsage();
     const r = await load(total);
+    const loadCpu = process.cpuUsage(loadCpu0);
+    const cpu1 = await serverCpu();
     if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx answers and ${r.errors} errors: the workload is invalid`);
+    if (cpu1.pooled !== warmup + total) throw new Error(`the pool holds ${cpu1.pooled} transactions, expected ${warmup + total}`);
     const reqPerSec = r['2xx'] / r.duration;
+    const serverCpuUsPerRequest = (cpu1.cpuUs - cpu0.cpuUs) / r['2xx'];
+    const loadGenCpuUsPerRequest = (loadCpu.user + loadCpu.system) / r['2xx'];
     const result = {
-      id: `api.submit connections=${connections} pipelining=${pipelining} signers=${signerCount} txs=${total}`,
+      id: `api.submit connections=${connections} pipelining=${pipelining} signers=${signerCount} threads=${args.threads} txs=${total}`,
       reqPerSec: Math.round(reqPerSec), latencyP50Ms: r.latency.p50, latencyP99Ms: r.latency.p99, latencyAvgMs: r.latency.average,
+      serverCpuUsPerRequest: Math.round(serverCpuUsPerRequest), loadGenCpuUsPerRequest: Math.round(loadGenCpuUsPerRequest), verifyThreads: Number(args.threads),
+      // What one machine of this many cores could serve if the load came from elsewhere.
+      cpuBoundReqPerSec: Math.round((env.cores * 1e6) / serverCpuUsPerRequest),
       accepted: r['2xx'], durationS: r.duration, warmupRequests: warmup, admissionOnlyPerSecOneCore: Math.round(workOnly),
       presignS: Number(presignS.toFixed(1)), env,
     };
@@ -168,6 +194,9 @@ async function run(): Promise<void> {
       ['case', result.id], ['req/s (202 Accepted)', result.reqPerSec.toLocaleString('en-US')],
       ['latency p50 / p99 / avg', `${r.latency.p50} / ${r.latency.p99} / ${r.latency.average.toFixed(2)} ms`],
       ['accepted / duration', `${r['2xx']} in ${r.duration.toFixed(1)} s`],
+      ['server CPU per request', `${result.serverCpuUsPerRequest} µs (all threads; ${args.threads} verify threads)`],
+      ['load generator CPU per request', `${result.loadGenCpuUsPerRequest} µs (autocannon, same machine)`],
+      ['CPU-bound ceiling, server alone', `${result.cpuBoundReqPerSec.toLocaleString('en-US')} req/s on ${env.cores} cores`],
       ['admission work alone, 1 core', `${result.admissionOnlyPerSecOneCore.toLocaleString('en-US')} /s`],
       ['machine', `${env.cpu}, ${env.cores} cores, load ${env.loadAvg1m}, node ${env.node}, ${env.commit}`],
     ];

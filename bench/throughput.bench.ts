@@ -27,24 +27,28 @@ const { values: args } = parseArgs({
     nodes: { type: 'string', default: '4' }, duration: { type: 'string', default: '30' }, rate: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '5' }, accounts: { type: 'string', default: '64' }, sweep: { type: 'boolean', default: false },
     rates: { type: 'string' }, keep: { type: 'boolean', default: false }, profile: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results' },
+    'verify-threads': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (args.help) {
   process.stdout.write(`Usage: npm run bench -- [--nodes 4] [--duration 30] [--rate 2000] [--warmup 5] [--accounts 64]
                       [--sweep [--rates 500,1000,...]] [--json] [--out bench/results]
-                      [--keep] [--profile DIR]
+                      [--keep] [--profile DIR] [--verify-threads N]
 Starts --nodes real members on 127.0.0.1, offers --rate tx/s for --warmup + --duration seconds
 from a separate load process, and reports steady-state throughput and commit latency next to
 this machine's limits. --sweep runs increasing rates, finds saturation, reruns at 80% of it and
 writes an SVG chart next to the JSON. --keep keeps the members' data and info logs;
---profile DIR writes a V8 CPU profile of every member into DIR (open in Chrome DevTools).\n`);
+--profile DIR writes a V8 CPU profile of every member into DIR (open in Chrome DevTools);
+--verify-threads N sets each member's signature-verification threads (default: the node's).\n`);
   process.exit(0);
 }
 const nodes = Number(args.nodes);
 const durationS = Number(args.duration);
 const warmupS = Number(args.warmup);
 const accountsN = Number(args.accounts);
+const sweepRates = (args.rates ?? '250,500,1000,1500,2000,3000,4000').split(',').map(Number);
+const levelCount = args.sweep ? sweepRates.length + 1 : 1;
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 function gitCommit(): string {
@@ -55,7 +59,9 @@ function gitCommit(): string {
   }
 }
 
-async function runLevel(api: readonly string[], pids: readonly number[], keys: SigningKey[], nonces: number[], chainId: string, rate: number, seconds: number, workDir: string, tag: string): Promise<LevelResult & { memberCpuUsPerTx: number | null }> {
+type Level = LevelResult & { memberCpuUsPerTx: number | null; loadGenCpuUsPerTx: number | null };
+
+async function runLevel(api: readonly string[], pids: readonly number[], keys: SigningKey[], nonces: number[], chainId: string, rate: number, seconds: number, workDir: string, tag: string): Promise<Level> {
   const total = Math.ceil(rate * seconds);
   const lines: string[] = [];
   // ~300-byte transactions: asset registrations with unique ids and fingerprints.
@@ -81,13 +87,16 @@ async function runLevel(api: readonly string[], pids: readonly number[], keys: S
   const cpuAfter = totalCpuSeconds(pids);
   const report = JSON.parse(out.trim().split('\n').pop() as string) as LoadReport;
   if (report.refused > 0) log(`  refused: ${JSON.stringify(report.refusedCodes)}`);
+  if (report.failed > 0) log(`  failed: ${report.failed} (connection errors, or still queued in the load process when its drain ended)`);
   // CPU of all members per committed transaction, over the whole level (warm-up included).
   const memberCpuUsPerTx = cpuBefore === null || cpuAfter === null || report.commits.length === 0
     ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / report.commits.length);
-  return { ...summarise(report, rate, Math.min(warmupS * 1000, (seconds * 1000) / 3)), memberCpuUsPerTx };
+  const loadGenCpuUsPerTx = report.cpuUs === undefined || report.sent === 0 ? null : Math.round(report.cpuUs / report.sent);
+  return { ...summarise(report, rate, Math.min(warmupS * 1000, (seconds * 1000) / 3)), memberCpuUsPerTx, loadGenCpuUsPerTx };
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   log('measuring this machine: ed25519 verify per core, LevelDB batched puts ...');
   const verifyPerSecPerCore = measureVerifyPerSecPerCore();
   const levelPutsPerSec = await measureLevelPuts();
@@ -99,33 +108,42 @@ async function main(): Promise<void> {
   const base = 21_000 + Math.floor(Math.random() * 20_000);
   const devnet = new Devnet({
     nodes, dataDir: join(workDir, 'net'), apiPort: base, p2pPort: base + 100, cliScript: resolve(here, '..', 'src', 'cli', 'main.js'),
-    log, env: { LEDGER_LOG_LEVEL: process.env['LEDGER_LOG_LEVEL'] ?? (args.keep ? 'info' : 'warn') },
+    log, env: {
+      LEDGER_LOG_LEVEL: process.env['LEDGER_LOG_LEVEL'] ?? (args.keep ? 'info' : 'warn'),
+      ...(args['verify-threads'] !== undefined ? { LEDGER_VERIFY_THREADS: args['verify-threads'] } : {}),
+    },
     ...(args.profile !== undefined ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] } : {}),
-    accounts: Array.from({ length: accountsN }, (_, i) => ({ name: `bench${i}`, role: 'integrator' as const })),
+    // Every load level signs with its own accounts: a level past saturation ends with requests
+    // never sent (still queued in the load process when its drain ends), and the nonce gaps they
+    // leave would hold every later transaction of those accounts in the pools for good.
+    accounts: Array.from({ length: accountsN * levelCount }, (_, i) => ({ name: `bench${i}`, role: 'integrator' as const })),
   });
-  const levels: (LevelResult & { memberCpuUsPerTx: number | null })[] = [];
-  let final: LevelResult & { memberCpuUsPerTx: number | null };
+  const levels: Level[] = [];
+  let final: Level;
   try {
     const manifest = await devnet.start();
     await devnet.waitReady(1, 60_000);
     const api = manifest.nodes.map((n) => n.api);
     const pids = manifest.nodes.map((n) => n.pid);
-    const keys = await Promise.all(manifest.accounts.filter((a) => a.name.startsWith('bench')).map((a) => loadKeyFile(a.keyFile)));
-    const nonces = keys.map(() => 0);
+    const allKeys = await Promise.all(manifest.accounts.filter((a) => a.name.startsWith('bench')).map((a) => loadKeyFile(a.keyFile)));
+    let level = 0;
+    const nextAccounts = (): SigningKey[] => allKeys.slice(accountsN * level, accountsN * ++level);
     if (args.sweep) {
-      const rates = (args.rates ?? '250,500,1000,1500,2000,3000,4000').split(',').map(Number);
-      for (const r of rates) {
-        const lv = await runLevel(api, pids, keys, nonces, manifest.chainId, r, Math.min(durationS, 15), workDir, `s${r}`);
+      for (const r of sweepRates) {
+        const keys = nextAccounts();
+        const lv = await runLevel(api, pids, keys, keys.map(() => 0), manifest.chainId, r, Math.min(durationS, 15), workDir, `s${r}`);
         log(`  offered ${r} tx/s → ${lv.tps} tx/s, p50 ${lv.p50Ms} ms, p99 ${lv.p99Ms} ms, ${lv.memberCpuUsPerTx} member-CPU µs/tx`);
         levels.push(lv);
       }
       const saturation = Math.max(...levels.map((l) => l.tps));
       const at80 = Math.max(50, Math.round(saturation * 0.8));
       log(`saturation ≈ ${saturation} tx/s; measuring at 80% (${at80} tx/s) for ${durationS} s`);
-      final = await runLevel(api, pids, keys, nonces, manifest.chainId, at80, warmupS + durationS, workDir, 'at80');
+      const keys = nextAccounts();
+      final = await runLevel(api, pids, keys, keys.map(() => 0), manifest.chainId, at80, warmupS + durationS, workDir, 'at80');
     } else {
       log(`offering ${args.rate} tx/s for ${warmupS} + ${durationS} s`);
-      final = await runLevel(api, pids, keys, nonces, manifest.chainId, Number(args.rate), warmupS + durationS, workDir, 'main');
+      const keys = nextAccounts();
+      final = await runLevel(api, pids, keys, keys.map(() => 0), manifest.chainId, Number(args.rate), warmupS + durationS, workDir, 'main');
     }
   } finally {
     await devnet.stop();
@@ -142,14 +160,19 @@ async function main(): Promise<void> {
     ['tps / limitTps', (final.tps / limitTps).toFixed(3)], ['p50 / p95 / p99 ms', `${final.p50Ms} / ${final.p95Ms} / ${final.p99Ms}`],
     ['sent / committed / refused', `${final.sent} / ${final.committed} / ${final.refused}`],
     ['member CPU µs per tx (all members)', String(final.memberCpuUsPerTx ?? 'n/a')],
+    ['load process CPU µs per tx', String(final.loadGenCpuUsPerTx ?? 'n/a')],
     ['CPU-bound ceiling tx/s', final.memberCpuUsPerTx === null ? 'n/a' : String(Math.round((cores * 1e6) / final.memberCpuUsPerTx))],
     ['verify/s per core', String(verifyPerSecPerCore)], ['LevelDB puts/s', String(levelPutsPerSec)], ['limitTps', String(limitTps)],
+    ['load average 1m (start / end)', `${(loadAtStart[0] ?? 0).toFixed(2)} / ${(loadavg()[0] ?? 0).toFixed(2)}`],
     ['cores / cpu', `${cores} / ${env.cpuModel}`], ['node / commit', `${process.version} / ${line.commit}`],
   ];
   for (const [k, v] of table) process.stdout.write(`${(k as string).padEnd(28)} ${v}\n`);
   await mkdir(args.out as string, { recursive: true });
   const name = `throughput-${nodes}n${args.sweep ? '-sweep' : ''}`;
-  await writeFile(join(args.out as string, `${name}.json`), JSON.stringify({ ...line, ...env, memberCpuUsPerTx: final.memberCpuUsPerTx, levels, tpsOverLimit: final.tps / limitTps, loadAverage: loadavg() }, null, 2) + '\n');
+  await writeFile(join(args.out as string, `${name}.json`), JSON.stringify({
+    ...line, ...env, memberCpuUsPerTx: final.memberCpuUsPerTx, loadGenCpuUsPerTx: final.loadGenCpuUsPerTx, verifyThreads: args['verify-threads'] ?? 'default',
+    levels, tpsOverLimit: final.tps / limitTps, loadAverageAtStart: loadAtStart, loadAverage: loadavg(),
+  }, null, 2) + '\n');
   if (args.sweep) await writeFile(join(args.out as string, `${name}.svg`), sweepChartSvg(levels, `${nodes} members, ${cores} cores: throughput and p99 vs offered load`));
   process.stdout.write(JSON.stringify(line) + '\n');
 }

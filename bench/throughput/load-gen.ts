@@ -1,10 +1,11 @@
 // The load process of the throughput benchmark (a separate OS process from the members):
 // sends pre-signed transactions open-loop at a fixed rate over REST, round-robin across
 // members, and watches one member's event stream for commits. Input: a JSON job file.
-// Output: one JSON line on stdout with per-transaction send and commit times.
+// Output: one JSON line on stdout with per-transaction send and commit times, and the CPU this
+// process used while sending (it shares the machine's cores with the members).
 import { readFile } from 'node:fs/promises';
-import * as http from 'node:http';
 import { parseSse } from '../../src/client/sse.js';
+import { HttpSender, type SendOutcome } from './http-sender.js';
 
 interface Job {
   readonly apis: readonly string[];
@@ -45,30 +46,30 @@ async function main(): Promise<void> {
     }
   })().catch(() => undefined);
 
-  const agents = job.apis.map(() => new http.Agent({ keepAlive: true, maxSockets: 16 }));
-  const targets = job.apis.map((a) => new URL(a));
+  // 16 keep-alive connections per member, as a pool of integrator clients would hold.
+  const senders = job.apis.map((a) => new HttpSender(a, 16));
+  const requests = txs.map((t, i) => (senders[i % senders.length] as HttpSender).request('/v1/transactions', t.body));
+  const answered = (o: SendOutcome): void => {
+    if (o.status === 202) accepted++;
+    else if (!('body' in o)) failed++;
+    else {
+      refused++;
+      let code = String(o.status);
+      try {
+        code = (JSON.parse(o.body.toString('utf8')) as { error?: { code?: string } }).error?.code ?? code;
+      } catch {
+        // Not our error envelope: the status is the code.
+      }
+      refusedCodes[code] = (refusedCodes[code] ?? 0) + 1;
+    }
+  };
   const post = (i: number): void => {
-    const t = txs[i] as Tx;
-    const k = i % targets.length;
-    const u = targets[k] as URL;
-    const req = http.request({ host: u.hostname, port: u.port, path: '/v1/transactions', method: 'POST', agent: agents[k], headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(t.body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if (res.statusCode === 202) accepted++;
-        else {
-          refused++;
-          const code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: string } }).error?.code ?? String(res.statusCode);
-          refusedCodes[code] = (refusedCodes[code] ?? 0) + 1;
-        }
-      });
-    });
-    req.on('error', () => failed++);
-    req.end(t.body);
+    (senders[i % senders.length] as HttpSender).send(requests[i] as Buffer, answered);
     sentAt[i] = performance.now();
   };
 
   // Open loop: every tick sends what the schedule says is due, whatever the server does.
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
   await new Promise<void>((resolve) => {
@@ -83,13 +84,14 @@ async function main(): Promise<void> {
   const sendEnd = performance.now();
   await Promise.race([watching, new Promise((r) => setTimeout(r, job.drainMs))]);
   events.abort();
-  for (const a of agents) a.destroy();
+  for (const s of senders) s.close();
   const commits: [number, number][] = [];
   for (const [h, at] of committedAt) {
     const i = index.get(h) as number;
     commits.push([sentAt[i] as number, at]);
   }
-  process.stdout.write(JSON.stringify({ t0, sendEnd, sent: next, accepted, refused, failed, refusedCodes, commits }) + '\n');
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ t0, sendEnd, sent: next, accepted, refused, failed, refusedCodes, commits, cpuUs: cpu.user + cpu.system }) + '\n');
 }
 
 main().catch((e: unknown) => {

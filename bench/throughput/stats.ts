@@ -16,6 +16,8 @@ export interface LoadReport {
   readonly refusedCodes: Record<string, number>;
   /** [sentAt, committedAt] per committed transaction, ms on the load process's clock. */
   readonly commits: readonly (readonly [number, number])[];
+  /** CPU time the load process used while sending and draining (it shares the machine's cores with the members). */
+  readonly cpuUs?: number;
 }
 
 /** Steady-state figures of one load level. */

@@ -1,6 +1,9 @@
 import type { Payload } from '../types/primitives.js';
 import type { TxBody, TxEnvelope, TxReceipt } from '../types/tx.js';
-import { pack, unpackCanonical } from './msgpack.js';
+import { invariant } from '../util/errors.js';
+import { utf8 } from '../util/bytes.js';
+import { DOMAIN_TX_V1 } from './domains.js';
+import { pack, unpackCanonical, unpackTrusted } from './msgpack.js';
 import { canonicalPayload } from './payload.js';
 import { readBool, readBytes, readInt, readString, readTuple } from './read.js';
 import { DecodeError } from './errors.js';
@@ -31,10 +34,71 @@ export function encodeTxEnvelope(tx: TxEnvelope): Uint8Array {
   return pack(t);
 }
 
+// A canonical envelope is fixarray(6) [chainId, type, signer, nonce, payload, bin8(64)
+// signature] and its body is fixarray(5) of the same first five fields, so the body's bytes are
+// the envelope's with the array header changed and the 66-byte signature trailer cut off.
+const ENVELOPE_HEADER = 0x96;
+const BODY_HEADER = 0x95;
+const SIGNATURE_TRAILER = 66;
+
+/** The signed message of a transaction, and where in it the body bytes start. */
+export interface TxSigningMessage {
+  /** DOMAIN_TX_V1 ‖ len(chainId) ‖ chainId ‖ encodeTxBody(tx): what the signature covers. */
+  readonly message: Uint8Array;
+  /** message.subarray(bodyOffset) is encodeTxBody(tx), whose sha256 is the transaction hash. */
+  readonly bodyOffset: number;
+}
+
+/**
+ * The signed message of the transaction whose canonical envelope bytes are `envelope`
+ * (encodeTxEnvelope output, or bytes decodeTxEnvelope accepted) and whose chain id is `chainId`,
+ * built from those bytes: same bytes as signingBytes(DOMAIN_TX_V1, chainId, encodeTxBody(tx)),
+ * proven by test/unit/codec/tx-signing-message.test.ts. PERF: one allocation and one copy
+ * instead of a second msgpack encode (~3 µs) plus a concatenation.
+ */
+export function txSigningMessage(envelope: Uint8Array, chainId: string): TxSigningMessage {
+  const n = envelope.length;
+  invariant(
+    n > SIGNATURE_TRAILER && envelope[0] === ENVELOPE_HEADER && envelope[n - SIGNATURE_TRAILER] === 0xc4 && envelope[n - SIGNATURE_TRAILER + 1] === 0x40,
+    'txSigningMessage takes canonical envelope bytes',
+  );
+  const id = utf8(chainId);
+  const bodyOffset = DOMAIN_TX_V1.length + 1 + id.length;
+  const message = new Uint8Array(bodyOffset + n - SIGNATURE_TRAILER);
+  message.set(DOMAIN_TX_V1, 0);
+  message[DOMAIN_TX_V1.length] = id.length;
+  message.set(id, DOMAIN_TX_V1.length + 1);
+  message.set(envelope.subarray(0, n - SIGNATURE_TRAILER), bodyOffset);
+  message[bodyOffset] = BODY_HEADER;
+  return { message, bodyOffset };
+}
+
 /** Decodes and validates a signed transaction; throws DecodeError on anything else. */
 export function decodeTxEnvelope(bytes: Uint8Array): TxEnvelope {
   const t = readTuple(unpackCanonical(bytes, MAX_TX_BYTES), 'tx', 6);
   return { ...bodyFromTuple(t), signature: readBytes(t[5], 'signature', 64) };
+}
+
+/**
+ * Decodes envelope bytes whose canonical form this node already proved (a transaction it
+ * admitted or verified, a committed block it stored): shapes, sizes and formats are checked,
+ * canonical form and payload limits are not. Throws DecodeError. PERF: no canonical re-encode
+ * and no payload copy (~3 µs against ~12 µs for decodeTxEnvelope on a 330-byte transaction).
+ */
+export function decodeStoredTxEnvelope(bytes: Uint8Array): TxEnvelope {
+  const t = readTuple(unpackTrusted(bytes), 'tx', 6);
+  const payload = t[4];
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload) || payload instanceof Uint8Array) {
+    throw new DecodeError('DECODE_BAD_FIELD', 'payload: expected object', { field: 'payload' });
+  }
+  return {
+    chainId: readString(t[0], 'chainId', 64, CHAIN_ID_RE),
+    type: readString(t[1], 'type', 65, TX_TYPE_RE),
+    signer: readBytes(t[2], 'signer', 32),
+    nonce: readInt(t[3], 'nonce'),
+    payload: payload as Payload,
+    signature: readBytes(t[5], 'signature', 64),
+  };
 }
 
 /** Decodes encodeTxBody bytes (what is hashed and signed); throws DecodeError on anything else. */

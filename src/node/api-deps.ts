@@ -4,6 +4,7 @@ import type { AccountJson } from '../api/schemas/accounts.js';
 import type { AssetJson } from '../api/schemas/assets.js';
 import type { HistoryEntryJson } from '../api/schemas/common.js';
 import type { InvoiceJson } from '../api/schemas/invoices.js';
+import { prepareTx } from '../crypto/tx.js';
 import { decodeContractEvent, historySubject } from '../state/events.js';
 import { getAccount, getAsset, getInvoice, getMembers, type AssetView, type InvoiceView } from '../state/queries.js';
 import type { Mempool } from '../state/mempool/mempool.js';
@@ -105,15 +106,16 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
         ready: !c.halted, syncing: deps.syncing(), validator: c.voting,
       };
     },
-    submitTx(tx: TxEnvelope): SubmitResult {
-      const wasEmpty = mempool.size === 0;
-      const r = mempool.add(tx);
+    async submitTx(tx: TxEnvelope): Promise<SubmitResult> {
+      // One canonical encode gives the bytes, hash and signed message (crypto/tx.ts); the
+      // signature is verified on a worker thread when the pool has a verifier.
+      const p = prepareTx(tx);
+      const r = await mempool.addAsync(p);
       if (!r.ok) {
         metrics.txRejected.inc({ code: r.code });
         return r;
       }
-      const admitted = mempool.get(r.hash);
-      if (admitted !== undefined) deps.onAdmitted(admitted.bytes, wasEmpty);
+      deps.onAdmitted(p.bytes, r.poolWasEmpty);
       metrics.mempoolTxs.set(mempool.size);
       return { ok: true, hash: r.hash };
     },

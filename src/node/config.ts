@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { OperationalError } from '../util/errors.js';
 
@@ -15,6 +16,8 @@ export interface NodeConfig {
   readonly apiPort: number;
   /** Requests per minute per client IP on the REST API; 0 disables the limit. */
   readonly apiRateLimit: number;
+  /** Worker threads verifying transaction signatures at admission; 0 verifies on the main thread. */
+  readonly verifyThreads: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -27,6 +30,7 @@ export const CONFIG_ENV = {
   apiHost: 'LEDGER_API_HOST',
   apiPort: 'LEDGER_API_PORT',
   apiRateLimit: 'LEDGER_API_RATE_LIMIT',
+  verifyThreads: 'LEDGER_VERIFY_THREADS',
   logLevel: 'LEDGER_LOG_LEVEL',
 } as const;
 
@@ -34,6 +38,15 @@ export const CONFIG_ENV = {
 export type ConfigOverrides = Partial<Record<keyof typeof CONFIG_ENV, string>>;
 
 const DEFAULTS = { apiHost: '127.0.0.1', apiPort: 8080, apiRateLimit: 0, logLevel: 'info' as const, p2pListen: '/ip4/0.0.0.0/tcp/9080' };
+
+/**
+ * Default verification threads: every core but the main thread's, at most 4 (the main thread
+ * feeds about that many; more only queue). A single-core machine verifies inline.
+ */
+export function defaultVerifyThreads(cores: number = availableParallelism()): number {
+  return Math.max(0, Math.min(4, cores - 1));
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function bad(path: string, msg: string): never {
@@ -78,6 +91,7 @@ export async function loadNodeConfig(path: string, env: NodeJS.ProcessEnv, flags
     apiHost: str('apiHost', pick('apiHost'), DEFAULTS.apiHost),
     apiPort: int('apiPort', pick('apiPort'), DEFAULTS.apiPort, 0, 65535),
     apiRateLimit: int('apiRateLimit', pick('apiRateLimit'), DEFAULTS.apiRateLimit, 0, 10_000_000),
+    verifyThreads: int('verifyThreads', pick('verifyThreads'), defaultVerifyThreads(), 0, 64),
     logLevel: logLevel as NodeConfig['logLevel'],
   };
 }

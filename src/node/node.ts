@@ -24,7 +24,8 @@ import { LedgerChain } from './chain.js';
 import type { NodeConfig } from './config.js';
 import { createRootLogger, moduleLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { TxGossip } from './tx-gossip.js';
+import { TX_GOSSIP_DEFAULTS, TxGossip } from './tx-gossip.js';
+import { VerifyPool } from './verify-pool.js';
 
 /** The wall clock (the simulator uses a VirtualClock instead). */
 export const SYSTEM_CLOCK: Clock = {
@@ -79,6 +80,7 @@ export class LedgerNode {
   private gossip: TxGossip | null = null;
   private sync: BlockSync | null = null;
   private api: FastifyInstance | null = null;
+  private verifyPool: VerifyPool | null = null;
   private stopping: Promise<void> | null = null;
   /** The API's bound address once started. */
   apiUrl: string | null = null;
@@ -115,6 +117,9 @@ export class LedgerNode {
     const store = this.store;
 
     let chain: LedgerChain | null = null;
+    // PERF: admission's signature checks (~130 µs each here) leave the main thread, which keeps
+    // serving HTTP, consensus and gossip meanwhile.
+    this.verifyPool = new VerifyPool({ threads: cfg.verifyThreads }, { log: moduleLogger(this.log, 'mempool') });
     const mempool = new Mempool(
       { chainId: genesis.chainId, maxTxs: 200_000, maxNonceGap: 10_000 },
       {
@@ -123,6 +128,7 @@ export class LedgerNode {
           return a === null ? null : { accountId: a.id, role: a.role, nextNonce: a.nextNonce };
         },
         rolesFor,
+        verifier: this.verifyPool,
       },
     );
     chain = new LedgerChain({ genesis, maxFutureMs: 10_000 }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain') });
@@ -167,7 +173,7 @@ export class LedgerNode {
     }
     transport.onPeerChange(() => metrics.peers.set(transport.connectedPeers().length));
 
-    this.gossip = new TxGossip({ maxBatchTxs: 512, maxDelayMs: 5 }, {
+    this.gossip = new TxGossip(TX_GOSSIP_DEFAULTS, {
       transport, mempool, clock: SYSTEM_CLOCK, onAdmitted: () => chain?.notifyTxsAvailable(), log: moduleLogger(this.log, 'mempool'),
     });
     const gossip = this.gossip;
@@ -260,6 +266,7 @@ export class LedgerNode {
         await step('p2p', async () => this.transport?.stop());
         await step('store', async () => this.store?.stop());
         await step('kv', async () => this.kv?.stop());
+        await step('verify', async () => this.verifyPool?.stop());
         log.info({}, 'Node stopped');
       })();
     }

@@ -1,8 +1,7 @@
-import { DOMAIN_TX_V1, signingBytes } from '../codec/domains.js';
 import { DecodeError } from '../codec/errors.js';
 import { unpackTrusted } from '../codec/msgpack.js';
 import { readBytes, readInt, readString, readTuple } from '../codec/read.js';
-import { CHAIN_ID_RE, decodeTxEnvelope, encodeTxBody, MAX_TX_BYTES, TX_TYPE_RE } from '../codec/tx.js';
+import { CHAIN_ID_RE, decodeTxEnvelope, MAX_TX_BYTES, TX_TYPE_RE, txSigningMessage } from '../codec/tx.js';
 import { verifySignature } from '../crypto/ed25519.js';
 import { sha256Binary } from '../crypto/hash.js';
 import type { Hash, Payload, Signature } from '../types/primitives.js';
@@ -73,10 +72,12 @@ export function decodeBlockTx(bytes: Uint8Array, chainId: string, isVerified?: (
     throw e;
   }
   if (tx.chainId !== chainId) return { ok: false, code: 'TX_WRONG_CHAIN', message: 'transaction is for another chain' };
-  const body = encodeTxBody(tx);
-  const hashBin = sha256Binary(body);
+  // decodeTxEnvelope proved the bytes canonical, so the body and the signed message are sliced
+  // from them (codec/tx.ts txSigningMessage) rather than encoded again.
+  const { message, bodyOffset } = txSigningMessage(bytes, chainId);
+  const hashBin = sha256Binary(message.subarray(bodyOffset));
   const hash = bytesOfHash(hashBin);
-  if (!(isVerified?.(hash, tx.signature) ?? false) && !verifySignature(tx.signer, signingBytes(DOMAIN_TX_V1, chainId, body), tx.signature)) {
+  if (!(isVerified?.(hash, tx.signature) ?? false) && !verifySignature(tx.signer, message, tx.signature)) {
     return { ok: false, code: 'TX_BAD_SIGNATURE', message: 'signature does not verify' };
   }
   return { ok: true, tx, hash, hashBin };

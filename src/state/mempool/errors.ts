@@ -21,5 +21,10 @@ export type AdmissionCode =
 
 /** Result of admission. */
 export type Admission =
-  | { readonly ok: true; readonly hash: Uint8Array }
+  | {
+      readonly ok: true;
+      readonly hash: Uint8Array;
+      /** The pool was empty just before this transaction entered: an idle leader should wake. */
+      readonly poolWasEmpty: boolean;
+    }
   | { readonly ok: false; readonly code: AdmissionCode; readonly message: string };

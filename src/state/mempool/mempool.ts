@@ -1,7 +1,7 @@
-import { admitSignedTx } from '../../crypto/tx.js';
+import { prepareTx, verifyPreparedTx, type PreparedTx } from '../../crypto/tx.js';
 import type { AdmittedTx, TxEnvelope } from '../../types/tx.js';
 import type { Role } from '../../types/primitives.js';
-import { toHex } from '../../util/bytes.js';
+import { bytesEqual, toHex } from '../../util/bytes.js';
 import type { Admission, AdmissionCode } from './errors.js';
 import { VerifiedCache } from './verified-cache.js';
 
@@ -19,14 +19,30 @@ export interface MempoolOpts {
   readonly maxTxs: number;
   /** How far ahead of the committed next nonce a signer may queue. */
   readonly maxNonceGap: number;
+  /**
+   * Admissions waiting for their signature check (addAsync) before POOL_FULL; default 8,192,
+   * about a second of both cores' verification here. Without a bound, a flood of requests
+   * would queue verifications (and their answers) without limit.
+   */
+  readonly maxVerifying?: number;
+}
+
+/** Verifies ed25519 signatures off the caller's thread (node/verify-pool.ts), same policy as verifySignature. */
+export interface TxSignatureVerifier {
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
 }
 
 /** Narrow views of state the pool reads; wired by node/. */
 export interface MempoolDeps {
-  /** Current-key lookup in the committed state; null for unknown keys. */
+  /**
+   * Current-key lookup in the committed state; null for unknown keys. The pool caches answers
+   * until the next removeCommitted, which the chain calls every time the committed state moves.
+   */
   readonly lookupSigner: (publicKey: Uint8Array) => SignerInfo | null;
   /** Roles allowed to submit a type; undefined for unknown types. */
   readonly rolesFor: (type: string) => readonly Role[] | undefined;
+  /** Where addAsync verifies signatures; none = on the calling thread. */
+  readonly verifier?: TxSignatureVerifier | null;
 }
 
 interface SignerQueue {
@@ -34,6 +50,12 @@ interface SignerQueue {
   /** nonce -> tx */
   readonly byNonce: Map<number, AdmittedTx>;
 }
+
+const DEFAULT_MAX_VERIFYING = 8192;
+
+// A consortium has thousands of accounts at most; the cache is dropped whole if a flood of
+// unknown keys ever fills it.
+const SIGNER_CACHE_MAX = 100_000;
 
 /**
  * Pending transactions, admitted once per node: chain id, signature (verified here and only
@@ -48,8 +70,12 @@ export class Mempool {
   private readonly byHash = new Map<string, AdmittedTx>();
   /** hash -> account id of its queue (keys can rotate, so the id is recorded at admission). */
   private readonly owner = new Map<string, string>();
+  /** Signer key (hex) -> lookupSigner's answer for the current committed state. */
+  private readonly signerCache = new Map<string, SignerInfo | null>();
   /** Hashes whose signature this node verified: the executor skips re-verifying them. */
   readonly verified = new VerifiedCache(1 << 20);
+  /** addAsync calls waiting for the verifier. */
+  private verifying = 0;
 
   constructor(opts: MempoolOpts, deps: MempoolDeps) {
     this.opts = opts;
@@ -61,55 +87,117 @@ export class Mempool {
     return this.byHash.size;
   }
 
-  /** Admits a decoded envelope (from REST or gossip). */
+  /** Admits a decoded envelope, verifying its signature on this thread. */
   add(tx: TxEnvelope): Admission {
-    const pre = this.precheck(tx);
-    if (pre !== null) return pre;
-    // PERF: the one signature verification of this transaction on this node (~60 µs).
-    const admitted = admitSignedTx(tx);
-    if (admitted === null) return reject('BAD_SIGNATURE', 'signature does not verify');
-    return this.insert(admitted);
+    return this.addPrepared(prepareTx(tx));
   }
 
-  /** Admits a transaction whose signature was verified elsewhere on this node (a worker thread). */
-  addVerified(admitted: AdmittedTx): Admission {
-    const pre = this.precheck(admitted.tx);
-    if (pre !== null) return pre;
-    return this.insert(admitted);
+  /** Admits a prepared transaction (crypto/tx.ts), verifying its signature on this thread. */
+  addPrepared(p: PreparedTx): Admission {
+    const pre = this.precheck(p);
+    if ('ok' in pre) return pre;
+    // PERF: the one signature verification of this transaction on this node (~130 µs here),
+    // unless this node already verified it (a proposal carried it before its gossip came).
+    if (!this.verified.has(p.hash, p.tx.signature) && !verifyPreparedTx(p)) return reject('BAD_SIGNATURE', 'signature does not verify');
+    return this.insert(p, pre);
   }
 
-  /** The cheap checks, run before spending a signature verification. */
-  precheck(tx: TxEnvelope): Admission | null {
+  /**
+   * Records that this node verified the signature of each of `txs` (canonical envelope bytes,
+   * `hashes` their transaction hashes in the same order), e.g. every transaction of a block
+   * that replayed successfully: a copy arriving later by gossip is then not verified again.
+   */
+  noteVerified(txs: readonly Uint8Array[], hashes: readonly Uint8Array[]): void {
+    const n = Math.min(txs.length, hashes.length);
+    for (let i = 0; i < n; i++) {
+      const bytes = txs[i] as Uint8Array;
+      // The signature is the envelope's last 64 bytes (codec/tx.ts); copied, so the cache does
+      // not keep the block's transaction buffers alive.
+      this.verified.add(hashes[i] as Uint8Array, bytes.slice(bytes.length - 64));
+    }
+  }
+
+  /**
+   * Admits a prepared transaction, verifying its signature through deps.verifier (worker
+   * threads) when there is one. The cheap checks run before the verification and again after
+   * it, since the pool and the committed state may have moved while it ran.
+   */
+  async addAsync(p: PreparedTx): Promise<Admission> {
+    const verifier = this.deps.verifier;
+    if (verifier === undefined || verifier === null) return this.addPrepared(p);
+    const pre = this.precheck(p);
+    if ('ok' in pre) return pre;
+    if (this.verified.has(p.hash, p.tx.signature)) return this.insert(p, pre);
+    if (this.verifying >= (this.opts.maxVerifying ?? DEFAULT_MAX_VERIFYING)) return reject('POOL_FULL', 'too many transactions waiting for verification; retry later');
+    let valid: boolean;
+    this.verifying++;
+    try {
+      valid = await verifier.verify(p.tx.signer, p.message, p.tx.signature);
+    } catch {
+      // The verifier reports its own failures; admission still owes this transaction an answer.
+      valid = verifyPreparedTx(p);
+    } finally {
+      this.verifying--;
+    }
+    if (!valid) return reject('BAD_SIGNATURE', 'signature does not verify');
+    const again = this.precheck(p);
+    if ('ok' in again) return again;
+    return this.insert(p, again);
+  }
+
+  /** The signer of a key under the committed state, cached (see MempoolDeps.lookupSigner). */
+  private signerOf(publicKey: Uint8Array): SignerInfo | null {
+    const hex = toHex(publicKey);
+    let s = this.signerCache.get(hex);
+    if (s === undefined) {
+      s = this.deps.lookupSigner(publicKey);
+      if (this.signerCache.size >= SIGNER_CACHE_MAX) this.signerCache.clear();
+      this.signerCache.set(hex, s);
+    }
+    return s;
+  }
+
+  /**
+   * The cheap checks, run before spending a signature verification: the signer, or why not.
+   * An exact copy of a pending transaction (same hash and signature) is a duplicate without
+   * verifying it again; a copy with another signature is verified first, so a forged one is
+   * still refused as BAD_SIGNATURE.
+   */
+  private precheck(p: PreparedTx): SignerInfo | Extract<Admission, { ok: false }> {
+    const tx = p.tx;
     if (tx.chainId !== this.opts.chainId) return reject('WRONG_CHAIN_ID', 'chain id does not match this chain');
     const roles = this.deps.rolesFor(tx.type);
     if (roles === undefined) return reject('UNKNOWN_TX_TYPE', 'unknown transaction type');
-    const signer = this.deps.lookupSigner(tx.signer);
+    const signer = this.signerOf(tx.signer);
     if (signer === null) return reject('UNKNOWN_SIGNER', 'signer is not a registered account key');
     if (!roles.includes(signer.role)) return reject('ROLE_NOT_ALLOWED', `role ${signer.role} may not submit ${tx.type}`);
     if (tx.nonce < signer.nextNonce) return reject('NONCE_TOO_LOW', `nonce already used; next is ${signer.nextNonce}`);
     if (tx.nonce >= signer.nextNonce + this.opts.maxNonceGap) {
       return reject('NONCE_TOO_HIGH', `nonce too far ahead; next is ${signer.nextNonce}`);
     }
+    const pending = this.byHash.get(toHex(p.hash));
+    if (pending !== undefined && bytesEqual(pending.tx.signature, tx.signature)) return reject('DUPLICATE_TX', 'transaction already pending');
     if (this.byHash.size >= this.opts.maxTxs) return reject('POOL_FULL', 'transaction pool is full; retry later');
-    return null;
+    return signer;
   }
 
-  private insert(admitted: AdmittedTx): Admission {
-    const hashHex = toHex(admitted.hash);
+  private insert(p: PreparedTx, signer: SignerInfo): Admission {
+    const hashHex = toHex(p.hash);
     if (this.byHash.has(hashHex)) return reject('DUPLICATE_TX', 'transaction already pending');
-    const signer = this.deps.lookupSigner(admitted.tx.signer);
-    if (signer === null) return reject('UNKNOWN_SIGNER', 'signer is not a registered account key');
     let q = this.signers.get(signer.accountId);
     if (q === undefined) {
       q = { accountId: signer.accountId, byNonce: new Map() };
       this.signers.set(signer.accountId, q);
     }
-    if (q.byNonce.has(admitted.tx.nonce)) return reject('DUPLICATE_TX', 'a transaction with this nonce is already pending');
-    q.byNonce.set(admitted.tx.nonce, admitted);
+    if (q.byNonce.has(p.tx.nonce)) return reject('DUPLICATE_TX', 'a transaction with this nonce is already pending');
+    const poolWasEmpty = this.byHash.size === 0;
+    // Only the three fields: the signed message is not kept for the transaction's stay here.
+    const admitted: AdmittedTx = { tx: p.tx, bytes: p.bytes, hash: p.hash };
+    q.byNonce.set(p.tx.nonce, admitted);
     this.byHash.set(hashHex, admitted);
     this.owner.set(hashHex, signer.accountId);
-    this.verified.add(admitted.hash, admitted.tx.signature);
-    return { ok: true, hash: admitted.hash };
+    this.verified.addHex(hashHex, p.tx.signature);
+    return { ok: true, hash: p.hash, poolWasEmpty };
   }
 
   /**
@@ -166,9 +254,11 @@ export class Mempool {
 
   /**
    * Drops what a committed block settled: its transactions, and for each signer every
-   * pending nonce below the committed next nonce (those can never be included now).
+   * pending nonce below the committed next nonce (those can never be included now). The chain
+   * calls it after every change of the committed state, so it also forgets cached signers.
    */
   removeCommitted(hashes: readonly Uint8Array[], nextNonce: (accountId: string) => number): void {
+    this.signerCache.clear();
     const touched = new Set<SignerQueue>();
     for (const h of hashes) {
       const hex = toHex(h);
@@ -197,6 +287,6 @@ export class Mempool {
   }
 }
 
-function reject(code: AdmissionCode, message: string): Admission {
+function reject(code: AdmissionCode, message: string): Extract<Admission, { ok: false }> {
   return { ok: false, code, message };
 }

@@ -1,4 +1,4 @@
-import { toHex } from '../../util/bytes.js';
+import { bytesEqual, toHex } from '../../util/bytes.js';
 
 /**
  * Transactions whose signatures this node has verified, keyed by hash AND signature (the hash
@@ -8,8 +8,10 @@ import { toHex } from '../../util/bytes.js';
  * re-verification.
  */
 export class VerifiedCache {
-  private current = new Set<string>();
-  private previous = new Set<string>();
+  // hash hex -> the signature verified with it. PERF: one 64-char key and a 64-byte compare,
+  // instead of building a 192-char hash+signature string for every add and lookup.
+  private current = new Map<string, Uint8Array>();
+  private previous = new Map<string, Uint8Array>();
   private readonly maxEntries: number;
 
   constructor(maxEntries: number) {
@@ -18,16 +20,24 @@ export class VerifiedCache {
 
   /** Records a verified transaction. */
   add(hash: Uint8Array, signature: Uint8Array): void {
+    this.addHex(toHex(hash), signature);
+  }
+
+  /** Records a verified transaction whose hash the caller already has in hex. */
+  addHex(hashHex: string, signature: Uint8Array): void {
     if (this.current.size >= this.maxEntries / 2) {
       this.previous = this.current;
-      this.current = new Set();
+      this.current = new Map();
     }
-    this.current.add(toHex(hash) + toHex(signature));
+    // Two different valid signatures of one body are possible (ed25519 signing need not be
+    // deterministic); keeping the latest only costs the other one a re-verification.
+    this.current.set(hashHex, signature);
   }
 
   /** True when this exact transaction (hash and signature) was verified recently. */
   has(hash: Uint8Array, signature: Uint8Array): boolean {
-    const k = toHex(hash) + toHex(signature);
-    return this.current.has(k) || this.previous.has(k);
+    const k = toHex(hash);
+    const s = this.current.get(k) ?? this.previous.get(k);
+    return s !== undefined && bytesEqual(s, signature);
   }
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { generateSigningKey, signTx, type SigningKey } from '../../../../src/crypto/index.js';
-import { Mempool, type SignerInfo } from '../../../../src/state/mempool/index.js';
+import { prepareTx } from '../../../../src/crypto/tx.js';
+import { Mempool, VerifiedCache, type SignerInfo, type TxSignatureVerifier } from '../../../../src/state/mempool/index.js';
 import type { Role } from '../../../../src/types/index.js';
 import { toHex } from '../../../../src/util/bytes.js';
 
 const CHAIN = 'test-chain';
 
-function setup(opts: { maxTxs?: number; maxNonceGap?: number } = {}) {
+function setup(opts: { maxTxs?: number; maxNonceGap?: number; maxVerifying?: number; verifier?: TxSignatureVerifier } = {}) {
   const accounts = new Map<string, SignerInfo>();
   const keys: Record<string, SigningKey> = {};
   for (const [name, role] of [['alice', 'integrator'], ['bob', 'integrator'], ['aud', 'auditor']] as [string, Role][]) {
@@ -14,17 +15,28 @@ function setup(opts: { maxTxs?: number; maxNonceGap?: number } = {}) {
     keys[name] = k;
     accounts.set(toHex(k.publicKey), { accountId: toHex(k.publicKey), role, nextNonce: 0 });
   }
+  const lookups: string[] = [];
   const pool = new Mempool(
-    { chainId: CHAIN, maxTxs: opts.maxTxs ?? 1000, maxNonceGap: opts.maxNonceGap ?? 100 },
+    { chainId: CHAIN, maxTxs: opts.maxTxs ?? 1000, maxNonceGap: opts.maxNonceGap ?? 100, ...(opts.maxVerifying !== undefined ? { maxVerifying: opts.maxVerifying } : {}) },
     {
-      lookupSigner: (pk) => accounts.get(toHex(pk)) ?? null,
+      lookupSigner: (pk) => (lookups.push(toHex(pk)), accounts.get(toHex(pk)) ?? null),
       rolesFor: (type) => (type === 'invoice.issue' || type === 'account.rotate' ? ['integrator', 'member'] : undefined),
+      verifier: opts.verifier ?? null,
     },
   );
   const tx = (who: string, nonce: number, extra: Record<string, string> = {}, chainId = CHAIN) =>
     signTx(keys[who] as SigningKey, { chainId, type: 'invoice.issue', nonce, payload: { id: `inv-${who}-${nonce}`, ...extra } });
   const id = (who: string) => toHex((keys[who] as SigningKey).publicKey);
-  return { pool, tx, id, accounts, keys };
+  return { pool, tx, id, accounts, keys, lookups };
+}
+
+/** A verifier the test resolves by hand, recording what it was asked. */
+function manualVerifier() {
+  const calls: { resolve: (ok: boolean) => void; reject: (e: Error) => void }[] = [];
+  const verifier: TxSignatureVerifier = {
+    verify: () => new Promise<boolean>((resolve, reject) => void calls.push({ resolve, reject })),
+  };
+  return { verifier, calls };
 }
 
 describe('Mempool admission', () => {
@@ -83,6 +95,144 @@ describe('Mempool admission', () => {
   });
 });
 
+describe('VerifiedCache', () => {
+  it('answers for the exact (hash, signature) pair across one generation turnover, then forgets', () => {
+    const c = new VerifiedCache(4);
+    const h = (i: number) => new Uint8Array(32).fill(i);
+    const sig = (i: number) => new Uint8Array(64).fill(i);
+    c.add(h(1), sig(1));
+    c.add(h(2), sig(2));
+    expect(c.has(h(1), sig(1))).toBe(true);
+    expect(c.has(h(1), sig(2))).toBe(false);
+    c.add(h(3), sig(3)); // turns the generation over: 1 and 2 are the previous one
+    expect(c.has(h(1), sig(1))).toBe(true);
+    c.add(h(4), sig(4));
+    c.add(h(5), sig(5)); // and again: 1 and 2 are gone
+    expect(c.has(h(1), sig(1))).toBe(false);
+    expect(c.has(h(3), sig(3))).toBe(true);
+    expect(c.has(h(5), sig(5))).toBe(true);
+  });
+});
+
+describe('Mempool signer lookups', () => {
+  it('looks a signer up once per committed state, and again after removeCommitted', () => {
+    const { pool, tx, id, accounts, lookups } = setup();
+    expect(pool.add(tx('alice', 0)).ok).toBe(true);
+    expect(pool.add(tx('alice', 1)).ok).toBe(true);
+    expect(lookups.filter((k) => k === id('alice'))).toHaveLength(1);
+    // The committed state moved: alice's nonce 0 and 1 are used, and the pool must see that.
+    (accounts as Map<string, SignerInfo>).set(id('alice'), { accountId: id('alice'), role: 'integrator', nextNonce: 2 });
+    pool.removeCommitted([], () => 2);
+    expect(pool.add(tx('alice', 1))).toMatchObject({ ok: false, code: 'NONCE_TOO_LOW' });
+    expect(lookups.filter((k) => k === id('alice'))).toHaveLength(2);
+  });
+
+  it('an unknown signer registered by a committed block is admitted after that commit', () => {
+    const { pool, accounts } = setup();
+    const carol = generateSigningKey();
+    const t = signTx(carol, { chainId: CHAIN, type: 'invoice.issue', nonce: 0, payload: { id: 'c' } });
+    expect(pool.add(t)).toMatchObject({ ok: false, code: 'UNKNOWN_SIGNER' });
+    (accounts as Map<string, SignerInfo>).set(toHex(carol.publicKey), { accountId: toHex(carol.publicKey), role: 'integrator', nextNonce: 0 });
+    expect(pool.add(t)).toMatchObject({ ok: false, code: 'UNKNOWN_SIGNER' });
+    pool.removeCommitted([], () => 0);
+    expect(pool.add(t).ok).toBe(true);
+  });
+});
+
+describe('Mempool asynchronous admission', () => {
+  it('verifies through the verifier and admits on true, refuses BAD_SIGNATURE on false', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier });
+    const a = pool.addAsync(prepareTx(tx('alice', 0)));
+    const b = pool.addAsync(prepareTx(tx('bob', 0)));
+    expect(calls).toHaveLength(2);
+    expect(pool.size).toBe(0);
+    calls[0]?.resolve(true);
+    calls[1]?.resolve(false);
+    expect(await a).toMatchObject({ ok: true, poolWasEmpty: true });
+    expect(await b).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(pool.size).toBe(1);
+  });
+
+  it('runs the cheap checks again after the verification: the pool may have filled meanwhile', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier, maxTxs: 1 });
+    const a = pool.addAsync(prepareTx(tx('alice', 0)));
+    const b = pool.addAsync(prepareTx(tx('bob', 0)));
+    calls[0]?.resolve(true);
+    expect((await a).ok).toBe(true);
+    calls[1]?.resolve(true);
+    expect(await b).toMatchObject({ ok: false, code: 'POOL_FULL' });
+  });
+
+  it('refuses an exact copy of a pending transaction without verifying it; a forged copy is still verified', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier });
+    const t = tx('alice', 0);
+    const first = pool.addAsync(prepareTx(t));
+    calls[0]?.resolve(true);
+    expect((await first).ok).toBe(true);
+    expect(await pool.addAsync(prepareTx(t))).toMatchObject({ ok: false, code: 'DUPLICATE_TX' });
+    expect(calls).toHaveLength(1);
+    const forged = { ...t, signature: new Uint8Array(64).fill(3) };
+    const f = pool.addAsync(prepareTx(forged));
+    expect(calls).toHaveLength(2);
+    calls[1]?.resolve(false);
+    expect(await f).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+
+  it('refuses POOL_FULL while too many admissions wait for the verifier, and admits again once they are answered', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier, maxVerifying: 2 });
+    const a = pool.addAsync(prepareTx(tx('alice', 0)));
+    const b = pool.addAsync(prepareTx(tx('alice', 1)));
+    expect(await pool.addAsync(prepareTx(tx('bob', 0)))).toMatchObject({ ok: false, code: 'POOL_FULL' });
+    expect(calls).toHaveLength(2);
+    calls[0]?.resolve(true);
+    calls[1]?.resolve(true);
+    expect((await a).ok && (await b).ok).toBe(true);
+    const c = pool.addAsync(prepareTx(tx('bob', 0)));
+    calls[2]?.resolve(true);
+    expect((await c).ok).toBe(true);
+  });
+
+  it('a transaction noted as verified (a replayed block carried it) is admitted without verifying again', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier });
+    const t = tx('alice', 0);
+    const p = prepareTx(t);
+    pool.noteVerified([p.bytes], [p.hash]);
+    expect(await pool.addAsync(p)).toMatchObject({ ok: true });
+    expect(calls).toHaveLength(0);
+    // Only that exact signature: a copy with another one is still checked (and refused).
+    const forged = prepareTx({ ...tx('alice', 1), signature: new Uint8Array(64).fill(9) });
+    pool.noteVerified([prepareTx(tx('alice', 1)).bytes], [forged.hash]);
+    const f = pool.addAsync(forged);
+    expect(calls).toHaveLength(1);
+    calls[0]?.resolve(false);
+    expect(await f).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(pool.add({ ...tx('bob', 0), signature: new Uint8Array(64).fill(9) })).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+
+  it('a failing verifier falls back to verifying on this thread', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier });
+    const good = pool.addAsync(prepareTx(tx('alice', 0)));
+    const bad = pool.addAsync(prepareTx({ ...tx('bob', 0), signature: new Uint8Array(64).fill(5) }));
+    calls[0]?.reject(new Error('worker gone'));
+    calls[1]?.reject(new Error('worker gone'));
+    expect((await good).ok).toBe(true);
+    expect(await bad).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+
+  it('without a verifier, addAsync verifies inline with the same answers as add', async () => {
+    const { pool, tx } = setup();
+    expect(await pool.addAsync(prepareTx(tx('alice', 0)))).toMatchObject({ ok: true, poolWasEmpty: true });
+    expect(await pool.addAsync(prepareTx(tx('alice', 1)))).toMatchObject({ ok: true, poolWasEmpty: false });
+    expect(await pool.addAsync(prepareTx({ ...tx('bob', 0), signature: new Uint8Array(64) }))).toMatchObject({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+});
+
 describe('Mempool selection', () => {
   it('takes consecutive nonces only, round-robin across signers, within limits', () => {
     const { pool, tx, id } = setup();
@@ -104,7 +254,7 @@ describe('Mempool selection', () => {
     const k = keys['alice'] as SigningKey;
     const rotate = signTx(k, { chainId: CHAIN, type: 'account.rotate', nonce: 0, payload: { newPublicKey: '00'.repeat(32) } });
     const after = signTx(k, { chainId: CHAIN, type: 'invoice.issue', nonce: 1, payload: { id: 'x' } });
-    expect(pool.addVerified({ tx: rotate, bytes: new Uint8Array(10), hash: new Uint8Array(32).fill(1) }).ok).toBe(true);
+    expect(pool.add(rotate).ok).toBe(true);
     expect(pool.add(after).ok).toBe(true);
     const picked = pool.select(() => 0, 100, 1 << 20);
     expect(picked.map((t) => t.tx.type)).toEqual(['account.rotate']);
