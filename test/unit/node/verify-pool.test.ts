@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signMessage, signingKeyFromSeed, verifySignature, verifySignatureNoble } from '../../../src/crypto/ed25519.js';
-import { VerifyPool } from '../../../src/node/verify-pool.js';
+import { VerifyPool, workerExecArgv } from '../../../src/node/verify-pool.js';
 import { fromHex } from '../../../src/util/bytes.js';
 import { NON_CANONICAL_POINTS, RFC8032_VECTORS } from '../crypto/ed25519-vectors.js';
 
@@ -71,5 +71,20 @@ describe('VerifyPool', () => {
       if (r.status === 'fulfilled') expect(r.value, `case ${i}`).toBe(verifySignature(x.publicKey, x.message, x.signature));
       else expect(String(r.reason), `case ${i}`).toMatch(/stopped/);
     });
+  });
+  it('starts its workers in a process run with per-process V8 flags (members run with --max-semi-space-size)', async () => {
+    const saved = [...process.execArgv];
+    process.execArgv.push('--max-semi-space-size=64', '--cpu-prof');
+    try {
+      expect(workerExecArgv(process.execArgv)).toEqual(saved);
+      const pool = new VerifyPool({ threads: 1 }, { log });
+      pools.push(pool);
+      const key = signingKeyFromSeed(new Uint8Array(32).fill(3));
+      const message = new Uint8Array([1, 2, 3]);
+      expect(await pool.verify(key.publicKey, message, signMessage(key, message))).toBe(true);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.execArgv.splice(0, process.execArgv.length, ...saved);
+    }
   });
 });
