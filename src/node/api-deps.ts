@@ -34,7 +34,7 @@ export interface NodeApiDepsDeps {
   readonly peersConnected: () => number;
   readonly syncing: () => boolean;
   /** Hands an admitted transaction's bytes to gossip, and wakes an idle leader. */
-  readonly onAdmitted: (txBytes: Uint8Array, poolWasEmpty: boolean) => void;
+  readonly onAdmitted: (txBytes: Uint8Array) => void;
 }
 
 function invoiceJson(v: InvoiceView): InvoiceJson {
@@ -115,7 +115,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
         metrics.txRejected.inc({ code: r.code });
         return r;
       }
-      deps.onAdmitted(p.bytes, r.poolWasEmpty);
+      deps.onAdmitted(p.bytes);
       metrics.mempoolTxs.set(mempool.size);
       return { ok: true, hash: r.hash };
     },

@@ -159,14 +159,16 @@ export class LedgerChain implements Application, SyncChain {
   }
 
   hasPendingTxs(): boolean {
-    return this.deps.mempool.size > 0;
+    // The committed head, not the speculative tip: the pipeline asks only when no uncommitted
+    // block carries transactions, and a commit still being written errs towards proposing.
+    return this.deps.mempool.hasSelectable((acct) => getAccount(this.headState, acct)?.nextNonce ?? 0);
   }
 
   onTxsAvailable(handler: () => void): void {
     this.txsListeners.push(handler);
   }
 
-  /** The node calls this when the pool goes from empty to non-empty. */
+  /** The node calls this after every admission to the pool. */
   notifyTxsAvailable(): void {
     for (const h of this.txsListeners) h();
   }

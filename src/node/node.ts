@@ -230,9 +230,9 @@ export class LedgerNode {
       },
       peersConnected: () => transport.connectedPeers().length,
       syncing: () => sync.syncing,
-      onAdmitted: (bytes, wasEmpty) => {
+      onAdmitted: (bytes) => {
         gossip.enqueue(bytes);
-        if (wasEmpty) chain?.notifyTxsAvailable();
+        chain?.notifyTxsAvailable();
       },
     });
     this.api = buildApi(

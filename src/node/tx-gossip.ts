@@ -27,7 +27,7 @@ export interface TxGossipDeps {
   readonly transport: Transport;
   readonly mempool: Mempool;
   readonly clock: Clock;
-  /** Called when gossip admitted a transaction into an empty pool. */
+  /** Called after each transaction gossip admitted. */
   readonly onAdmitted: () => void;
   readonly log: { debug(obj: object, msg: string): void };
 }
@@ -91,7 +91,7 @@ export class TxGossip {
         continue;
       }
       admissions.push(this.deps.mempool.addAsync(p).then((a) => {
-        if (a.ok && a.poolWasEmpty) this.deps.onAdmitted();
+        if (a.ok) this.deps.onAdmitted();
       }));
     }
     await Promise.all(admissions);

@@ -47,7 +47,11 @@ export class AppPipeline {
   constructor(opts: AppPipelineOptions, deps: AppPipelineDeps) {
     this.opts = opts;
     this.deps = deps;
-    deps.app.onTxsAvailable(() => this.releaseWaiting());
+    // Only a waiting empty proposal asks the pool: under load nothing waits and each admission
+    // costs one comparison; a transaction behind a nonce gap does not release an empty block.
+    deps.app.onTxsAvailable(() => {
+      if (this.waiting !== null && deps.app.hasPendingTxs()) this.releaseWaiting();
+    });
   }
 
   /** Builds a proposal now, or after emptyBlockIntervalMs when it would be empty and finalise nothing. */

@@ -44,9 +44,12 @@ export interface Application {
   currentEpoch(): EpochInfo;
   /** A committed block by hash, to serve peers' fetch requests; null when unknown. */
   committedBlock(hash: Hash): Promise<Block | null>;
-  /** True when the mempool holds transactions for a block. */
+  /**
+   * True when the mempool holds a transaction a block on the committed head could include
+   * (a signer's next nonce); transactions behind a nonce gap do not count.
+   */
   hasPendingTxs(): boolean;
-  /** Called whenever transactions become available after the pool was empty. */
+  /** Called whenever a transaction is admitted; the pipeline then asks hasPendingTxs. */
   onTxsAvailable(handler: () => void): void;
 }
 

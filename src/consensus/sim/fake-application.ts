@@ -99,6 +99,7 @@ const GENESIS_STATE = sha256(utf8('sim/genesis-state'));
  */
 export class FakeApplication implements Application {
   private readonly opts: FakeApplicationOptions;
+  private announced = false;
   private readonly chain: FakeChain;
   private readonly executed = new Map<string, Executed>();
   private txHandlers: (() => void)[] = [];
@@ -203,7 +204,7 @@ export class FakeApplication implements Application {
 
   /** The simulated pool always has transactions unless `idle`. */
   hasPendingTxs(): boolean {
-    return this.opts.idle !== true;
+    return this.opts.idle !== true || this.announced;
   }
 
   /** Registers a listener; `announceTxs` calls it. */
@@ -211,8 +212,14 @@ export class FakeApplication implements Application {
     this.txHandlers.push(handler);
   }
 
-  /** Simulates transactions arriving in an empty pool. */
+  /** Simulates transactions arriving that a block can include. */
   announceTxs(): void {
+    this.announced = true;
+    for (const h of this.txHandlers) h();
+  }
+
+  /** Simulates an admission no block can include yet (behind its signer's nonce gap). */
+  announceUnselectableTx(): void {
     for (const h of this.txHandlers) h();
   }
 

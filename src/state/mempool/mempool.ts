@@ -221,6 +221,12 @@ export class Mempool {
     return this.byHash.get(toHex(hash));
   }
 
+  /** True when some signer's pending transactions start at `nextNonce(accountId)`. */
+  hasSelectable(nextNonce: (accountId: string) => number): boolean {
+    for (const q of this.signers.values()) if (q.byNonce.has(nextNonce(q.accountId))) return true;
+    return false;
+  }
+
   /**
    * Picks transactions for a block: per signer a run of consecutive nonces starting at
    * `nextNonce(accountId)` (the parent block's speculative state, which may be ahead of

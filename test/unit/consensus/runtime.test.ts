@@ -74,6 +74,13 @@ describe('consensus runtime', () => {
     const chain = (h.nodes.get(0) as HarnessNode).chain;
     const times = [1, 2, 3, 4].map((x) => chain.at(x)?.block.header.timestampMs ?? 0);
     for (let k = 1; k < times.length; k++) expect((times[k] as number) - (times[k - 1] as number)).toBeGreaterThanOrEqual(150);
+    // Admissions that no block can include (nonce gaps) do not release empty proposals.
+    const gapStart = h.minHeight();
+    for (let k = 0; k < 20; k++) {
+      for (const n of h.nodes.values()) n.app.announceUnselectableTx();
+      await h.runUntil(() => false, h.clock.now() + 30);
+    }
+    expect(h.minHeight() - gapStart, 'about one block per 150 ms over 600 ms (19 when every admission released one)').toBeLessThanOrEqual(8);
     const before = h.clock.now();
     const target = h.minHeight() + 3;
     for (const n of h.nodes.values()) n.app.announceTxs();

@@ -67,12 +67,14 @@ describe('TxGossip', () => {
     gossip.stop();
   });
 
-  it('admits the received bytes as they are, wakes the leader once for an empty pool, and drops junk', async () => {
+  it('admits the received bytes as they are, reports each admission (not the junk), and drops junk', async () => {
     const { pool, gossip, tx, woken, debug } = setup();
     const txs = [tx(0), tx(1)];
     await gossip.handleMessage(1, encodeTxBatch([...txs, new Uint8Array([1, 2, 3])]));
     expect(pool.size).toBe(2);
-    expect(woken()).toBe(1);
+    expect(woken()).toBe(2);
+    await gossip.handleMessage(1, encodeTxBatch(txs));
+    expect(woken(), 'duplicates are not admissions').toBe(2);
     const held = pool.select(() => 0, 10, 1 << 20).map((t) => toHex(t.bytes));
     expect(held).toEqual(txs.map(toHex));
     expect(debug).toContain('Dropped undecodable gossiped transaction');

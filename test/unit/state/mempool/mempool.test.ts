@@ -249,6 +249,17 @@ describe('Mempool selection', () => {
     expect(pool.select(() => 2, 100, 1 << 20)).toHaveLength(0);
   });
 
+  it('has something selectable only when a signer\'s next nonce is pending, not behind a gap', () => {
+    const { pool, tx, id } = setup();
+    expect(pool.hasSelectable(() => 0)).toBe(false);
+    expect(pool.add(tx('alice', 2)).ok).toBe(true);
+    expect(pool.size).toBe(1);
+    expect(pool.hasSelectable(() => 0)).toBe(false);
+    expect(pool.hasSelectable((acct) => (acct === id('alice') ? 2 : 0))).toBe(true);
+    expect(pool.add(tx('bob', 0)).ok).toBe(true);
+    expect(pool.hasSelectable(() => 0)).toBe(true);
+  });
+
   it('ends a signer\'s run at a key rotation, so old-key transactions wait for a later block', () => {
     const { pool, keys } = setup();
     const k = keys['alice'] as SigningKey;
