@@ -38,21 +38,14 @@ interface Lane {
 const DEFAULT_MAX_BATCH = 256;
 const FLUSH_DELAY_MS = 1;
 
-// Per-process flags (heap sizes, profilers) make `new Worker` throw ERR_WORKER_INVALID_EXEC_ARGV,
-// and members run with --max-semi-space-size: a worker gets the loader flags only.
-const PROCESS_ONLY_FLAG = /^--(max-semi-space-size|max-old-space-size|semi-space|cpu-prof|heap-prof|prof|inspect)/;
-
-/** The parent's execArgv that a worker thread accepts. */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  return execArgv.filter((a) => !PROCESS_ONLY_FLAG.test(a));
-}
-
 // Built code (dist/) starts the worker file directly. Under tsx or vitest (tests, `node
 // --import tsx bench/...`) this module and its worker are .ts files, and a worker thread does
 // not inherit the loader that reads them: a small bootstrap registers tsx's loader in the
-// thread first (tsx is a dev dependency; built code never takes this path).
+// thread first (tsx is a dev dependency; built code never takes this path). A worker needs none
+// of the parent's flags, and by default inherits them: per-process ones (members run with
+// --max-semi-space-size; profilers) make `new Worker` throw ERR_WORKER_INVALID_EXEC_ARGV.
 function startWorker(): Worker {
-  const execArgv = workerExecArgv(process.execArgv);
+  const execArgv: string[] = [];
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./verify-worker.js', import.meta.url), { execArgv });
   const target = new URL('./verify-worker.ts', import.meta.url).href;
   const loader = import.meta.resolve('tsx/esm/api');

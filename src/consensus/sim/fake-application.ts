@@ -202,7 +202,7 @@ export class FakeApplication implements Application {
     return this.executed.get(key)?.block ?? this.chain.get(key)?.block ?? null;
   }
 
-  /** The simulated pool always has transactions unless `idle`. */
+  /** The simulated pool always has transactions unless `idle` (until announceTxs). */
   hasPendingTxs(): boolean {
     return this.opts.idle !== true || this.announced;
   }
