@@ -159,7 +159,7 @@ async function apply(ctx: NemesisContext, kind: FaultKind): Promise<Applied> {
       const exited = await cluster.waitExit(i, Math.max(hold, 15_000));
       const log = await readFile(cluster.member(i).logFile, 'utf8').catch(() => '');
       const lastExit = cluster.member(i).exits.at(-1);
-      const stoppedCleanly = exited && lastExit?.code === 1 && /ENOSPC|no space/i.test(log.slice(-20_000));
+      const stoppedCleanly = exited && lastExit?.code === 1 && /ENOSPC|no space|free disk space/i.test(log.slice(-20_000));
       if (!exited) await crash(ctx, i);
       cluster.freeDisk(i);
       ctx.monitor.reset(i);
