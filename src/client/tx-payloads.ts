@@ -24,7 +24,11 @@ export interface TxPayloads {
   'invoice.accept': { id: string };
   'invoice.transfer': { id: string; to: string };
   'invoice.split': { id: string; parts: { id: string; to: string; amount: AmountStr }[] };
+  /** The holder's request: nothing is financed until the financier's invoice.fund. */
   'invoice.finance': { id: string; financier: string; advance: AmountStr };
+  'invoice.fund': { id: string };
+  'invoice.decline': { id: string };
+  'invoice.withdraw': { id: string; financier: string };
   'invoice.repay': { id: string };
   'invoice.pay': { id: string; amount: AmountStr };
   'invoice.cancel': { id: string };
@@ -44,7 +48,8 @@ export type TxType = keyof TxPayloads;
 /** Every transaction type name, in SPEC order (for CLI help and validation). */
 export const TX_TYPES = [
   'account.register', 'account.rotate', 'member.propose', 'member.vote',
-  'invoice.issue', 'invoice.accept', 'invoice.transfer', 'invoice.split', 'invoice.finance',
+  'invoice.issue', 'invoice.accept', 'invoice.transfer', 'invoice.split', 'invoice.finance', 'invoice.fund',
+  'invoice.decline', 'invoice.withdraw',
   'invoice.repay', 'invoice.pay', 'invoice.cancel', 'invoice.freeze', 'invoice.unfreeze',
   'asset.register', 'asset.transfer', 'asset.pledge', 'asset.release', 'asset.freeze', 'asset.unfreeze',
 ] as const satisfies readonly TxType[];

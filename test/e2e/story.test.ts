@@ -34,6 +34,8 @@ describe('supply-chain finance story on four members', () => {
   let clients: LedgerClient[];
   const who: Record<string, Actor> = {};
   let bank3: Actor;
+  /** The financier whose acceptance won the race for PART_B. */
+  let winner: Actor;
 
   function expectCommitted(a: TxAnswer, what: string): void {
     expect(a.status, `${what}: ${JSON.stringify(a.receipt)}`).toBe('committed');
@@ -104,30 +106,48 @@ describe('supply-chain finance story on four members', () => {
     expect(await story.client.getInvoice(PART_B)).toMatchObject({ holder: a('supplier2').id });
   });
 
-  it('the holder finances the part; financing it a second time is refused as double financing', async () => {
-    expectCommitted(await story.send(a('supplier2'), 'invoice.finance', { id: PART_B, financier: a('financier').id, advance: '350000' }), 'invoice.finance');
-    expect(await story.client.getInvoice(PART_B)).toMatchObject({ status: 'financed', financier: a('financier').id, advance: '350000' });
+  it('financing takes both parties: a financier declines; two financiers race for one receivable and exactly one wins', async () => {
+    // A request finances nothing: the bank asked has not agreed yet, and this one declines.
+    expectCommitted(await story.send(a('supplier2'), 'invoice.finance', { id: PART_B, financier: a('financier2').id, advance: '350000' }), 'request to financier2');
+    expect(await story.client.getInvoice(PART_B)).toMatchObject({ status: 'accepted', financier: null });
+    expectCommitted(await story.send(a('financier2'), 'invoice.decline', { id: PART_B }), 'financier2 declines');
+    expectRejected(await story.send(a('financier2'), 'invoice.fund', { id: PART_B }), 'FINANCE_REQUEST_NOT_FOUND', 'accepting a declined request');
 
-    // The fraud attempt, through the CLI: the same receivable offered to the newly registered bank.
+    // The holder asks two banks at once; both accept at the same moment, through different members.
+    expectCommitted(await story.send(a('supplier2'), 'invoice.finance', { id: PART_B, financier: a('financier').id, advance: '350000' }), 'request to financier');
+    expectCommitted(await story.send(a('supplier2'), 'invoice.finance', { id: PART_B, financier: bank3.id, advance: '300000' }), 'request to bank3');
+    const [byFinancier, byBank3] = await Promise.all([
+      story.send(a('financier'), 'invoice.fund', { id: PART_B }),
+      story.send(bank3, 'invoice.fund', { id: PART_B }),
+    ]);
+    const won = [byFinancier, byBank3].filter((x) => x.status === 'committed' && x.receipt?.ok === true);
+    expect(won, 'exactly one acceptance wins').toHaveLength(1);
+    const lost = byFinancier === won[0] ? byBank3 : byFinancier;
+    expectRejected(lost, 'FINANCE_REQUEST_NOT_FOUND', 'the slower acceptance');
+    winner = byFinancier === won[0] ? a('financier') : bank3;
+    expect(await story.client.getInvoice(PART_B)).toMatchObject({ status: 'financed', financier: winner.id, advance: winner === bank3 ? '300000' : '350000' });
+
+    // The fraud attempt, through the CLI: the same receivable offered again to another bank.
     const run = await runCli(['tx', 'invoice.finance', '--key', a('supplier2').keyFile, '--node', net.nodes[2]?.api as string,
-      '--payload', JSON.stringify({ id: PART_B, financier: bank3.id, advance: '300000' }), '--wait', '--json']);
+      '--payload', JSON.stringify({ id: PART_B, financier: a('financier2').id, advance: '300000' }), '--wait', '--json']);
     expect(run.code, run.stderr).toBe(1);
     expect(run.json).toMatchObject({ status: 'rejected', error: { code: 'INVOICE_ALREADY_FINANCED' } });
     story.sent.set(run.json?.['hash'] as string, 'rejected');
-    expect(await story.client.getInvoice(PART_B)).toMatchObject({ status: 'financed', financier: a('financier').id });
+    expect(await story.client.getInvoice(PART_B)).toMatchObject({ status: 'financed', financier: winner.id });
 
     // The parent's amount overlaps the financed part: it cannot be financed either.
     expectRejected(await story.send(a('supplier'), 'invoice.finance', { id: INV, financier: a('financier2').id, advance: '1000' }),
       'INVOICE_CLOSED', 'financing the split parent');
     // The other part covers other units of the original invoice: it may be financed once.
-    expectCommitted(await story.send(a('supplier'), 'invoice.finance', { id: PART_A, financier: a('financier2').id, advance: '500000' }), 'finance the other part');
+    expectCommitted(await story.send(a('supplier'), 'invoice.finance', { id: PART_A, financier: a('financier2').id, advance: '500000' }), 'request the other part');
+    expectCommitted(await story.send(a('financier2'), 'invoice.fund', { id: PART_A }), 'finance the other part');
   });
 
   it('the financier repays; the repaid receivable still cannot be financed again', async () => {
     expectRejected(await story.send(a('supplier2'), 'invoice.repay', { id: PART_B }), 'INVOICE_NOT_FINANCIER', 'repay by the holder');
-    expectCommitted(await story.send(a('financier'), 'invoice.repay', { id: PART_B }), 'invoice.repay');
+    expectCommitted(await story.send(winner, 'invoice.repay', { id: PART_B }), 'invoice.repay');
     expect(await story.client.getInvoice(PART_B)).toMatchObject({ status: 'accepted', financier: null, advance: null });
-    expectRejected(await story.send(a('supplier2'), 'invoice.finance', { id: PART_B, financier: bank3.id, advance: '100000' }),
+    expectRejected(await story.send(a('supplier2'), 'invoice.finance', { id: PART_B, financier: a('financier2').id, advance: '100000' }),
       'INVOICE_ALREADY_FINANCED', 'refinancing after repay');
   });
 
@@ -139,7 +159,8 @@ describe('supply-chain finance story on four members', () => {
     expect(await story.client.getInvoice(PART_B)).toMatchObject({ status: 'paid', paid: '400000' });
     const history = await story.client.invoiceHistory(PART_B);
     expect(history?.entries.map((e) => e.type)).toEqual([
-      'invoice.created', 'invoice.transferred', 'invoice.financed', 'invoice.repaid', 'invoice.paid', 'invoice.paid',
+      'invoice.created', 'invoice.transferred', 'invoice.financeRequested', 'invoice.financeDeclined', 'invoice.financeRequested',
+      'invoice.financeRequested', 'invoice.financed', 'invoice.repaid', 'invoice.paid', 'invoice.paid',
     ]);
   });
 

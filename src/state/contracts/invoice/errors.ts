@@ -14,7 +14,7 @@ export type InvoiceErrorCode =
   | 'INVOICE_NOT_FROZEN'
   /** Only the buyer may do this (accept, pay). */
   | 'INVOICE_NOT_BUYER'
-  /** Only the current holder may do this (transfer, split, finance). */
+  /** Only the current holder may do this (transfer, split, finance, withdraw). */
   | 'INVOICE_NOT_HOLDER'
   /** Only the seller may do this (cancel). */
   | 'INVOICE_NOT_SELLER'
@@ -42,4 +42,8 @@ export type InvoiceErrorCode =
   /** finance advance is larger than the remaining (unpaid) amount. */
   | 'ADVANCE_EXCEEDS_REMAINING'
   /** pay amount is larger than the remaining (unpaid) amount. */
-  | 'PAYMENT_EXCEEDS_REMAINING';
+  | 'PAYMENT_EXCEEDS_REMAINING'
+  /** fund, decline or withdraw: no open request of this holder to this financier. */
+  | 'FINANCE_REQUEST_NOT_FOUND'
+  /** fund of a request made by an earlier holder: the receivable changed hands since. */
+  | 'FINANCE_REQUEST_STALE';

@@ -1,5 +1,6 @@
 import type { AnyTxHandler } from '../../types.js';
 import { acceptInvoice } from './accept.js';
+import { acceptFinancing, declineFinancing } from './fund.js';
 import { cancelInvoice } from './cancel.js';
 import { financeInvoice } from './finance.js';
 import { freezeInvoice } from './freeze.js';
@@ -9,14 +10,17 @@ import { repayInvoice } from './repay.js';
 import { splitInvoice } from './split.js';
 import { transferInvoice } from './transfer.js';
 import { unfreezeInvoice } from './unfreeze.js';
+import { withdrawFinancing } from './withdraw.js';
 
 /**
  * Invoice contract: supply-chain-finance receivables (SPEC.md, Invoices).
  *
- * One handler per file: issue, accept, transfer, split, finance, repay, pay, cancel, freeze,
- * unfreeze; shared checks in guards.ts, records in types.ts, keys in keys.ts.
+ * One handler per file: issue, accept, transfer, split, finance (the holder's request),
+ * fund / decline (the financier's answer), withdraw (the holder's), repay, pay,
+ * cancel, freeze, unfreeze; shared checks in guards.ts, records in types.ts, keys in keys.ts.
  * State: 'inv/<id>' receivables (original invoices and split parts), 'invfp/<fp>' the
- * fingerprints ever registered, 'invfin/<rootId>' each original invoice's financing ledger.
+ * fingerprints ever registered, 'invfin/<rootId>' each original invoice's financing ledger,
+ * 'invfr/<id>' the open financing requests on a receivable.
  * Invariants:
  * - a fingerprint is registered at most once, forever (cancel does not free it);
  * - split parts sum to the parent's remaining amount and partition its unpaid unit range;
@@ -26,6 +30,6 @@ import { unfreezeInvoice } from './unfreeze.js';
  * Tests: test/unit/state/contracts/invoice*.test.ts, invoice-properties.test.ts (fast-check).
  */
 export const INVOICE_HANDLERS: readonly AnyTxHandler[] = [
-  issueInvoice, acceptInvoice, transferInvoice, splitInvoice, financeInvoice, repayInvoice, payInvoice, cancelInvoice,
-  freezeInvoice, unfreezeInvoice,
+  issueInvoice, acceptInvoice, transferInvoice, splitInvoice, financeInvoice, acceptFinancing, declineFinancing, withdrawFinancing,
+  repayInvoice, payInvoice, cancelInvoice, freezeInvoice, unfreezeInvoice,
 ];

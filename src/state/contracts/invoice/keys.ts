@@ -20,6 +20,14 @@ export function invoiceFinancingKey(rootId: string): string {
 }
 
 /**
+ * 'invfr/<id>' → the open financing requests on a receivable: what its holder asked of which
+ * financier. A request finances nothing until that financier accepts it (accept-financing.ts).
+ */
+export function invoiceFinanceRequestsKey(id: string): string {
+  return 'invfr/' + id;
+}
+
+/**
  * Secondary index entries of an invoice (outside the state root; the node stores them under
  * its index prefix): by holder and by status. Each key is a list of parts the storage layer
  * encodes order-preservingly; scan ['invoice-holder', holder] to list a holder's invoices.

@@ -3,7 +3,7 @@ import { invariant } from '../../../util/errors.js';
 import type { AccountId } from '../../types.js';
 import { readRecord, type Overlay, type StateReader } from '../../view.js';
 import { amount, bool, int, packRecord, str, strList, strOrNull, unpackList, unpackRecord } from '../state-record.js';
-import { invoiceFinancingKey, invoiceKey } from './keys.js';
+import { invoiceFinanceRequestsKey, invoiceFinancingKey, invoiceKey } from './keys.js';
 
 /** Lifecycle (SPEC.md): issued → accepted → (financed ⇄ accepted) → paid; accepted → split; issued → cancelled. */
 export type InvoiceStatus = 'issued' | 'accepted' | 'split' | 'financed' | 'paid' | 'cancelled';
@@ -105,4 +105,37 @@ export function decodeFinancingLedger(bytes: Uint8Array): FinancedRange[] {
 /** The financing ledger of a root (empty when nothing was ever financed). */
 export function loadFinancingLedger(state: StateReader, rootId: string): readonly FinancedRange[] {
   return readRecord(state, invoiceFinancingKey(rootId), decodeFinancingLedger) ?? [];
+}
+
+/** A holder's open request that `financier` finance a receivable with `advance`. */
+export interface FinanceRequest {
+  readonly financier: AccountId;
+  /** The holder who asked: a request does not survive a change of holder (FINANCE_REQUEST_STALE). */
+  readonly holder: AccountId;
+  readonly advance: bigint;
+  readonly height: number;
+}
+
+/** Tuple list [[financier, holder, advance, height], ...], sorted by financier. */
+export function encodeFinanceRequests(reqs: readonly FinanceRequest[]): Uint8Array {
+  return packRecord(reqs.map((r) => [r.financier, r.holder, r.advance.toString(), r.height]));
+}
+
+/** Inverse of encodeFinanceRequests. */
+export function decodeFinanceRequests(bytes: Uint8Array): FinanceRequest[] {
+  return unpackList(bytes, 'financeRequests').map((r) => {
+    const x = readTuple(r, 'financeRequest', 4);
+    return { financier: str(x[0], 'request.financier'), holder: str(x[1], 'request.holder'), advance: amount(x[2], 'request.advance'), height: int(x[3], 'request.height') };
+  });
+}
+
+/** The open financing requests on a receivable. */
+export function loadFinanceRequests(state: StateReader, id: string): readonly FinanceRequest[] {
+  return readRecord(state, invoiceFinanceRequestsKey(id), decodeFinanceRequests) ?? [];
+}
+
+/** Writes the open requests of a receivable (deletes the record when none are left). */
+export function saveFinanceRequests(state: Overlay, id: string, reqs: readonly FinanceRequest[]): void {
+  if (reqs.length === 0) state.delete(invoiceFinanceRequestsKey(id));
+  else state.put(invoiceFinanceRequestsKey(id), encodeFinanceRequests([...reqs].sort((a, b) => (a.financier < b.financier ? -1 : a.financier > b.financier ? 1 : 0))));
 }

@@ -137,6 +137,13 @@ const SCENARIOS: Record<TxErrorCode, readonly Scenario[]> = {
     { name: 'financing oneself', setup: (l) => (accepted(l), fin(l, 'supplier', 'INV-1', 'supplier')) },
   ],
   SPLIT_AMOUNT_MISMATCH: [{ name: 'parts short of the remaining amount', setup: (l) => (accepted(l), { as: 'supplier', type: 'invoice.split', payload: { id: 'INV-1', parts: [{ id: 'a', to: l.id('supplier'), amount: '500' }, { id: 'b', to: l.id('supplier'), amount: 499 }] } }) }],
+  FINANCE_REQUEST_NOT_FOUND: [
+    { name: 'a financier accepting what nobody asked of it', setup: (l) => (accepted(l), { as: 'financier', type: 'invoice.fund', payload: { id: 'INV-1' } }) },
+    { name: 'accepting a request made to another financier', setup: (l) => (accepted(l), l.ok(fin(l, 'supplier', 'INV-1', 'financier2')), { as: 'financier', type: 'invoice.fund', payload: { id: 'INV-1' } }) },
+    { name: 'declining twice', setup: (l) => (accepted(l), l.ok(fin(l, 'supplier', 'INV-1')), l.ok({ as: 'financier', type: 'invoice.decline', payload: { id: 'INV-1' } }), { as: 'financier', type: 'invoice.decline', payload: { id: 'INV-1' } }) },
+    { name: 'withdrawing a request never made', setup: (l) => (accepted(l), { as: 'supplier', type: 'invoice.withdraw', payload: { id: 'INV-1', financier: l.id('financier') } }) },
+  ],
+  FINANCE_REQUEST_STALE: [{ name: 'accepting a request after the receivable changed hands', setup: (l) => (accepted(l), l.ok(fin(l, 'supplier', 'INV-1')), l.ok(transfer(l, 'supplier', 'INV-1', 'supplier2')), { as: 'financier', type: 'invoice.fund', payload: { id: 'INV-1' } }) }],
   ADVANCE_EXCEEDS_REMAINING: [{ name: 'advancing more than remains', setup: (l) => (accepted(l), l.ok({ as: 'buyer', type: 'invoice.pay', payload: { id: 'INV-1', amount: '200' } }), fin(l, 'supplier', 'INV-1', 'financier', '801')) }],
   PAYMENT_EXCEEDS_REMAINING: [{ name: 'overpaying', setup: (l) => (accepted(l), { as: 'buyer', type: 'invoice.pay', payload: { id: 'INV-1', amount: '1001' } }) }],
   ASSET_NOT_FOUND: [{ name: 'transferring an unknown asset', setup: (l) => ({ as: 'supplier', type: 'asset.transfer', payload: { id: 'nope', to: l.id('buyer') } }) }],

@@ -22,10 +22,16 @@ export function accepted(l: TestLedger, id = 'INV-1', amount = '1000'): void {
   l.ok({ as: 'buyer', type: 'invoice.accept', payload: { id } });
 }
 
-/** Accepted and financed by `financier` with an advance of 900. */
+/** The holder `as` asks `financier` to finance `id`, and the financier accepts. */
+export function financeAgreed(l: TestLedger, id: string, as: string, financier: string, advance: string): void {
+  l.ok({ as, type: 'invoice.finance', payload: { id, financier: l.id(financier), advance } });
+  l.ok({ as: financier, type: 'invoice.fund', payload: { id } });
+}
+
+/** Accepted and financed by `financier` with an advance of 900 (request and acceptance). */
 export function financed(l: TestLedger, id = 'INV-1'): void {
   accepted(l, id);
-  l.ok({ as: 'supplier', type: 'invoice.finance', payload: { id, financier: l.id('financier'), advance: '900' } });
+  financeAgreed(l, id, 'supplier', 'financier', '900');
 }
 
 /** Split by supplier into two parts of 400/600 held by supplier and supplier2. */

@@ -16,6 +16,8 @@ export type Op =
   | { k: 'transfer'; actor: number; right: boolean; inv: number; to: number }
   | { k: 'split'; actor: number; right: boolean; inv: number; weights: number[]; skew: boolean }
   | { k: 'finance'; actor: number; right: boolean; inv: number; fin: number; /** Percent of the remaining amount. */ adv: number }
+  | { k: 'acceptFin' | 'declineFin'; actor: number; right: boolean; inv: number }
+  | { k: 'withdrawFin'; actor: number; right: boolean; inv: number; fin: number }
   | { k: 'pay'; actor: number; right: boolean; inv: number; amt: number }
   | { k: 'freeze'; inv: number };
 
@@ -32,13 +34,17 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ k: fc.constant('cancel' as const), actor, right, inv }), weight: 1 },
   { arbitrary: fc.record({ k: fc.constant('transfer' as const), actor, right, inv, to: actor }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant('split' as const), actor, right, inv, weights: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 3 }), skew: fc.boolean() }), weight: 3 },
-  { arbitrary: fc.record({ k: fc.constant('finance' as const), actor, right, inv, fin: actor, adv: fc.integer({ min: 1, max: 110 }) }), weight: 4 },
+  { arbitrary: fc.record({ k: fc.constant('finance' as const), actor, right, inv, fin: actor, adv: fc.integer({ min: 1, max: 110 }) }), weight: 5 },
+  { arbitrary: fc.record({ k: fc.constant('acceptFin' as const), actor, right, inv }), weight: 4 },
+  { arbitrary: fc.record({ k: fc.constant('declineFin' as const), actor, right, inv }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constant('withdrawFin' as const), actor, right, inv, fin: actor }), weight: 1 },
   { arbitrary: fc.record({ k: fc.constant('pay' as const), actor, right, inv, amt: fc.integer({ min: 1, max: 600 }) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant('freeze' as const), inv }), weight: 1 },
 );
 
 const SUITS: Record<Exclude<Op['k'], 'issue' | 'freeze'>, readonly string[]> = {
   accept: ['issued'], cancel: ['issued'], repay: ['financed'], transfer: ['accepted'], split: ['accepted'], finance: ['accepted'], pay: ['accepted', 'financed'],
+  acceptFin: ['accepted'], declineFin: ['accepted'], withdrawFin: ['accepted'],
 };
 
 interface ModelInvoice {
@@ -50,6 +56,8 @@ interface ModelInvoice {
   paid: number;
   status: 'issued' | 'accepted' | 'split' | 'financed' | 'paid' | 'cancelled';
   financier: string | null;
+  /** Open financing requests: financier → the holder who asked and the advance. */
+  readonly requests: Map<string, { holder: string; adv: number }>;
   frozen: boolean;
   readonly parent: ModelInvoice | null;
   readonly children: ModelInvoice[];
@@ -65,6 +73,12 @@ export class InvoiceModel {
   readonly financed: ModelInvoice[] = [];
   #next = 0;
 
+  /** The rules a financing request must meet when made and again when accepted. */
+  financeable(x: ModelInvoice, fin: string, adv: number): boolean {
+    const overlaps = this.financed.some((y) => isAncestorOrSelf(y, x) || isAncestorOrSelf(x, y));
+    return x.status === 'accepted' && !overlaps && fin !== x.holder && adv <= x.amount - x.paid;
+  }
+
   /** Turns an op into a transaction and the model's prediction; apply(ok) must follow. */
   plan(l: TestLedger, op: Op): { tx: TestTx; expectOk: boolean; apply: () => void } | null {
     if (op.k === 'issue') {
@@ -77,12 +91,13 @@ export class InvoiceModel {
       return {
         tx, expectOk, apply: () => {
           this.usedFingerprints.add(fp);
-          this.invoices.push({ id, seller, buyer, holder: seller, amount: op.amount, paid: 0, status: 'issued', financier: null, frozen: false, parent: null, children: [], actions: ['issued'] });
+          this.invoices.push({ id, seller, buyer, holder: seller, amount: op.amount, paid: 0, status: 'issued', financier: null, requests: new Map(), frozen: false, parent: null, children: [], actions: ['issued'] });
         },
       };
     }
     // Mostly pick an invoice whose status suits the operation (deep paths), sometimes any.
-    const suits = op.k === 'freeze' || !op.right ? this.invoices : this.invoices.filter((i) => SUITS[op.k].includes(i.status));
+    const asked = op.k === 'acceptFin' || op.k === 'declineFin' || op.k === 'withdrawFin';
+    const suits = op.k === 'freeze' || !op.right ? this.invoices : this.invoices.filter((i) => SUITS[op.k].includes(i.status) && (!asked || i.requests.size > 0));
     const x = suits[op.inv % Math.max(1, suits.length)];
     if (x === undefined) return null;
     const remaining = x.amount - x.paid;
@@ -140,7 +155,7 @@ export class InvoiceModel {
             x.status = 'split';
             x.actions.push('split');
             for (const p of parts) {
-              const child: ModelInvoice = { id: p.id, seller: x.seller, buyer: x.buyer, holder: p.holder, amount: p.amount, paid: 0, status: 'accepted', financier: null, frozen: false, parent: x, children: [], actions: ['created'] };
+              const child: ModelInvoice = { id: p.id, seller: x.seller, buyer: x.buyer, holder: p.holder, amount: p.amount, paid: 0, status: 'accepted', financier: null, requests: new Map(), frozen: false, parent: x, children: [], actions: ['created'] };
               x.children.push(child);
               this.invoices.push(child);
             }
@@ -151,11 +166,35 @@ export class InvoiceModel {
         const as = who(x.holder, op);
         const fin = ACTORS[op.fin] as string;
         const adv = Math.max(1, Math.ceil((remaining * op.adv) / 100));
-        const overlaps = this.financed.some((y) => isAncestorOrSelf(y, x) || isAncestorOrSelf(x, y));
         return {
           tx: { as, type: 'invoice.finance', payload: { id: x.id, financier: l.id(fin), advance: String(adv) } },
-          expectOk: !x.frozen && as === x.holder && x.status === 'accepted' && !overlaps && fin !== x.holder && adv <= remaining,
-          apply: () => { x.status = 'financed'; x.financier = fin; x.actions.push('financed'); this.financed.push(x); },
+          expectOk: !x.frozen && as === x.holder && this.financeable(x, fin, adv),
+          apply: () => { x.requests.set(fin, { holder: x.holder, adv }); x.actions.push('financeRequested'); },
+        };
+      }
+      case 'acceptFin': {
+        const as = who([...x.requests.keys()][op.actor % Math.max(1, x.requests.size)] ?? null, op);
+        const req = x.requests.get(as);
+        return {
+          tx: { as, type: 'invoice.fund', payload: { id: x.id } },
+          expectOk: !x.frozen && req !== undefined && req.holder === x.holder && this.financeable(x, as, req.adv),
+          apply: () => { x.status = 'financed'; x.financier = as; x.requests.clear(); x.actions.push('financed'); this.financed.push(x); },
+        };
+      }
+      case 'declineFin': {
+        const as = who([...x.requests.keys()][op.actor % Math.max(1, x.requests.size)] ?? null, op);
+        return {
+          tx: { as, type: 'invoice.decline', payload: { id: x.id } }, expectOk: !x.frozen && x.requests.has(as),
+          apply: () => { x.requests.delete(as); x.actions.push('financeDeclined'); },
+        };
+      }
+      case 'withdrawFin': {
+        const as = who(x.holder, op);
+        const fin = op.right ? ([...x.requests.keys()][op.fin % Math.max(1, x.requests.size)] ?? (ACTORS[op.fin] as string)) : (ACTORS[op.fin] as string);
+        return {
+          tx: { as, type: 'invoice.withdraw', payload: { id: x.id, financier: l.id(fin) } },
+          expectOk: !x.frozen && as === x.holder && x.requests.get(fin)?.holder === as,
+          apply: () => { x.requests.delete(fin); x.actions.push('financeWithdrawn'); },
         };
       }
     }

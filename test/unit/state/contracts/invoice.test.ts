@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../src/util/bytes.js';
-import { accepted, castLedger, financed, issue, split } from './fixtures.js';
+import { expectNoop } from '../../../helpers/test-ledger.js';
+import { accepted, castLedger, financeAgreed, financed, issue, split } from './fixtures.js';
 
 describe('invoice lifecycle', () => {
   it('issue makes the seller the holder, status issued, indexed and in history', () => {
@@ -64,15 +65,64 @@ describe('invoice lifecycle', () => {
     expect(l.invoice('INV-1')).toMatchObject({ status: 'accepted', financier: null, advance: null, holder: l.id('supplier'), everFinanced: true });
     // Released means tradable again.
     l.ok({ as: 'supplier', type: 'invoice.transfer', payload: { id: 'INV-1', to: l.id('supplier2') } });
-    expect(l.historyOf('invoice', 'INV-1').map((e) => e.action)).toEqual(['issued', 'accepted', 'financed', 'repaid', 'transferred']);
+    expect(l.historyOf('invoice', 'INV-1').map((e) => e.action)).toEqual(['issued', 'accepted', 'financeRequested', 'financed', 'repaid', 'transferred']);
   });
 
   it('sibling parts cover disjoint amounts, so each may be financed once', () => {
     const l = castLedger();
     split(l);
-    l.ok({ as: 'supplier', type: 'invoice.finance', payload: { id: 'INV-1.a', financier: l.id('financier'), advance: '400' } });
-    l.ok({ as: 'supplier2', type: 'invoice.finance', payload: { id: 'INV-1.b', financier: l.id('financier2'), advance: '1' } });
+    financeAgreed(l, 'INV-1.a', 'supplier', 'financier', '400');
+    financeAgreed(l, 'INV-1.b', 'supplier2', 'financier2', '1');
     expect(l.invoice('INV-1.b')?.status).toBe('financed');
+  });
+
+  it('financing is an agreement: a request finances nothing until the financier accepts it', () => {
+    const l = castLedger();
+    accepted(l);
+    l.ok({ as: 'supplier', type: 'invoice.finance', payload: { id: 'INV-1', financier: l.id('financier'), advance: '700' } });
+    // Still tradable and unfinanced: the bank has not agreed to anything.
+    expect(l.invoice('INV-1')).toMatchObject({ status: 'accepted', financier: null, everFinanced: false });
+    // Another financier cannot accept a request made to someone else.
+    expectNoop(l, { as: 'financier2', type: 'invoice.fund', payload: { id: 'INV-1' } }, 'FINANCE_REQUEST_NOT_FOUND');
+    l.ok({ as: 'financier', type: 'invoice.fund', payload: { id: 'INV-1' } });
+    expect(l.invoice('INV-1')).toMatchObject({ status: 'financed', financier: l.id('financier'), advance: '700', everFinanced: true });
+    // The request is used up.
+    expectNoop(l, { as: 'financier', type: 'invoice.fund', payload: { id: 'INV-1' } }, 'FINANCE_REQUEST_NOT_FOUND');
+  });
+
+  it('a financier declines, a holder withdraws: neither leaves anything financed', () => {
+    const l = castLedger();
+    accepted(l);
+    l.ok({ as: 'supplier', type: 'invoice.finance', payload: { id: 'INV-1', financier: l.id('financier'), advance: '500' } });
+    l.ok({ as: 'financier', type: 'invoice.decline', payload: { id: 'INV-1' } });
+    expectNoop(l, { as: 'financier', type: 'invoice.fund', payload: { id: 'INV-1' } }, 'FINANCE_REQUEST_NOT_FOUND');
+    l.ok({ as: 'supplier', type: 'invoice.finance', payload: { id: 'INV-1', financier: l.id('financier2'), advance: '500' } });
+    expectNoop(l, { as: 'supplier2', type: 'invoice.withdraw', payload: { id: 'INV-1', financier: l.id('financier2') } }, 'INVOICE_NOT_HOLDER');
+    l.ok({ as: 'supplier', type: 'invoice.withdraw', payload: { id: 'INV-1', financier: l.id('financier2') } });
+    expectNoop(l, { as: 'financier2', type: 'invoice.fund', payload: { id: 'INV-1' } }, 'FINANCE_REQUEST_NOT_FOUND');
+    expect(l.invoice('INV-1')).toMatchObject({ status: 'accepted', everFinanced: false });
+    expect(l.historyOf('invoice', 'INV-1').map((e) => e.action)).toEqual(['issued', 'accepted', 'financeRequested', 'financeDeclined', 'financeRequested', 'financeWithdrawn']);
+  });
+
+  it('two banks accepting requests for overlapping receivables: exactly one wins', () => {
+    const l = castLedger();
+    split(l);
+    // The parent is split, so ask for its part and, through the other holder, for nothing else;
+    // then an overlapping pair: the part INV-1.a and the same part asked of a second bank.
+    l.ok({ as: 'supplier', type: 'invoice.finance', payload: { id: 'INV-1.a', financier: l.id('financier'), advance: '400' } });
+    l.ok({ as: 'supplier', type: 'invoice.finance', payload: { id: 'INV-1.a', financier: l.id('financier2'), advance: '300' } });
+    l.ok({ as: 'financier2', type: 'invoice.fund', payload: { id: 'INV-1.a' } });
+    expectNoop(l, { as: 'financier', type: 'invoice.fund', payload: { id: 'INV-1.a' } }, 'FINANCE_REQUEST_NOT_FOUND');
+    expect(l.invoice('INV-1.a')).toMatchObject({ status: 'financed', financier: l.id('financier2'), advance: '300' });
+  });
+
+  it('a request made by an earlier holder cannot be accepted after a transfer', () => {
+    const l = castLedger();
+    accepted(l);
+    l.ok({ as: 'supplier', type: 'invoice.finance', payload: { id: 'INV-1', financier: l.id('financier'), advance: '500' } });
+    l.ok({ as: 'supplier', type: 'invoice.transfer', payload: { id: 'INV-1', to: l.id('supplier2') } });
+    expectNoop(l, { as: 'financier', type: 'invoice.fund', payload: { id: 'INV-1' } }, 'FINANCE_REQUEST_STALE');
+    expect(l.invoice('INV-1')).toMatchObject({ status: 'accepted', holder: l.id('supplier2'), everFinanced: false });
   });
 
   it('pay: partial payments add up; the last one makes it paid, also while financed', () => {
