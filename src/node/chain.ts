@@ -237,7 +237,7 @@ export class LedgerChain implements Application, SyncChain {
       ? this.headInfo.timestampMs
       : (this.speculative.get(toHex(h.parentHash))?.block.header.timestampMs ?? Number.MAX_SAFE_INTEGER);
     const now = this.deps.now();
-    this.deps.metrics?.proposalClockSkew.set({ member: this.proposerName(h.epoch, h.proposer) }, (h.timestampMs - now) / 1000);
+    this.deps.metrics?.proposalClockSkew.set({ proposer: this.proposerName(h.epoch, h.proposer) }, (h.timestampMs - now) / 1000);
     if (h.timestampMs <= parentTime || h.timestampMs > now + this.opts.maxFutureMs) return false;
     const suffix = this.sealedAbove(h.parentHash, h.epoch);
     if (suffix && block.txs.length > 0) {

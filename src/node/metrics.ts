@@ -50,8 +50,8 @@ export function createMetrics(registry: Registry, build: BuildInfo) {
     }),
     proposalClockSkew: new Gauge({
       name: 'ledger_consensus_proposal_clock_skew_seconds',
-      help: 'Latest proposal timestamp minus local time on receipt, by proposing member (includes delivery delay; positive = proposer clock ahead)',
-      labelNames: ['member'] as const, registers: reg,
+      help: 'Latest proposal timestamp minus local time on receipt, by proposer (includes delivery delay; positive = proposer clock ahead)',
+      labelNames: ['proposer'] as const, registers: reg,
     }),
     // ---- mempool ----
     mempoolTxs: new Gauge({ name: 'ledger_mempool_txs', help: 'Transactions waiting in the pool', registers: reg }),

@@ -87,7 +87,7 @@ describe('metrics of a live consortium', () => {
     // Member1 checks the other members' proposals; the skew includes delivery delay only.
     const skews = samplesOf(s, 'ledger_consensus_proposal_clock_skew_seconds');
     expect(skews.length).toBeGreaterThanOrEqual(1);
-    for (const k of skews) expect(net.nodes.map((n) => n.name)).toContain(k.labels['member']);
+    for (const k of skews) expect(net.nodes.map((n) => n.name)).toContain(k.labels['proposer']);
     for (const k of skews) expect(Math.abs(k.value)).toBeLessThan(5);
     // The gapped transaction waits in the pool.
     expect(sumOf(s, 'ledger_mempool_txs')).toBe(1);
