@@ -19,7 +19,7 @@ function declaredSeries(): Set<string> {
   const out = new Set<string>();
   for (const m of registry.getMetricsAsArray()) {
     out.add(m.name);
-    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) out.add(`${m.name}${s}`);
+    if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) out.add(`${m.name}${s}`);
   }
   return out;
 }
