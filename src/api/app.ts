@@ -36,6 +36,8 @@ export interface ApiOptions {
   /** Trust X-Forwarded-For (only behind a proxy you run), so rate limits apply per real client. */
   readonly trustProxy?: boolean;
   /** Request latency by method, route pattern (not the URL: bounded labels) and status code. */
+  /** Serve GET /metrics (default true; false when the node serves it on its own address). */
+  readonly serveMetrics?: boolean;
   readonly requestMetrics?: { observe(labels: { method: string; route: string; status: string }, seconds: number): void } | null;
 }
 
@@ -119,7 +121,7 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   void app.register(accountRoutes, { deps });
   void app.register(proofRoutes, { deps });
   void app.register(eventRoutes, { deps, stream });
-  void app.register(metricsRoutes, { deps });
+  if (opts.serveMetrics !== false) void app.register(metricsRoutes, { deps });
   void app.register(async (docs) => {
     const serve = async (): Promise<unknown> => docs.swagger();
     docs.get('/docs', { schema: { hide: true } }, serve);

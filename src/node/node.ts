@@ -25,6 +25,7 @@ import type { NodeConfig } from './config.js';
 import { createRootLogger, moduleLogger } from './logger.js';
 import { buildInfo } from './build-info.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { MetricsServer } from './metrics-server.js';
 import { StorageSampler } from './storage-size.js';
 import { TX_GOSSIP_DEFAULTS, TxGossip } from './tx-gossip.js';
 import { VerifyPool } from './verify-pool.js';
@@ -84,9 +85,12 @@ export class LedgerNode {
   private api: FastifyInstance | null = null;
   private verifyPool: VerifyPool | null = null;
   private storageSampler: StorageSampler | null = null;
+  private metricsServer: MetricsServer | null = null;
   private stopping: Promise<void> | null = null;
   /** The API's bound address once started. */
   apiUrl: string | null = null;
+  /** Where GET /metrics is served once started (the API's address unless metricsListen is set). */
+  metricsUrl: string | null = null;
   chain: LedgerChain | null = null;
 
   constructor(config: NodeConfig, logger?: Logger) {
@@ -259,7 +263,7 @@ export class LedgerNode {
     this.api = buildApi(
       {
         logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false,
-        requestMetrics: metrics.apiRequest,
+        requestMetrics: metrics.apiRequest, serveMetrics: cfg.metricsListen === undefined,
       },
       apiDeps,
     );
@@ -268,7 +272,13 @@ export class LedgerNode {
     } catch (e) {
       throw new OperationalError('API_LISTEN_FAILED', `cannot serve REST on ${cfg.apiHost}:${cfg.apiPort}: ${(e as Error).message}; is the port in use?`);
     }
-    log.info({ api: this.apiUrl, p2p: transport.listenAddresses(), height: chain.committedHead().height }, 'Node started');
+    if (cfg.metricsListen !== undefined) {
+      this.metricsServer = new MetricsServer(cfg.metricsListen, { registry: this.registry });
+      this.metricsUrl = `${await this.metricsServer.start()}/metrics`;
+    } else {
+      this.metricsUrl = `${this.apiUrl}/metrics`;
+    }
+    log.info({ api: this.apiUrl, metrics: this.metricsUrl, p2p: transport.listenAddresses(), height: chain.committedHead().height }, 'Node started');
   }
 
   /** Stops in reverse order; idempotent; awaits in-flight work. */
@@ -284,6 +294,7 @@ export class LedgerNode {
           }
         };
         await step('api', async () => void (await this.api?.close()));
+        await step('metrics', async () => this.metricsServer?.stop());
         await step('consensus', async () => this.runtime?.stop());
         this.gossip?.stop();
         this.sync?.stop();

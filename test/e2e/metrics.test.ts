@@ -4,7 +4,7 @@ import { buildTx, LedgerClient } from '../../src/client/index.js';
 import { buildInfo } from '../../src/node/build-info.js';
 import { parseSamples, promtool, samplesOf, sumOf, type Sample } from '../helpers/prom-text.js';
 import { loadActor, StoryDriver, type Actor } from '../helpers/story-actors.js';
-import { Testnet, waitUntil } from '../helpers/testnet.js';
+import { freePortRange, Testnet, waitUntil } from '../helpers/testnet.js';
 
 // Real `ledger start` processes: each metric is read from /metrics after the test drives the
 // event it counts (transactions, a refused one, a member killed and restarted), and the whole
@@ -115,10 +115,15 @@ describe('metrics of a live consortium', () => {
     const causes = samplesOf(await samples(0), 'ledger_consensus_view_changes_total').filter((x) => x.value > 0).map((x) => x.labels['cause']);
     for (const c of causes) expect(['no_proposal', 'no_qc', 'peer_timeout']).toContain(c);
 
-    // The restarted member catches up through block sync before it votes again.
-    net.start(3);
-    await waitUntil(async () => sumOf(await samples(3), 'ledger_sync_blocks_total') > 0, `${lost} to sync`, 120_000);
-    const s3 = await samples(3);
+    // The restarted member catches up through block sync before it votes again. It now
+    // serves /metrics on an address of its own, and no longer on its REST port.
+    const metricsPort = await freePortRange(1);
+    net.start(3, { LEDGER_METRICS_LISTEN: `127.0.0.1:${metricsPort}` });
+    const own = async (): Promise<Sample[]> => parseSamples(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+    await waitUntil(async () => sumOf(await own(), 'ledger_sync_blocks_total') > 0, `${lost} to sync`, 120_000);
+    await waitUntil(async () => (await clients[3]?.status()) !== undefined, `${lost} API`);
+    expect((await fetch(`${net.nodes[3]?.api}/metrics`)).status).toBe(404);
+    const s3 = await own();
     expect(samplesOf(s3, 'ledger_sync_active').map((x) => x.value)).toEqual([0]);
     expect(sumOf(s3, 'ledger_sync_lag_blocks')).toBe(0);
     expect(sumOf(s3, 'ledger_sync_target_height')).toBeGreaterThan(0);
