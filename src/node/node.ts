@@ -222,7 +222,7 @@ export class LedgerNode {
       {
         clock: SYSTEM_CLOCK, transport, safetyStore: new KvSafetyStore({}, { kv: this.kv }), application: chain,
         sync: { syncTo: async () => void (await sync.catchUp()) },
-        logger: consensusLog, metrics,
+        logger: consensusLog, metrics, memberName: (i) => chain.currentMembers()[i]?.name ?? `#${i}`,
         coreLogger: consensusLog.isLevelEnabled('debug') ? consensusLog : null,
         onEpochChange: () => enterMembers(),
         onFatal: (err) => {

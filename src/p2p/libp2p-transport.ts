@@ -51,6 +51,7 @@ export class Libp2pTransport implements Transport {
   private readonly gater: MemberGater;
   private peers: ReadonlyMap<string, PeerEntry>;
   private selfIndex: MemberIndex;
+  private memberList: readonly Member[];
   private readonly selfKey: Uint8Array;
   private readonly log: P2pLogger;
   private readonly metrics: P2pMetrics | null;
@@ -80,6 +81,7 @@ export class Libp2pTransport implements Transport {
       throw new TransportConfigError('P2P_BAD_SELF', 'members[self] is not the public key of this node\'s seed; check the key file and genesis', { self: opts.self });
     }
     this.selfIndex = found;
+    this.memberList = opts.members;
     this.peers = this.buildTable(opts.members, found, new Map());
     this.gater = new MemberGater(this.peers.keys());
   }
@@ -126,7 +128,7 @@ export class Libp2pTransport implements Transport {
     }
     this.node = node;
     this.state = 'started';
-    this.log.info({ self: this.selfIndex, encrypter, addresses: this.listenAddresses() }, 'P2P started');
+    this.log.info({ self: this.selfName(), encrypter, addresses: this.listenAddresses() }, 'P2P started');
     for (const entry of this.peers.values()) {
       for (const lane of Object.values(entry.lanes)) lane.start();
       this.keepConnected(entry);
@@ -147,7 +149,7 @@ export class Libp2pTransport implements Transport {
     await this.node?.stop();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.node = null;
-    this.log.info({ self: this.selfIndex }, 'P2P stopped');
+    this.log.info({ self: this.selfName() }, 'P2P stopped');
   }
 
   /** Fire-and-forget; never blocks or throws. Unknown targets and self are ignored. */
@@ -226,6 +228,7 @@ export class Libp2pTransport implements Transport {
     const old = this.peers;
     const next = this.buildTable(members, self, old);
     this.selfIndex = self;
+    this.memberList = members;
     this.gater.setAllowed(next.keys());
     this.peers = next;
     for (const [key, entry] of old) {
@@ -235,13 +238,18 @@ export class Libp2pTransport implements Transport {
       // the new table) and cannot reconnect (the gater already refuses it).
       this.track(this.retireGracefully(entry));
     }
-    this.log.info({ self, members: members.length }, 'P2P member list updated');
+    this.log.info({ self: members[self]?.name ?? null, members: members.map((m) => m.name) }, 'P2P member list updated');
     if (this.state !== 'started') return;
     for (const [key, entry] of next) {
       if (old.has(key)) continue;
       for (const lane of Object.values(entry.lanes)) lane.start();
       this.keepConnected(entry);
     }
+  }
+
+  // This node's member name, null while it is not a member (logs name members, not indices).
+  private selfName(): string | null {
+    return this.memberList[this.selfIndex]?.name ?? null;
   }
 
   private indexOfSelf(members: readonly Member[]): MemberIndex {

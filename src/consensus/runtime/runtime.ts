@@ -45,6 +45,8 @@ export interface ConsensusRuntimeDeps {
    */
   readonly onEpochChange?: (epoch: EpochInfo) => void;
   readonly metrics?: ConsensusMetrics | null;
+  /** A member's name for logs, by index in the epoch in force (the index otherwise). */
+  readonly memberName?: (member: MemberIndex) => string;
 }
 
 // Peer messages beyond this many queued events are dropped (loss is normal for the protocol);
@@ -248,7 +250,7 @@ export class ConsensusRuntime {
     const now = this.deps.clock.now();
     if (now - this.lastEpochSyncMs < this.opts.params.viewTimeoutMs || this.pipeline === null) return;
     this.lastEpochSyncMs = now;
-    this.deps.logger?.info({ from, epoch: this.epoch?.epoch }, 'Peers are in a later epoch: block sync requested');
+    this.deps.logger?.info({ from: this.deps.memberName?.(from) ?? from, epoch: this.epoch?.epoch }, 'Peers are in a later epoch: block sync requested');
     // The answer is a syncCompleted like the core's own syncs: the core must learn a head the
     // sync moved even when it stopped short of the epoch's end (found by the simulator).
     this.pipeline.sync(0, from);
