@@ -35,6 +35,10 @@ export interface ApiOptions {
   readonly events?: Partial<EventStreamOptions>;
   /** Trust X-Forwarded-For (only behind a proxy you run), so rate limits apply per real client. */
   readonly trustProxy?: boolean;
+  /** Request latency by method, route pattern (not the URL: bounded labels) and status code. */
+  /** Serve GET /metrics (default true; false when the node serves it on its own address). */
+  readonly serveMetrics?: boolean;
+  readonly requestMetrics?: { observe(labels: { method: string; route: string; status: string }, seconds: number): void } | null;
 }
 
 /** Defaults of ApiOptions. */
@@ -74,6 +78,13 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   app.setNotFoundHandler(async (req, reply) =>
     reply.code(404).send({ error: { code: 'NOT_FOUND' satisfies ApiErrorCode, message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` } }),
   );
+  const requestMetrics = opts.requestMetrics ?? null;
+  if (requestMetrics !== null) {
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      requestMetrics.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
+  }
   if (app.log.level === 'debug' || app.log.level === 'trace') {
     app.addHook('onResponse', async (req, reply) => {
       req.log.debug({ reqId: req.id, method: req.method, url: req.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, 'Request completed');
@@ -110,7 +121,7 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   void app.register(accountRoutes, { deps });
   void app.register(proofRoutes, { deps });
   void app.register(eventRoutes, { deps, stream });
-  void app.register(metricsRoutes, { deps });
+  if (opts.serveMetrics !== false) void app.register(metricsRoutes, { deps });
   void app.register(async (docs) => {
     const serve = async (): Promise<unknown> => docs.swagger();
     docs.get('/docs', { schema: { hide: true } }, serve);

@@ -117,6 +117,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
       }
       deps.onAdmitted(p.bytes);
       metrics.mempoolTxs.set(mempool.size);
+      metrics.mempoolBytes.set(mempool.bytes);
       return { ok: true, hash: r.hash };
     },
     genesis: () => chain.genesis,

@@ -20,6 +20,7 @@ import type { Hash, Height, PublicKey } from '../types/primitives.js';
 import { bytesEqual, fromHex, toHex } from '../util/bytes.js';
 import { OperationalError, invariant } from '../util/errors.js';
 import { decodeEpoch, encodeEpoch, EpochHistory, genesisEpoch } from './epochs.js';
+import type { Metrics } from './metrics.js';
 
 /** What the API and metrics learn about each committed block. */
 export interface CommitNotice {
@@ -47,6 +48,7 @@ export interface LedgerChainDeps {
   readonly mempool: Mempool;
   readonly now: () => number;
   readonly log: ChainLog;
+  readonly metrics?: Metrics | null;
 }
 
 interface Speculative {
@@ -79,6 +81,7 @@ export class LedgerChain implements Application, SyncChain {
   private readonly speculative = new Map<string, Speculative>();
   private readonly commitListeners: ((n: CommitNotice) => void)[] = [];
   private readonly txsListeners: (() => void)[] = [];
+  private proposerNames: { epoch: number; names: string[] } | null = null;
 
   constructor(opts: LedgerChainOpts, deps: LedgerChainDeps) {
     this.opts = opts;
@@ -233,7 +236,9 @@ export class LedgerChain implements Application, SyncChain {
     const parentTime = bytesEqual(h.parentHash, this.headInfo.hash)
       ? this.headInfo.timestampMs
       : (this.speculative.get(toHex(h.parentHash))?.block.header.timestampMs ?? Number.MAX_SAFE_INTEGER);
-    if (h.timestampMs <= parentTime || h.timestampMs > this.deps.now() + this.opts.maxFutureMs) return false;
+    const now = this.deps.now();
+    this.deps.metrics?.proposalClockSkew.set({ proposer: this.proposerName(h.epoch, h.proposer) }, (h.timestampMs - now) / 1000);
+    if (h.timestampMs <= parentTime || h.timestampMs > now + this.opts.maxFutureMs) return false;
     const suffix = this.sealedAbove(h.parentHash, h.epoch);
     if (suffix && block.txs.length > 0) {
       this.deps.log.debug({ height: h.height }, 'Proposal refused: transactions above the end of an epoch');
@@ -250,6 +255,12 @@ export class LedgerChain implements Application, SyncChain {
     this.deps.mempool.noteVerified(block.txs, exec.txHashes);
     this.speculative.set(toHex(hash), { block, hash, exec, sealed: suffix || exec.membersChanged !== null });
     return true;
+  }
+
+  // Names of the epoch's members by index, for metric labels; refreshed when the epoch moves.
+  private proposerName(epoch: number, index: number): string {
+    if (this.proposerNames?.epoch !== epoch) this.proposerNames = { epoch, names: this.currentMembers().map((m) => m.name) };
+    return this.proposerNames.names[index] ?? `#${index}`;
   }
 
   private execute(parent: StateTree, height: Height, timeMs: number, txs: readonly Uint8Array[]) {
@@ -313,7 +324,9 @@ export class LedgerChain implements Application, SyncChain {
       };
       extraOps.push({ key: membersKey(epoch.epoch), value: encodeEpoch(epoch) });
     }
+    const endTimer = this.deps.metrics?.blockCommit.startTimer();
     await this.deps.store.commitBlock({ committed: cb, receipts: exec.receipts, txHashes: exec.txHashes, stateWrites, extraOps });
+    endTimer?.();
     this.headState = exec.state;
     this.headInfo = { height: h.height, hash: cb.hash, view: h.view, epoch: h.epoch, timestampMs: h.timestampMs };
     if (epoch !== null) this.epochs.push(epoch);

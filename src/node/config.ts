@@ -19,6 +19,8 @@ export interface NodeConfig {
   /** Worker threads verifying transaction signatures at admission; 0 verifies on the main thread. */
   readonly verifyThreads: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Serve GET /metrics on this address instead of the REST port (absent: on the REST port). */
+  readonly metricsListen?: { readonly host: string; readonly port: number };
 }
 
 /** Settings that may be overridden by env or flags, with their env names (documented in `ledger start --help`). */
@@ -32,6 +34,7 @@ export const CONFIG_ENV = {
   apiRateLimit: 'LEDGER_API_RATE_LIMIT',
   verifyThreads: 'LEDGER_VERIFY_THREADS',
   logLevel: 'LEDGER_LOG_LEVEL',
+  metricsListen: 'LEDGER_METRICS_LISTEN',
 } as const;
 
 /** Overridable keys. */
@@ -51,6 +54,14 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 function bad(path: string, msg: string): never {
   throw new OperationalError('CONFIG_INVALID', `config ${path}: ${msg}`);
+}
+
+// HOST:PORT, the host possibly an [IPv6] literal.
+function hostPort(path: string, v: string): { host: string; port: number } {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(v);
+  const port = Number(m?.[2]);
+  if (m === null || port > 65535) bad(path, 'metricsListen must be HOST:PORT, e.g. 127.0.0.1:9464');
+  return { host: (m[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 /**
@@ -82,6 +93,7 @@ export async function loadNodeConfig(path: string, env: NodeJS.ProcessEnv, flags
   const rel = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
   const logLevel = str('logLevel', pick('logLevel'), DEFAULTS.logLevel);
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) bad(path, `logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  const metricsListen = pick('metricsListen');
   return {
     name: str('name', file['name']),
     keyFile: rel(str('keyFile', pick('keyFile'))),
@@ -93,5 +105,6 @@ export async function loadNodeConfig(path: string, env: NodeJS.ProcessEnv, flags
     apiRateLimit: int('apiRateLimit', pick('apiRateLimit'), DEFAULTS.apiRateLimit, 0, 10_000_000),
     verifyThreads: int('verifyThreads', pick('verifyThreads'), defaultVerifyThreads(), 0, 64),
     logLevel: logLevel as NodeConfig['logLevel'],
+    ...(metricsListen === undefined || metricsListen === '' ? {} : { metricsListen: hostPort(path, str('metricsListen', metricsListen)) }),
   };
 }

@@ -23,7 +23,10 @@ import { buildNodeApiDeps } from './api-deps.js';
 import { LedgerChain } from './chain.js';
 import type { NodeConfig } from './config.js';
 import { createRootLogger, moduleLogger } from './logger.js';
+import { buildInfo } from './build-info.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { MetricsServer } from './metrics-server.js';
+import { StorageSampler } from './storage-size.js';
 import { TX_GOSSIP_DEFAULTS, TxGossip } from './tx-gossip.js';
 import { VerifyPool } from './verify-pool.js';
 
@@ -81,15 +84,19 @@ export class LedgerNode {
   private sync: BlockSync | null = null;
   private api: FastifyInstance | null = null;
   private verifyPool: VerifyPool | null = null;
+  private storageSampler: StorageSampler | null = null;
+  private metricsServer: MetricsServer | null = null;
   private stopping: Promise<void> | null = null;
   /** The API's bound address once started. */
   apiUrl: string | null = null;
+  /** Where GET /metrics is served once started (the API's address unless metricsListen is set). */
+  metricsUrl: string | null = null;
   chain: LedgerChain | null = null;
 
   constructor(config: NodeConfig, logger?: Logger) {
     this.config = config;
     this.log = logger ?? createRootLogger({ level: config.logLevel, node: config.name });
-    this.metrics = createMetrics(this.registry);
+    this.metrics = createMetrics(this.registry, buildInfo());
   }
 
   /** Starts everything; on failure stops what started and rethrows. */
@@ -107,7 +114,8 @@ export class LedgerNode {
     const log = moduleLogger(this.log, 'node');
     const genesis = await readGenesis(cfg.genesisFile);
     const key = await loadKeyFile(cfg.keyFile);
-    log.info({ chainId: genesis.chainId, dataDir: cfg.dataDir }, 'Node starting');
+    const build = buildInfo();
+    log.info({ chainId: genesis.chainId, dataDir: cfg.dataDir, version: build.version, commit: build.commit }, 'Node starting');
 
     await mkdir(cfg.dataDir, { recursive: true });
     this.kv = new LevelKv({ path: cfg.dataDir });
@@ -115,6 +123,12 @@ export class LedgerNode {
     this.store = new BlockStore({ location: cfg.dataDir }, { kv: this.kv });
     await this.store.start();
     const store = this.store;
+    const metrics = this.metrics;
+    this.storageSampler = new StorageSampler(
+      { dataDir: cfg.dataDir, intervalMs: 30_000 },
+      { metrics, onError: (err) => log.debug({ err }, 'Cannot measure the data directory') },
+    );
+    await this.storageSampler.start();
 
     let chain: LedgerChain | null = null;
     // PERF: admission's signature checks (~130 µs each here) leave the main thread, which keeps
@@ -131,7 +145,11 @@ export class LedgerNode {
         verifier: this.verifyPool,
       },
     );
-    chain = new LedgerChain({ genesis, maxFutureMs: 10_000 }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain') });
+    const poolGauges = (): void => {
+      metrics.mempoolTxs.set(mempool.size);
+      metrics.mempoolBytes.set(mempool.bytes);
+    };
+    chain = new LedgerChain({ genesis, maxFutureMs: 10_000 }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain'), metrics });
     await chain.load();
     this.chain = chain;
     const members = chain.currentMembers();
@@ -144,17 +162,18 @@ export class LedgerNode {
       // serving what it has. Either way it must not look like a working validator.
       log.warn({ publicKey: toHex(key.publicKey), epoch: chain.currentEpoch().epoch }, 'This key is not a member of the current member set: following the chain without voting until members vote it in');
     }
-    const metrics = this.metrics;
+    metrics.height.set(chain.committedHead().height);
     let lastCommitMs = 0;
     chain.onCommitted(({ committed, exec }) => {
       const now = Date.now();
       metrics.height.set(committed.block.header.height);
+      metrics.lastCommitTime.set(now / 1000);
       metrics.committedBlocks.inc();
       metrics.committedTxs.inc(exec.receipts.length);
       for (const r of exec.receipts) if (!r.ok) metrics.txRejected.inc({ code: r.code ?? 'UNKNOWN' });
       if (lastCommitMs > 0) metrics.blockInterval.observe((now - lastCommitMs) / 1000);
       lastCommitMs = now;
-      metrics.mempoolTxs.set(mempool.size);
+      poolGauges();
     });
 
     this.transport = new Libp2pTransport(
@@ -163,7 +182,7 @@ export class LedgerNode {
         // A proposal carries its block's transactions: the consensus channel must fit the largest block.
         maxMessageBytes: { consensus: genesis.consensus.maxBlockBytes + 1024 * 1024 },
       },
-      { log: moduleLogger(this.log, 'p2p') },
+      { log: moduleLogger(this.log, 'p2p'), metrics },
     );
     const transport = this.transport;
     try {
@@ -174,10 +193,17 @@ export class LedgerNode {
     transport.onPeerChange(() => metrics.peers.set(transport.connectedPeers().length));
 
     this.gossip = new TxGossip(TX_GOSSIP_DEFAULTS, {
-      transport, mempool, clock: SYSTEM_CLOCK, onAdmitted: () => chain?.notifyTxsAvailable(), log: moduleLogger(this.log, 'mempool'),
+      transport, mempool, clock: SYSTEM_CLOCK, log: moduleLogger(this.log, 'mempool'),
+      onAdmitted: () => {
+        poolGauges();
+        chain?.notifyTxsAvailable();
+      },
     });
     const gossip = this.gossip;
-    this.sync = new BlockSync({ requestTimeoutMs: 3000, batchSize: 32 }, { transport, chain, clock: SYSTEM_CLOCK, log: moduleLogger(this.log, 'sync') });
+    this.sync = new BlockSync({ requestTimeoutMs: 3000, batchSize: 32 }, {
+      transport, chain, clock: SYSTEM_CLOCK, log: moduleLogger(this.log, 'sync'), metrics,
+      peerName: (i) => chain.currentMembers()[i]?.name ?? `#${i}`,
+    });
     const sync = this.sync;
     transport.onMessage((from, channel, bytes) => {
       if (channel === 'batches') gossip.handleMessage(from, bytes);
@@ -196,7 +222,7 @@ export class LedgerNode {
       {
         clock: SYSTEM_CLOCK, transport, safetyStore: new KvSafetyStore({}, { kv: this.kv }), application: chain,
         sync: { syncTo: async () => void (await sync.catchUp()) },
-        logger: consensusLog,
+        logger: consensusLog, metrics, memberName: (i) => chain.currentMembers()[i]?.name ?? `#${i}`,
         coreLogger: consensusLog.isLevelEnabled('debug') ? consensusLog : null,
         onEpochChange: () => enterMembers(),
         onFatal: (err) => {
@@ -225,7 +251,6 @@ export class LedgerNode {
       chain, store, mempool, metrics, registry: this.registry,
       consensus: () => {
         const s = runtime.status;
-        if (s !== null) metrics.view.set(s.view);
         return { view: s?.view ?? 0, halted: runtime.halted, voting: runtime.voting };
       },
       peersConnected: () => transport.connectedPeers().length,
@@ -236,7 +261,10 @@ export class LedgerNode {
       },
     });
     this.api = buildApi(
-      { logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false },
+      {
+        logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false,
+        requestMetrics: metrics.apiRequest, serveMetrics: cfg.metricsListen === undefined,
+      },
       apiDeps,
     );
     try {
@@ -244,7 +272,13 @@ export class LedgerNode {
     } catch (e) {
       throw new OperationalError('API_LISTEN_FAILED', `cannot serve REST on ${cfg.apiHost}:${cfg.apiPort}: ${(e as Error).message}; is the port in use?`);
     }
-    log.info({ api: this.apiUrl, p2p: transport.listenAddresses(), height: chain.committedHead().height }, 'Node started');
+    if (cfg.metricsListen !== undefined) {
+      this.metricsServer = new MetricsServer(cfg.metricsListen, { registry: this.registry });
+      this.metricsUrl = `${await this.metricsServer.start()}/metrics`;
+    } else {
+      this.metricsUrl = `${this.apiUrl}/metrics`;
+    }
+    log.info({ api: this.apiUrl, metrics: this.metricsUrl, p2p: transport.listenAddresses(), height: chain.committedHead().height }, 'Node started');
   }
 
   /** Stops in reverse order; idempotent; awaits in-flight work. */
@@ -260,6 +294,7 @@ export class LedgerNode {
           }
         };
         await step('api', async () => void (await this.api?.close()));
+        await step('metrics', async () => this.metricsServer?.stop());
         await step('consensus', async () => this.runtime?.stop());
         this.gossip?.stop();
         this.sync?.stop();
@@ -267,6 +302,7 @@ export class LedgerNode {
         await step('store', async () => this.store?.stop());
         await step('kv', async () => this.kv?.stop());
         await step('verify', async () => this.verifyPool?.stop());
+        await step('storage-sampler', async () => this.storageSampler?.stop());
         log.info({}, 'Node stopped');
       })();
     }

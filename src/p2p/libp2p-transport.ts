@@ -21,11 +21,11 @@ import { MemberGater } from './member-gater.js';
 import { OutboundLane } from './outbound-lane.js';
 import { buildPeerTable, type PeerEntry } from './peer-table.js';
 import {
-  DEFAULT_ENCRYPTER, TransportConfigError, type Libp2pTransportDeps, type Libp2pTransportOpts, type TransportStats,
+  DEFAULT_ENCRYPTER, TransportConfigError, type DisconnectReason, type Libp2pTransportDeps, type Libp2pTransportOpts, type P2pMetrics, type TransportStats,
 } from './transport-opts.js';
 
 export { DEFAULT_ENCRYPTER, TransportConfigError } from './transport-opts.js';
-export type { Encrypter, Libp2pTransportDeps, Libp2pTransportOpts, TransportErrorCode, TransportStats } from './transport-opts.js';
+export type { DisconnectReason, DropReason, Encrypter, Libp2pTransportDeps, Libp2pTransportOpts, P2pMetrics, TransportErrorCode, TransportStats } from './transport-opts.js';
 
 type MessageHandler = (from: MemberIndex, channel: Channel, bytes: Uint8Array) => void;
 
@@ -51,8 +51,10 @@ export class Libp2pTransport implements Transport {
   private readonly gater: MemberGater;
   private peers: ReadonlyMap<string, PeerEntry>;
   private selfIndex: MemberIndex;
+  private memberList: readonly Member[];
   private readonly selfKey: Uint8Array;
   private readonly log: P2pLogger;
+  private readonly metrics: P2pMetrics | null;
   private readonly maxBytes: Readonly<Record<Channel, number>>;
   private readonly limits: Readonly<Record<Channel, QueueLimits>>;
   private readonly backoff: BackoffOpts;
@@ -69,6 +71,7 @@ export class Libp2pTransport implements Transport {
     deps: Libp2pTransportDeps = {},
   ) {
     this.log = deps.log ?? NOOP_LOGGER;
+    this.metrics = deps.metrics ?? null;
     this.maxBytes = { ...DEFAULT_MAX_MESSAGE_BYTES, ...opts.maxMessageBytes };
     this.limits = { ...DEFAULT_QUEUE_LIMITS, ...opts.queueLimits };
     this.backoff = { baseMs: opts.reconnectBaseMs ?? 100, maxMs: opts.reconnectMaxMs ?? 5000 };
@@ -78,6 +81,7 @@ export class Libp2pTransport implements Transport {
       throw new TransportConfigError('P2P_BAD_SELF', 'members[self] is not the public key of this node\'s seed; check the key file and genesis', { self: opts.self });
     }
     this.selfIndex = found;
+    this.memberList = opts.members;
     this.peers = this.buildTable(opts.members, found, new Map());
     this.gater = new MemberGater(this.peers.keys());
   }
@@ -112,6 +116,7 @@ export class Libp2pTransport implements Transport {
         maxOutboundStreams: 16,
       });
     }
+    node.addEventListener('connection:open', (evt) => this.watchClose(evt.detail));
     node.addEventListener('peer:connect', (evt) => this.handlePeerConnect(evt.detail));
     node.addEventListener('peer:disconnect', (evt) => this.handlePeerDisconnect(evt.detail));
     try {
@@ -123,7 +128,7 @@ export class Libp2pTransport implements Transport {
     }
     this.node = node;
     this.state = 'started';
-    this.log.info({ self: this.selfIndex, encrypter, addresses: this.listenAddresses() }, 'P2P started');
+    this.log.info({ self: this.selfName(), encrypter, addresses: this.listenAddresses() }, 'P2P started');
     for (const entry of this.peers.values()) {
       for (const lane of Object.values(entry.lanes)) lane.start();
       this.keepConnected(entry);
@@ -144,7 +149,7 @@ export class Libp2pTransport implements Transport {
     await this.node?.stop();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.node = null;
-    this.log.info({ self: this.selfIndex }, 'P2P stopped');
+    this.log.info({ self: this.selfName() }, 'P2P stopped');
   }
 
   /** Fire-and-forget; never blocks or throws. Unknown targets and self are ignored. */
@@ -223,6 +228,7 @@ export class Libp2pTransport implements Transport {
     const old = this.peers;
     const next = this.buildTable(members, self, old);
     this.selfIndex = self;
+    this.memberList = members;
     this.gater.setAllowed(next.keys());
     this.peers = next;
     for (const [key, entry] of old) {
@@ -232,7 +238,7 @@ export class Libp2pTransport implements Transport {
       // the new table) and cannot reconnect (the gater already refuses it).
       this.track(this.retireGracefully(entry));
     }
-    this.log.info({ self, members: members.length }, 'P2P member list updated');
+    this.log.info({ self: members[self]?.name ?? null, members: members.map((m) => m.name) }, 'P2P member list updated');
     if (this.state !== 'started') return;
     for (const [key, entry] of next) {
       if (old.has(key)) continue;
@@ -241,17 +247,26 @@ export class Libp2pTransport implements Transport {
     }
   }
 
+  // This node's member name, null while it is not a member (logs name members, not indices).
+  private selfName(): string | null {
+    return this.memberList[this.selfIndex]?.name ?? null;
+  }
+
   private indexOfSelf(members: readonly Member[]): MemberIndex {
     return members.findIndex((m) => bytesEqual(m.publicKey, this.selfKey));
   }
 
   private buildTable(members: readonly Member[], self: MemberIndex, previous: ReadonlyMap<string, PeerEntry>): Map<string, PeerEntry> {
-    return buildPeerTable(members, self, previous, (peerId, key) => {
+    return buildPeerTable(members, self, previous, (peerId, key, name) => {
       const lanes = {} as Record<Channel, OutboundLane>;
       for (const channel of CHANNELS) {
+        const metrics = this.metrics;
         lanes[channel] = new OutboundLane(
           { peer: key, channel, maxMessageBytes: this.maxBytes[channel], limits: this.limits[channel], backoff: this.backoff },
-          { openStream: (signal) => this.openStream(peerId, channel, signal), log: this.log },
+          {
+            openStream: (signal) => this.openStream(peerId, channel, signal), log: this.log,
+            ...(metrics === null ? {} : { onDrop: (reason: 'queue_full' | 'oversize', n: number) => metrics.messagesDropped.inc({ peer: name, channel, reason }, n) }),
+          },
         );
       }
       return lanes;
@@ -284,6 +299,7 @@ export class Libp2pTransport implements Transport {
     if (entry.link.timer !== null) clearTimeout(entry.link.timer);
     entry.link.timer = null;
     entry.link.retired = true;
+    entry.link.closeReason = { reason: 'removed', detail: 'left the member list' };
     await Promise.allSettled(lanes.map((lane) => lane.finish(RETIRE_FLUSH_MS)));
     // A stream closed gracefully has handed its bytes to the muxer, not to the peer, and
     // hangUp right away loses them (seen: test/e2e/p2p-gating.test.ts, farewell): linger.
@@ -308,7 +324,7 @@ export class Libp2pTransport implements Transport {
         link.dialing = false;
         if (this.state !== 'started' || link.retired) return;
         link.failures++;
-        this.log.debug({ peer: entry.index, failures: link.failures, err }, 'Dial failed');
+        this.log.debug({ peer: entry.name, failures: link.failures, err }, 'Dial failed');
         link.timer = setTimeout(() => {
           link.timer = null;
           this.keepConnected(entry);
@@ -317,14 +333,35 @@ export class Libp2pTransport implements Transport {
     ));
   }
 
+  // libp2p reports a peer gone without saying why; its connection's close event knows
+  // whether we or the peer ended it and with what error. A reason we set ourselves wins.
+  private watchClose(connection: Connection): void {
+    const entry = this.peers.get(connection.remotePeer.toString());
+    if (entry === undefined) return;
+    connection.addEventListener('close', (evt) => {
+      if (entry.link.closeReason !== null) return;
+      const err = (evt as Event & { error?: Error; local?: boolean }).error;
+      const local = (evt as Event & { local?: boolean }).local === true;
+      entry.link.closeReason = err !== undefined
+        ? { reason: 'error', detail: `${err.name}: ${err.message}` }
+        : local ? { reason: 'closed_locally', detail: this.state === 'started' ? 'closed by this node' : 'this node is stopping' } : { reason: 'closed_by_peer', detail: 'closed by the peer' };
+    }, { once: true });
+  }
+
   private handlePeerConnect(peerId: PeerId): void {
     const entry = this.peers.get(peerId.toString());
     if (entry === undefined || this.state !== 'started') return;
     if (entry.link.timer !== null) clearTimeout(entry.link.timer);
     entry.link.timer = null;
-    entry.link.connectedAtMs = Date.now();
+    const link = entry.link;
+    link.connectedAtMs = Date.now();
+    link.closeReason = null;
     for (const lane of Object.values(entry.lanes)) lane.wake();
-    this.log.debug({ peer: entry.index }, 'Peer connected');
+    // A member that keeps cutting us right after the handshake (it does not admit us yet)
+    // would write a line per attempt: only its first connection of a streak is at info.
+    const at = link.cutStreak === 0 ? 'info' : 'debug';
+    if (link.downSinceMs === 0) this.log[at]({ peer: entry.name, index: entry.index }, 'Peer connected');
+    else this.log[at]({ peer: entry.name, index: entry.index, downMs: link.connectedAtMs - link.downSinceMs }, 'Peer reconnected');
     for (const h of this.peerHandlers) h(entry.index, true);
   }
 
@@ -332,12 +369,18 @@ export class Libp2pTransport implements Transport {
     const entry = this.peers.get(peerId.toString());
     if (entry === undefined || this.state !== 'started') return;
     const link = entry.link;
-    const livedMs = Date.now() - link.connectedAtMs;
+    const now = Date.now();
+    const livedMs = now - link.connectedAtMs;
     link.connectedAtMs = 0;
+    const why = link.closeReason ?? { reason: 'closed_by_peer' as const, detail: 'connection closed' };
+    link.closeReason = null;
+    this.metrics?.peerDisconnects.inc({ peer: entry.name, reason: why.reason });
     for (const h of this.peerHandlers) h(entry.index, false);
     if (livedMs >= MIN_HEALTHY_CONNECTION_MS) {
       link.failures = 0;
-      this.log.warn({ peer: entry.index }, 'Peer disconnected');
+      link.cutStreak = 0;
+      link.downSinceMs = now;
+      this.log.warn({ peer: entry.name, index: entry.index, reason: why.reason, detail: why.detail, connectedMs: livedMs }, 'Peer disconnected');
       this.keepConnected(entry);
       return;
     }
@@ -345,7 +388,9 @@ export class Libp2pTransport implements Transport {
     // its member list) or keeps crashing. Redialing at once would be a handshake loop that
     // burns both sides' CPU, so back off as after a failed dial.
     link.failures++;
-    this.log.debug({ peer: entry.index, failures: link.failures, livedMs }, 'Peer cut the connection at once');
+    link.cutStreak++;
+    if (link.downSinceMs === 0) link.downSinceMs = now;
+    this.log.debug({ peer: entry.name, failures: link.failures, livedMs, reason: why.reason, detail: why.detail }, 'Peer cut the connection at once');
     if (link.retired || link.dialing || link.timer !== null) return;
     link.timer = setTimeout(() => {
       link.timer = null;
@@ -362,7 +407,9 @@ export class Libp2pTransport implements Transport {
     }
     readFrames(stream, this.maxBytes[channel], (frame) => this.deliver(key, channel, frame), (err) => {
       this.offenders++;
-      this.log.warn({ peer: this.peers.get(key)?.index, channel, code: err.code }, 'Peer sent an invalid frame; dropping its connection');
+      const entry = this.peers.get(key);
+      if (entry !== undefined) entry.link.closeReason = { reason: 'invalid_frame', detail: `invalid frame on ${channel}: ${err.code}` };
+      this.log.warn({ peer: entry?.name, channel, code: err.code }, 'Peer sent an invalid frame; dropping its connection');
       stream.abort(err);
       connection.abort(err);
     });
@@ -377,7 +424,7 @@ export class Libp2pTransport implements Transport {
       try {
         h(entry.index, channel, frame);
       } catch (err) {
-        this.log.warn({ peer: entry.index, channel, err }, 'Message handler threw');
+        this.log.warn({ peer: entry.name, channel, err }, 'Message handler threw');
       }
     }
   }

@@ -5,6 +5,7 @@ import type { QueueLimits } from './channels.js';
 import { encodeFramePrefix, framePrefixLength, writeFramePrefix } from './frame-decoder.js';
 import type { P2pLogger } from './logger.js';
 import { OutboundQueue } from './outbound-queue.js';
+import type { DropReason } from './transport-opts.js';
 
 /** Options of one lane: one peer, one channel. */
 export interface OutboundLaneOpts {
@@ -19,6 +20,8 @@ export interface OutboundLaneOpts {
 export interface OutboundLaneDeps {
   readonly openStream: (signal: AbortSignal) => Promise<Stream>;
   readonly log: P2pLogger;
+  /** Told of every message dropped before it left (metrics). */
+  readonly onDrop?: (reason: DropReason, count: number) => void;
 }
 
 // PERF: coalescing small frames into one stream.send cuts per-write muxer and cipher overhead
@@ -78,9 +81,12 @@ export class OutboundLane {
     if (this.stopped) return;
     if (message.length > this.opts.maxMessageBytes) {
       this.oversize++;
+      this.deps.onDrop?.('oversize', 1);
       return;
     }
+    const droppedBefore = this.queue.dropped;
     this.queue.push(message);
+    if (this.queue.dropped !== droppedBefore) this.deps.onDrop?.('queue_full', this.queue.dropped - droppedBefore);
     this.schedulePump();
   }
 

@@ -60,9 +60,22 @@ export interface Libp2pTransportOpts {
   readonly inboundConnectionsPerSecond?: number;
 }
 
+/** Why an outbound message was dropped before it left. */
+export type DropReason = 'queue_full' | 'oversize';
+
+/** Why a connection to a member ended (metric label; the log line carries the detail). */
+export type DisconnectReason = 'closed_by_peer' | 'closed_locally' | 'error' | 'invalid_frame' | 'removed';
+
+/** Metrics the transport updates where their events happen (node/metrics.ts provides them). */
+export interface P2pMetrics {
+  readonly messagesDropped: { inc(labels: { peer: string; channel: Channel; reason: DropReason }, value?: number): void };
+  readonly peerDisconnects: { inc(labels: { peer: string; reason: DisconnectReason }): void };
+}
+
 /** Dependencies of Libp2pTransport. */
 export interface Libp2pTransportDeps {
   readonly log?: P2pLogger;
+  readonly metrics?: P2pMetrics | null;
 }
 
 /** Counters since start (for metrics and tests). */

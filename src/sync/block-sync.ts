@@ -30,12 +30,23 @@ export interface BlockSyncOpts {
   readonly batchSize: number;
 }
 
+/** Metrics sync updates where their events happen (node/metrics.ts provides them). */
+export interface SyncMetrics {
+  readonly syncing: { set(value: number): void };
+  readonly syncTarget: { set(value: number): void };
+  readonly syncLag: { set(value: number): void };
+  readonly syncedBlocks: { inc(value?: number): void };
+}
+
 /** Dependencies. */
 export interface BlockSyncDeps {
   readonly transport: Transport;
   readonly chain: SyncChain;
   readonly clock: Clock;
   readonly log: SyncLog;
+  readonly metrics?: SyncMetrics | null;
+  /** A member's name for logs (the index otherwise). */
+  readonly peerName?: (peer: MemberIndex) => string;
 }
 
 type Waiter = { peer: MemberIndex; kind: 'head' | 'blocks'; resolve: (m: SyncMessage | null) => void; cancel: () => void };
@@ -95,8 +106,11 @@ export class BlockSync {
   /** Catches up to the highest head any peer reports; resolves with our new height. Concurrent calls share one run. */
   catchUp(): Promise<Height> {
     if (this.running === null) {
+      this.deps.metrics?.syncing.set(1);
       this.running = this.run().finally(() => {
         this.running = null;
+        this.deps.metrics?.syncing.set(0);
+        this.deps.metrics?.syncLag.set(0);
       });
     }
     return this.running;
@@ -136,6 +150,8 @@ export class BlockSync {
     const target = heads[0]?.height ?? 0;
     const start = chain.head().height;
     if (target <= start) return start;
+    this.deps.metrics?.syncTarget.set(target);
+    this.deps.metrics?.syncLag.set(target - start);
     log.info({ from: start, target, peers: heads.length }, 'Block sync started');
     let candidates = heads.filter((h) => h.height > start);
     const proof = new CertifiedChain({ chainId: chain.chainId, head: chain.head() }, { epochAt: (h) => chain.epochAt(h) });
@@ -147,11 +163,12 @@ export class BlockSync {
       const verdict = blocks.length === 0 ? 'no blocks' : await this.accept(blocks, proof);
       if (verdict !== null) {
         // A peer that times out, has nothing or sends a bad block is skipped for this run.
-        log.warn({ peer: peer.peer, from, reason: verdict }, 'Block sync peer skipped');
+        log.warn({ peer: this.deps.peerName?.(peer.peer) ?? peer.peer, from, reason: verdict }, 'Block sync peer skipped');
         candidates = candidates.slice(1);
         proof.reset(chain.head());
         continue;
       }
+      this.deps.metrics?.syncLag.set(Math.max(0, target - chain.head().height));
       log.info({ height: chain.head().height, target }, 'Block sync progress');
     }
     log.info({ height: chain.head().height, target }, 'Block sync finished');
@@ -166,6 +183,7 @@ export class BlockSync {
       for (const p of r.proven) {
         const bad = await this.deps.chain.applySynced(p.block);
         if (bad !== null) return `height ${p.block.block.header.height} does not re-execute: ${bad}`;
+        this.deps.metrics?.syncedBlocks.inc();
       }
     }
     return null;

@@ -7,6 +7,7 @@ import { EXIT, type Command } from '../command.js';
 const FLAG_TO_KEY = {
   data: 'dataDir', key: 'keyFile', genesis: 'genesisFile', 'p2p-listen': 'p2pListen', 'api-host': 'apiHost',
   'api-port': 'apiPort', 'api-rate-limit': 'apiRateLimit', 'verify-threads': 'verifyThreads', 'log-level': 'logLevel',
+  'metrics-listen': 'metricsListen',
 } as const satisfies Record<string, keyof typeof CONFIG_ENV>;
 
 /** `ledger start --config FILE`: run one member until SIGTERM/SIGINT. */
@@ -32,6 +33,7 @@ Relative paths in the config file are relative to the file's folder.
   apiRateLimit    --api-rate-limit N  ${CONFIG_ENV.apiRateLimit}    0 (requests/minute per client IP; 0 = off)
   verifyThreads   --verify-threads N  ${CONFIG_ENV.verifyThreads}   cores - 1, at most 4 (signature-verification threads; 0 = main thread)
   logLevel        --log-level LEVEL   ${CONFIG_ENV.logLevel}        info (fatal|error|warn|info|debug|trace|silent)
+  metricsListen   --metrics-listen HOST:PORT  ${CONFIG_ENV.metricsListen}  (unset: GET /metrics on the REST port) serve /metrics here only
 
 Exit codes: 0 after a clean stop, 1 on an operational failure (the last log line says what to do), 2 usage.`,
   async run(args, io) {
@@ -39,6 +41,7 @@ Exit codes: 0 after a clean stop, 1 on an operational failure (the last log line
       config: { type: 'string' }, data: { type: 'string' }, key: { type: 'string' }, genesis: { type: 'string' },
       'p2p-listen': { type: 'string' }, 'api-host': { type: 'string' }, 'api-port': { type: 'string' },
       'api-rate-limit': { type: 'string' }, 'verify-threads': { type: 'string' }, 'log-level': { type: 'string' },
+      'metrics-listen': { type: 'string' },
     });
     if (values.help) {
       io.out(this.help);

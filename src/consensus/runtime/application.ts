@@ -74,3 +74,23 @@ export interface RuntimeLogger {
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
+
+/** Why this node entered a view through a timeout certificate. */
+export type ViewChangeCause =
+  /** Our timer fired in a view where we had voted for nothing (leader down, slow, or its proposal refused). */
+  | 'no_proposal'
+  /** Our timer fired after we voted: the votes never formed a QC in time. */
+  | 'no_qc'
+  /** Peers timed out first: we entered through their certificate before our own timer fired. */
+  | 'peer_timeout';
+
+/** Metrics the runtime updates where their events happen (node/metrics.ts provides them). */
+export interface ConsensusMetrics {
+  readonly view: { set(value: number): void };
+  readonly epoch: { set(value: number): void };
+  readonly members: { set(value: number): void };
+  readonly quorum: { set(value: number): void };
+  readonly viewChanges: { inc(labels: { cause: ViewChangeCause }): void };
+  /** Seconds from a committed block's proposal timestamp to its commit here. */
+  readonly blockFinality: { observe(seconds: number): void };
+}

@@ -1,6 +1,7 @@
 import {
   decodeConsensusMessage, decodeSafetyState, encodeConsensusMessage, encodeSafetyState, MAX_BLOCK_REQUEST, type ConsensusWireMessage, type SafetyState,
 } from '../../codec/consensus.js';
+import { quorumSize } from '../../crypto/certs.js';
 import type { SigningKey } from '../../crypto/ed25519.js';
 import type { Block, CommittedBlock } from '../../types/block.js';
 import type { Cancel, Channel, Clock, Transport } from '../../types/edges.js';
@@ -10,7 +11,7 @@ import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
 import { HotStuffCore } from '../core/core.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
-import type { Application, RuntimeLogger, SafetyStateStore, SyncDriver } from './application.js';
+import type { Application, ConsensusMetrics, RuntimeLogger, SafetyStateStore, SyncDriver, ViewChangeCause } from './application.js';
 import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
 import { messageEpoch } from './message-epoch.js';
 
@@ -43,6 +44,9 @@ export interface ConsensusRuntimeDeps {
    * transport at the new member list, so that member indices mean the same to both.
    */
   readonly onEpochChange?: (epoch: EpochInfo) => void;
+  readonly metrics?: ConsensusMetrics | null;
+  /** A member's name for logs, by index in the epoch in force (the index otherwise). */
+  readonly memberName?: (member: MemberIndex) => string;
 }
 
 // Peer messages beyond this many queued events are dropped (loss is normal for the protocol);
@@ -54,6 +58,9 @@ const MAX_RESPONSE_TX_BYTES = 8 * 1024 * 1024;
 const CHANNEL: Channel = 'consensus';
 // View timeouts without a commit after which the runtime asks sync whether the chain moved on.
 const STALL_TIMEOUTS = 2;
+// Committed blocks are logged at debug each, and at info as one summary at most this often,
+// so an operator's log does not grow by a line per block (idle heartbeats included).
+const COMMIT_SUMMARY_MS = 60_000;
 
 /**
  * Drives a HotStuffCore: one inbox consumed by one loop, so events are processed one at a
@@ -82,6 +89,10 @@ export class ConsensusRuntime {
   private cancelTimer: Cancel | null = null;
   private stopped = false;
   private haltedBy: unknown = null;
+  /** The view the metrics last saw, and the first local timeout of a view (for the view-change cause). */
+  private viewSeen = -1;
+  private timedOut = { view: -1, voted: false };
+  private commitSummary = { sinceMs: Number.NEGATIVE_INFINITY, blocks: 0, txs: 0 };
 
   constructor(opts: ConsensusRuntimeOptions, deps: ConsensusRuntimeDeps) {
     this.opts = opts;
@@ -154,6 +165,11 @@ export class ConsensusRuntime {
   // discarded by the core itself.
   private enterEpoch(epoch: EpochInfo, safety: SafetyState | null): void {
     this.epoch = epoch;
+    this.viewSeen = -1;
+    const m = this.deps.metrics;
+    m?.epoch.set(epoch.epoch);
+    m?.members.set(epoch.members.length);
+    m?.quorum.set(quorumSize(epoch.members.length));
     const self = epoch.members.findIndex((k) => bytesEqual(k, this.opts.signingKey.publicKey));
     if (self < 0) {
       this.core = null;
@@ -234,7 +250,7 @@ export class ConsensusRuntime {
     const now = this.deps.clock.now();
     if (now - this.lastEpochSyncMs < this.opts.params.viewTimeoutMs || this.pipeline === null) return;
     this.lastEpochSyncMs = now;
-    this.deps.logger?.info({ from, epoch: this.epoch?.epoch }, 'Peers are in a later epoch: block sync requested');
+    this.deps.logger?.info({ from: this.deps.memberName?.(from) ?? from, epoch: this.epoch?.epoch }, 'Peers are in a later epoch: block sync requested');
     // The answer is a syncCompleted like the core's own syncs: the core must learn a head the
     // sync moved even when it stopped short of the epoch's end (found by the simulator).
     this.pipeline.sync(0, from);
@@ -308,6 +324,10 @@ export class ConsensusRuntime {
   private async process(ev: ConsensusEvent): Promise<void> {
     const core = this.core;
     if (core === null) return;
+    if (ev.type === 'timeout' && ev.view !== this.timedOut.view && this.deps.metrics) {
+      const before = core.status;
+      if (ev.view === before.view) this.timedOut = { view: ev.view, voted: before.lastVotedView >= ev.view };
+    }
     let out: ConsensusOutput;
     try {
       out = core.step(ev);
@@ -315,6 +335,7 @@ export class ConsensusRuntime {
       this.halt(e);
       return;
     }
+    if (this.deps.metrics) this.observeView(core);
     if (out.persist !== null) {
       try {
         // R9: durable before any vote or timeout below leaves the node.
@@ -334,6 +355,20 @@ export class ConsensusRuntime {
     if (out.timer !== null) this.setTimer(core, out.timer.view, out.timer.delayMs);
     for (const r of out.requests) this.serveRequest(r);
     if (out.committed.length > 0) this.commit(out.committed);
+  }
+
+  // A view entered other than through the QC of the view before it came through a TC.
+  private observeView(core: HotStuffCore): void {
+    const m = this.deps.metrics;
+    const s = core.status;
+    if (m === null || m === undefined || s.view === this.viewSeen) return;
+    const entered = this.viewSeen >= 0 && s.view > this.viewSeen;
+    this.viewSeen = s.view;
+    m.view.set(s.view);
+    if (!entered || s.highQcView + 1 === s.view) return;
+    const tcView = s.view - 1;
+    const cause: ViewChangeCause = this.timedOut.view !== tcView ? 'peer_timeout' : this.timedOut.voted ? 'no_qc' : 'no_proposal';
+    m.viewChanges.inc({ cause });
   }
 
   private setTimer(core: HotStuffCore, view: number, delayMs: number): void {
@@ -366,7 +401,17 @@ export class ConsensusRuntime {
 
   private commit(blocks: readonly CommittedBlock[]): void {
     const last = blocks[blocks.length - 1] as CommittedBlock;
-    this.deps.logger?.info({ height: last.block.header.height, blocks: blocks.length, txs: countTxs(blocks) }, 'Block committed');
+    const txs = countTxs(blocks);
+    const now = this.deps.clock.now();
+    for (const b of blocks) this.deps.metrics?.blockFinality.observe(Math.max(0, now - b.block.header.timestampMs) / 1000);
+    this.deps.logger?.debug({ height: last.block.header.height, blocks: blocks.length, txs }, 'Block committed');
+    const sum = this.commitSummary;
+    sum.blocks += blocks.length;
+    sum.txs += txs;
+    if (now - sum.sinceMs >= COMMIT_SUMMARY_MS) {
+      this.deps.logger?.info({ height: last.block.header.height, blocks: sum.blocks, txs: sum.txs }, 'Blocks committed');
+      this.commitSummary = { sinceMs: now, blocks: 0, txs: 0 };
+    }
     (this.pipeline as AppPipeline).commit(blocks);
   }
 

@@ -76,6 +76,7 @@ export class Mempool {
   readonly verified = new VerifiedCache(1 << 20);
   /** addAsync calls waiting for the verifier. */
   private verifying = 0;
+  private pendingBytes = 0;
 
   constructor(opts: MempoolOpts, deps: MempoolDeps) {
     this.opts = opts;
@@ -85,6 +86,11 @@ export class Mempool {
   /** Number of pending transactions. */
   get size(): number {
     return this.byHash.size;
+  }
+
+  /** Encoded bytes of the pending transactions. */
+  get bytes(): number {
+    return this.pendingBytes;
   }
 
   /** Admits a decoded envelope, verifying its signature on this thread. */
@@ -195,6 +201,7 @@ export class Mempool {
     const admitted: AdmittedTx = { tx: p.tx, bytes: p.bytes, hash: p.hash };
     q.byNonce.set(p.tx.nonce, admitted);
     this.byHash.set(hashHex, admitted);
+    this.pendingBytes += p.bytes.length;
     this.owner.set(hashHex, signer.accountId);
     this.verified.addHex(hashHex, p.tx.signature);
     return { ok: true, hash: p.hash, poolWasEmpty };
@@ -271,6 +278,7 @@ export class Mempool {
       const tx = this.byHash.get(hex);
       if (tx === undefined) continue;
       this.byHash.delete(hex);
+      this.pendingBytes -= tx.bytes.length;
       const q = this.signers.get(this.owner.get(hex) ?? '');
       this.owner.delete(hex);
       if (q !== undefined && q.byNonce.get(tx.tx.nonce) === tx) {
@@ -285,6 +293,7 @@ export class Mempool {
           q.byNonce.delete(nonce);
           const hex = toHex(tx.hash);
           this.byHash.delete(hex);
+          this.pendingBytes -= tx.bytes.length;
           this.owner.delete(hex);
         }
       }

@@ -1,6 +1,6 @@
 import { decodeConsensusMessage } from '../../../src/codec/consensus.js';
 import type { EpochInfo } from '../../../src/consensus/core/types.js';
-import type { RuntimeLogger, SafetyStateStore, SyncDriver } from '../../../src/consensus/runtime/application.js';
+import type { ConsensusMetrics, RuntimeLogger, SafetyStateStore, SyncDriver } from '../../../src/consensus/runtime/application.js';
 import { ConsensusRuntime } from '../../../src/consensus/runtime/runtime.js';
 import { FakeApplication, FakeChain, type FakeReconfiguration } from '../../../src/consensus/sim/fake-application.js';
 import { MemorySafetyStore } from '../../../src/consensus/sim/memory-safety-store.js';
@@ -52,6 +52,7 @@ export interface NodeOptions {
   readonly sync?: SyncDriver;
   readonly maxFetchGap?: number;
   readonly reconfigurations?: readonly FakeReconfiguration[];
+  readonly metrics?: ConsensusMetrics;
 }
 
 const MEMBERS = [0, 1, 2, 3].map((i) => simKey(i).publicKey);
@@ -87,7 +88,7 @@ export class RuntimeHarness {
       },
       {
         clock, transport: o.wrapTransport ? o.wrapTransport(transport) : transport, safetyStore: store, application: app,
-        logger: recordingLogger(logs), sync: o.sync ?? null, onFatal: (e) => { node.fatal = e; },
+        logger: recordingLogger(logs), sync: o.sync ?? null, onFatal: (e) => { node.fatal = e; }, metrics: o.metrics ?? null,
       },
     );
     (node as { runtime: ConsensusRuntime }).runtime = runtime;
