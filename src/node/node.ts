@@ -20,6 +20,7 @@ import type { Genesis } from '../types/genesis.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { LedgerError, OperationalError } from '../util/errors.js';
 import { buildNodeApiDeps } from './api-deps.js';
+import { buildInfo } from './build-info.js';
 import { LedgerChain } from './chain.js';
 import type { NodeConfig } from './config.js';
 import { createRootLogger, moduleLogger } from './logger.js';
@@ -107,7 +108,7 @@ export class LedgerNode {
     const log = moduleLogger(this.log, 'node');
     const genesis = await readGenesis(cfg.genesisFile);
     const key = await loadKeyFile(cfg.keyFile);
-    log.info({ chainId: genesis.chainId, dataDir: cfg.dataDir }, 'Node starting');
+    log.info({ chainId: genesis.chainId, dataDir: cfg.dataDir, ...buildInfo() }, 'Node starting');
 
     await mkdir(cfg.dataDir, { recursive: true });
     this.kv = new LevelKv({ path: cfg.dataDir });
