@@ -11,6 +11,8 @@
 //       must be identical at each height; prints the range compared.
 //   node docker/cluster-check.mjs height URL
 //       prints the node's height.
+//   node docker/cluster-check.mjs version VERSION COMMIT URL...
+//       every node reports this version and commit in GET /v1/status (a rolling upgrade's check).
 import { createServer } from 'node:net';
 
 const [cmd, ...args] = process.argv.slice(2);
@@ -68,6 +70,12 @@ if (cmd === 'free-ports') {
     if (new Set(hashes).size !== 1) fail(`height ${h}: nodes disagree: ${args.map((u, i) => `${u} ${hashes[i]}`).join(', ')}`);
   }
   console.log(`blocks 1..${top} identical on ${args.length} nodes (heights ${heights.join(' ')})`);
+} else if (cmd === 'version') {
+  const [version, commit, ...urls] = args;
+  const seen = await Promise.all(urls.map((u) => getJson(`${u}/v1/status`).then((s) => `${s.version} ${s.commit}`))).catch((e) => fail(e.message));
+  const wrong = urls.filter((_, i) => seen[i] !== `${version} ${commit}`);
+  if (wrong.length > 0) fail(`expected version ${version} commit ${commit}: ${urls.map((u, i) => `${u} ${seen[i]}`).join(', ')}`);
+  console.log(`version ${version} commit ${commit} on ${urls.length} node(s)`);
 } else {
-  fail('usage: cluster-check.mjs free-ports N | height URL | wait-height MIN TIMEOUT_S URL... | same-blocks URL...');
+  fail('usage: cluster-check.mjs free-ports N | height URL | wait-height MIN TIMEOUT_S URL... | same-blocks URL... | version VERSION COMMIT URL...');
 }

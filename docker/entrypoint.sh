@@ -1,6 +1,6 @@
 #!/bin/sh
 # Entry point of the ledger image (docker/Dockerfile). Runs `ledger` with the given arguments;
-# with none, or only flags, it runs `ledger start`.
+# with none, or only flags, it runs `ledger start` (but --help and --version go to `ledger`).
 #
 # For `start` without --config it finds the configuration so that a member needs no config file:
 #   1. $LEDGER_CONFIG (default /etc/ledger/config.json) when that file exists (a mounted file,
@@ -30,7 +30,7 @@ if [ "$#" -eq 0 ]; then
   set -- start
 fi
 case "$1" in
-  -h | --help) ;;
+  -h | --help | -V | --version) ;;
   -*) set -- start "$@" ;;
 esac
 

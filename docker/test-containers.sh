@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Container test: builds docker/Dockerfile, runs the four-member docker/compose.yml with podman,
-# and follows docker/RUNBOOK.md with the same commands: keys made in the image, genesis built
-# from the collected public keys, health checks, transactions, identical blocks on every
-# member, audit, a member stopped (the others go on) and restarted (it catches up), and a data
-# volume backed up and restored. Everything is torn down at the end, on failure too.
+# and follows docker/RUNBOOK.md with the same commands: the genesis ceremony (each member's key
+# made with the image's `ledger keygen`, genesis.json built by `ledger genesis` from the public
+# keys and addresses alone, its hash checked by every member with `ledger genesis-hash`), health
+# checks, transactions, identical blocks on every member, audit, a member stopped (the others
+# go on) and restarted (it catches up), a data volume backed up and restored, and a rolling
+# restart checking version and commit in /v1/status against the image labels. Everything is
+# torn down at the end, on failure too.
 #
 # Run as root from anywhere:  bash docker/test-containers.sh
 # Needs podman, buildah, runc, podman-compose, busybox-static and jq; installs them with apt-get
@@ -102,8 +105,13 @@ if [ -n "$ca" ] && [ "$ca" != null ] && [ -s "$ca" ]; then
   secret=(--secret "id=npm_ca,src=$ca")
   info "npm CA bundle passed as build secret npm_ca: $ca"
 fi
+# Version and commit: labels on the image and what `ledger --version` and /v1/status report.
+VERSION=$(node -p "require('./package.json').version")
+COMMIT=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+info "version $VERSION, commit $COMMIT"
 build_start=$(date +%s)
-podman build --pull=never --format docker --jobs 2 "${secret[@]}" -f docker/Dockerfile -t "$IMAGE" . >"$WORK/build.log" 2>&1 ||
+podman build --pull=never --format docker --jobs 2 "${secret[@]}" --build-arg "LEDGER_VERSION=$VERSION" --build-arg "LEDGER_COMMIT=$COMMIT" \
+  -f docker/Dockerfile -t "$IMAGE" . >"$WORK/build.log" 2>&1 ||
   { tail -40 "$WORK/build.log"; die "image build failed (log above)"; }
 info "built in $(($(date +%s) - build_start)) s: $(podman image inspect --format '{{.Size}}' "$IMAGE") bytes"
 user=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
@@ -114,35 +122,54 @@ info "user: $user; health check: $health"
 if podman run --rm --no-healthcheck --entrypoint sh "$IMAGE" -c 'test -e /run/secrets/npm_ca || env | grep -q NODE_EXTRA_CA_CERTS'; then
   die "the npm CA bundle build secret ended up in the image"
 fi
+label() { podman image inspect --format "{{index .Config.Labels \"org.opencontainers.image.$1\"}}" "$IMAGE"; }
+info "labels: version $(label version), revision $(label revision)"
+[ "$(label version)" = "$VERSION" ] && [ "$(label revision)" = "$COMMIT" ] || die "image labels do not carry version $VERSION and commit $COMMIT"
+said=$(podman run --rm --no-healthcheck "$IMAGE" --version)
+info "ledger --version in the image: $said"
+[ "$said" = "ledger $VERSION (commit $COMMIT)" ] || die "the image's ledger --version says '$said'"
 
 step "Runbook 1: each member makes its key with the image (ledger keygen)"
 run_cli() { podman run --rm --no-healthcheck "$@"; }
 new_account_key() { # name: a key made with the image's keygen (kept under $WORK/accounts), prints its public key
-  run_cli -v "$WORK/accounts:/keys" "$IMAGE" keygen --out "/keys/$1.key.json" --json | tail -1 | jq -r .publicKey
+  run_cli -v "$WORK/accounts:/keys" "$IMAGE" keygen --out "/keys/$1.key.json" | tail -1
 }
 mkdir -p "$WORK/accounts"
 chown 1000:1000 "$WORK/accounts"
-mkdir -p "$WORK/consortium"
+declare -A PK
+member_args=()
 for m in "${MEMBERS[@]}"; do
   mkdir -p "$WORK/$m"
   chown 1000:1000 "$WORK/$m"
-  pk=$(run_cli -v "$WORK/$m:/keys" "$IMAGE" keygen --out /keys/member.key.json --json | tail -1 | jq -r .publicKey)
-  [ "${#pk}" = 64 ] || die "keygen printed no public key for $m"
+  PK[$m]=$(run_cli -v "$WORK/$m:/keys" "$IMAGE" keygen --out /keys/member.key.json | tail -1)
+  [[ "${PK[$m]}" =~ ^[0-9a-f]{64}$ ]] || die "keygen printed no public key for $m"
   # What the member sends the coordinator: name, public key, p2p address (never the key file).
-  jq -n --arg name "$m" --arg publicKey "$pk" --arg address "/dns4/$m/tcp/9080" \
-    '{name: $name, publicKey: $publicKey, address: $address}' >"$WORK/$m/$m.member.json"
-  info "$m public key $pk"
+  member_args+=(--member "$m=${PK[$m]}@$m:9080")
+  info "$m sends $m=${PK[$m]}@$m:9080"
 done
 
-step "Runbook 2: the coordinator builds genesis.json from the collected public keys"
+step "Runbook 2: the coordinator builds genesis.json with ledger genesis and prints its hash"
+mkdir -p "$WORK/consortium"
 chown 1000:1000 "$WORK/consortium"
-run_cli -v "$WORK/consortium:/out" "$IMAGE" init --hosts member1,member2,member3,member4 \
-  --chain-id "containers-$PROJECT" --out /out/template >/dev/null
-jq -s . "$WORK"/member*/member*.member.json >"$WORK/consortium/members.json"
-jq --slurpfile members "$WORK/consortium/members.json" '.members = $members[0] | .accounts = []' \
-  "$WORK/consortium/template/genesis.json" >"$WORK/consortium/genesis.json"
-rm -rf "$WORK/consortium/template"
-info "genesis: chain $(jq -r .chainId "$WORK/consortium/genesis.json"), members $(jq -r '[.members[].address] | join(" ")' "$WORK/consortium/genesis.json")"
+out=$(run_cli -v "$WORK/consortium:/out" "$IMAGE" genesis --chain-id "containers-$PROJECT" "${member_args[@]}" --out /out/genesis.json) ||
+  die "ledger genesis failed: $out"
+echo "$out" | sed 's/^/   /'
+GENESIS_HASH=$(echo "$out" | sed -n 's/^genesis hash \([0-9a-f]\{64\}\)$/\1/p')
+[ "${#GENESIS_HASH}" = 64 ] || die "ledger genesis printed no hash"
+[ "$(ls "$WORK/consortium")" = genesis.json ] || die "the coordinator's folder holds more than genesis.json: $(ls "$WORK/consortium")"
+
+step "Runbook 2: every member checks the hash of the genesis.json it received (ledger genesis-hash --expect)"
+for m in "${MEMBERS[@]}"; do
+  cp "$WORK/consortium/genesis.json" "$WORK/$m/genesis.json"
+  out=$(run_cli -v "$WORK/$m:/etc/ledger:ro" "$IMAGE" genesis-hash /etc/ledger/genesis.json --expect "$GENESIS_HASH" 2>&1) ||
+    die "$m: genesis hash check failed: $out"
+  info "$m: $(echo "$out" | tail -1)"
+done
+wrong=$(printf '%064d' 0)
+if run_cli -v "$WORK/member1:/etc/ledger:ro" "$IMAGE" genesis-hash /etc/ledger/genesis.json --expect "$wrong" >/dev/null 2>&1; then
+  die "genesis-hash accepted a wrong hash"
+fi
+info "a wrong expected hash exits 1"
 for m in "${MEMBERS[@]}"; do
   cp "$WORK/$m/member.key.json" "$WORK/consortium/$m.key.json"
   chown 1000:1000 "$WORK/consortium/$m.key.json"
@@ -173,6 +200,7 @@ wait_healthy() {
 }
 for m in "${MEMBERS[@]}"; do wait_healthy "$m" 120; done
 node docker/cluster-check.mjs wait-height 1 60 "${urls[@]}"
+node docker/cluster-check.mjs version "$VERSION" "$COMMIT" "${urls[@]}"
 
 step "Runbook 4: transactions with ledger tx (inside the containers, member keys)"
 submit() { # member, type, payload
@@ -236,6 +264,17 @@ h=$(node docker/cluster-check.mjs height "${urls[0]}")
 node docker/cluster-check.mjs wait-height "$h" 90 "${urls[@]}"
 node docker/cluster-check.mjs same-blocks "${urls[@]}"
 
+step "Runbook 6: rolling restart, one member at a time, each checked in /v1/status (version, commit, height)"
+for i in 0 1 2 3; do
+  m=${MEMBERS[$i]}
+  podman restart -t 10 "$(ctr "$m")" >/dev/null 2>>"$WORK/podman.log"
+  wait_healthy "$m" 120
+  node docker/cluster-check.mjs version "$VERSION" "$COMMIT" "${urls[$i]}" | sed "s/^/   $m: /"
+  h=$(node docker/cluster-check.mjs height "${urls[$(((i + 1) % 4))]}")
+  node docker/cluster-check.mjs wait-height "$((h + 1))" 90 "${urls[@]}" | sed "s/^/   /"
+done
+node docker/cluster-check.mjs same-blocks "${urls[@]}"
+
 # Member changes by vote (docs/protocol.md R20). Skipped with LEDGER_TEST_GOVERNANCE=0.
 if [ "${LEDGER_TEST_GOVERNANCE:-1}" != 1 ]; then
   printf "\n== Runbook 7 (member.propose / member.vote) skipped: LEDGER_TEST_GOVERNANCE=0\n"
@@ -247,7 +286,7 @@ members_count() { curl_json "${urls[0]}/v1/members" | jq '.members | length'; }
 curl_json() { node -e "fetch(process.argv[1]).then(r => r.text()).then(t => process.stdout.write(t))" "$1"; }
 propose() { # proposer, action, member name; prints the proposal id (the propose tx hash)
   local pk out
-  pk=$(jq -r --arg n "$3" '.[] | select(.name == $n) | .publicKey' "$WORK/consortium/members.json")
+  pk=${PK[$3]}
   out=$(podman exec "$(ctr "$1")" ledger tx member.propose --key /etc/ledger/member.key.json --node http://127.0.0.1:8080 --wait --json \
     --payload "{\"action\":\"$2\",\"member\":{\"name\":\"$3\",\"publicKey\":\"$pk\",\"address\":\"/dns4/$3/tcp/9080\"}}") ||
     die "member.propose $2 $3 failed: $out"

@@ -35,6 +35,9 @@ export interface NodeStatus {
   readonly syncing: boolean;
   /** This node's key is in the member set in force and it votes (false: it only follows the chain). */
   readonly validator: boolean;
+  /** The running build: package version and git commit ('unknown' when not recorded). */
+  readonly version: string;
+  readonly commit: string;
 }
 
 /** Outcome of handing a transaction to the pool. Idempotent resubmission may answer ok. */

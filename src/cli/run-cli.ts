@@ -5,11 +5,19 @@
  */
 import { EXIT, UsageError, type Command, type CommandIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { buildInfo } from '../node/build-info.js';
 import { LedgerError } from '../util/errors.js';
 
 function topHelp(): string {
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);
-  return `Usage: ledger <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "ledger <command> --help" for a command's options.`;
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`);
+  return `Usage: ledger <command> [options]\n       ledger --version\n\nCommands:\n${lines.join('\n')}\n\nRun "ledger <command> --help" for a command's options.`;
+}
+
+/** `ledger --version`: the version (package.json) and the commit the build came from. */
+export function versionLine(): string {
+  const b = buildInfo();
+  return `ledger ${b.version} (commit ${b.commit})`;
 }
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
@@ -18,6 +26,10 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(topHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(versionLine());
+    return EXIT.ok;
   }
   const cmd: Command | undefined = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) {

@@ -119,6 +119,10 @@ export interface StatusJson {
   syncing: boolean;
   /** The node's key is in the member set in force and it votes. */
   validator: boolean;
+  /** Version of the node software (package.json). */
+  version: string;
+  /** Git commit of the node's build, or 'unknown'. */
+  commit: string;
 }
 
 /** GET /v1/members. */

@@ -14,6 +14,7 @@ import type { Member } from '../types/genesis.js';
 import type { Hash, Height } from '../types/primitives.js';
 import type { TxEnvelope } from '../types/tx.js';
 import { fromHex } from '../util/bytes.js';
+import { buildInfo } from './build-info.js';
 import type { LedgerChain } from './chain.js';
 import type { Metrics } from './metrics.js';
 
@@ -104,6 +105,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
         chainId: chain.chainId, node: opts.nodeName, height: head.height, headHash: head.hash, view: c.view,
         epoch: chain.currentEpoch().epoch, members: chain.currentEpoch().members.length, peersConnected: deps.peersConnected(),
         ready: !c.halted, syncing: deps.syncing(), validator: c.voting,
+        version: buildInfo().version, commit: buildInfo().commit,
       };
     },
     async submitTx(tx: TxEnvelope): Promise<SubmitResult> {

@@ -1,67 +1,68 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** What build this process runs: shown by `ledger --version`, /v1/status and ledger_build_info. */
+/**
+ * Which build of the node is running, for `ledger --version`, /v1/status and metrics: the
+ * version from package.json and the git commit it was built from. An operator compares them
+ * across members during a rolling upgrade.
+ */
 export interface BuildInfo {
-  /** package.json version. */
+  /** package.json `version`, e.g. 0.1.0. */
   readonly version: string;
-  /** Git commit (full hash), or 'unknown' outside a checkout without LEDGER_COMMIT. */
+  /** Git commit (full hash) the build came from, or 'unknown'. */
   readonly commit: string;
 }
 
+/** The file `npm run build` writes next to the compiled code (dist/build-info.json). */
+export const BUILD_INFO_FILE = 'build-info.json';
+/** Overrides the recorded commit, at build time (docker build-arg) or at run time. */
+export const COMMIT_ENV = 'LEDGER_COMMIT';
 const PACKAGE_NAME = 'consortium-ledger';
+const UNKNOWN = 'unknown';
+// A commit hash or a release tag; anything else (spaces, control characters) is not shown.
+const COMMIT_RE = /^[A-Za-z0-9._+-]{1,80}$/;
 
-// The same file runs from src/node (tsx, tests) and dist/src/node (the built CLI, the image),
-// so the package root is found by walking up rather than by a fixed relative path.
-function packageRoot(): string | null {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
-      if (pkg.name === PACKAGE_NAME) return dir;
-    } catch {
-      // no package.json here: keep walking up
+function readJson(path: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A commit value if it looks like one, else null. */
+export function cleanCommit(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const t = v.trim();
+  return COMMIT_RE.test(t) ? t : null;
+}
+
+/**
+ * Reads the build info, walking up from `fromDir` (the compiled module's folder: dist/src/node
+ * in a build, src/node from source): the first build-info.json on the way holds the commit and
+ * the first package.json of this project the version. LEDGER_COMMIT in `env` wins over the file.
+ */
+export function readBuildInfo(fromDir: string, env: NodeJS.ProcessEnv): BuildInfo {
+  let version: string | null = null;
+  let commit: string | null = cleanCommit(env[COMMIT_ENV]);
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    if (commit === null) commit = cleanCommit(readJson(join(dir, BUILD_INFO_FILE))?.['commit']);
+    const pkg = readJson(join(dir, 'package.json'));
+    if (pkg?.['name'] === PACKAGE_NAME && typeof pkg['version'] === 'string') {
+      version = pkg['version'];
+      break;
     }
-    dir = dirname(dir);
+    if (dirname(dir) === dir) break;
   }
-  return null;
-}
-
-function readVersion(root: string | null): string {
-  if (root === null) return 'unknown';
-  try {
-    const v = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown }).version;
-    return typeof v === 'string' && v.length > 0 ? v : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-// An image has no .git: its build passes the commit in LEDGER_COMMIT. A checkout asks git.
-function readCommit(root: string | null, env: NodeJS.ProcessEnv): string {
-  const fromEnv = env['LEDGER_COMMIT']?.trim();
-  if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
-  if (root === null) return 'unknown';
-  try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).trim();
-    return /^[0-9a-f]{40}$/.test(out) ? out : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Looks version and commit up now (tests pass their own env). */
-export function readBuildInfo(env: NodeJS.ProcessEnv): BuildInfo {
-  const root = packageRoot();
-  return { version: readVersion(root), commit: readCommit(root, env) };
+  return { version: version ?? UNKNOWN, commit: commit ?? UNKNOWN };
 }
 
 let cached: BuildInfo | null = null;
 
-/** Version and commit of this build, looked up once per process. */
+/** This process's build info (read once; the files do not change under a running node). */
 export function buildInfo(): BuildInfo {
-  cached ??= readBuildInfo(process.env);
+  cached ??= readBuildInfo(dirname(fileURLToPath(import.meta.url)), process.env);
   return cached;
 }

@@ -20,10 +20,10 @@ import type { Genesis } from '../types/genesis.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { LedgerError, OperationalError } from '../util/errors.js';
 import { buildNodeApiDeps } from './api-deps.js';
+import { buildInfo } from './build-info.js';
 import { LedgerChain } from './chain.js';
 import type { NodeConfig } from './config.js';
 import { createRootLogger, moduleLogger } from './logger.js';
-import { buildInfo } from './build-info.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { MetricsServer } from './metrics-server.js';
 import { StorageSampler } from './storage-size.js';
@@ -114,8 +114,7 @@ export class LedgerNode {
     const log = moduleLogger(this.log, 'node');
     const genesis = await readGenesis(cfg.genesisFile);
     const key = await loadKeyFile(cfg.keyFile);
-    const build = buildInfo();
-    log.info({ chainId: genesis.chainId, dataDir: cfg.dataDir, version: build.version, commit: build.commit }, 'Node starting');
+    log.info({ chainId: genesis.chainId, dataDir: cfg.dataDir, ...buildInfo() }, 'Node starting');
 
     await mkdir(cfg.dataDir, { recursive: true });
     this.kv = new LevelKv({ path: cfg.dataDir });

@@ -180,6 +180,11 @@ describe('docker/entrypoint.sh with each compose service environment, as plain p
     const help = await runEntrypoint(['--help'], baseEnv());
     expect(help.code).toBe(0);
     expect(help.out).toContain('Usage: ledger <command>');
+    for (const flag of ['--version', '-V']) {
+      const version = await runEntrypoint([flag], baseEnv());
+      expect(version.code, version.err).toBe(0);
+      expect(version.out).toMatch(/^ledger \S+ \(commit \S+\)\n$/);
+    }
     const startHelp = await runEntrypoint(['start', '--help'], baseEnv());
     expect(startHelp.code).toBe(0);
     expect(startHelp.out).toContain('Usage: ledger start --config FILE');

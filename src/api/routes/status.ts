@@ -24,6 +24,8 @@ export const statusRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         ready: s.ready,
         syncing: s.syncing,
         validator: s.validator,
+        version: s.version,
+        commit: s.commit,
       };
     },
   );

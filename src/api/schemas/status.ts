@@ -15,6 +15,8 @@ export const StatusJson = Type.Object(
     ready: Type.Boolean({ description: 'started and able to accept transactions' }),
     syncing: Type.Boolean({ description: 'catching up from peers; heights may lag the chain' }),
     validator: Type.Boolean({ description: 'this node\'s key is in the member set in force and it votes; false while it only follows the chain (not voted in yet, or voted out)' }),
+    version: Type.String({ description: 'version of the running node software (package.json), e.g. 0.1.0; compare across members during a rolling upgrade' }),
+    commit: Type.String({ description: 'git commit the running build came from, or "unknown" when the build did not record one' }),
   },
   { additionalProperties: false },
 );

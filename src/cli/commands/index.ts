@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { auditCommand } from './audit.js';
 import { devnetCommand } from './devnet.js';
+import { genesisHashCommand } from './genesis-hash.js';
+import { genesisCommand } from './genesis.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { simCommand } from './sim.js';
@@ -8,4 +10,4 @@ import { startCommand } from './start.js';
 import { txCommand } from './tx.js';
 
 /** Every `ledger` sub-command, in help order. */
-export const COMMANDS: readonly Command[] = [keygenCommand, initCommand, startCommand, devnetCommand, txCommand, auditCommand, simCommand];
+export const COMMANDS: readonly Command[] = [keygenCommand, genesisCommand, genesisHashCommand, initCommand, startCommand, devnetCommand, txCommand, auditCommand, simCommand];

@@ -1,18 +1,20 @@
 import { initConsortium } from '../../node/init-consortium.js';
 import { intFlag, parseFlags, required } from '../args.js';
 import { EXIT, UsageError, type Command } from '../command.js';
+import { INIT_MEMBER_HELP, MEMBER_ONLY_FLAGS, runInitMember } from './init-member.js';
 
 const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^[0-9a-fA-F:]{2,39}$/;
 
-/** `ledger init --members N --out DIR [--chain-id ID] [--hosts H1,H2,...]`. */
+/** `ledger init --members N --out DIR [...]`, or one member's config: `ledger init --genesis FILE --key FILE`. */
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Create keys, genesis and one config file per member',
+  summary: 'Write one member\'s config from genesis.json and its key, or a whole test consortium',
   help: `Usage: ledger init --members N --out DIR [--chain-id ID] [--host HOST | --hosts H1,...,HN] [--api-port P] [--p2p-port P] [--json]
 
-Writes into DIR: genesis.json, memberI.key.json and memberI.config.json for I = 1..N.
-Copy genesis.json plus one member's key and config to each member's machine and run
-"ledger start --config memberI.config.json" there.
+Writes into DIR: genesis.json, memberI.key.json and memberI.config.json for I = 1..N, all
+keys made on this machine: for tests and one-machine setups. A real consortium, where each
+member makes its own key, uses the genesis ceremony: "ledger keygen" on every member,
+"ledger genesis" at a coordinator, then the form below ("ledger init --genesis") on every member.
 
 Options:
   --members N     number of members (1..64; BFT needs N = 3f+1, e.g. 4, 7, 10);
@@ -25,16 +27,23 @@ Options:
   --hosts LIST    comma-separated host of each member (DNS names or IPs, e.g. compose
                   service names member1,...,member4): member I advertises
                   /dns4/<host I>/tcp/P with the same --p2p-port and --api-port for all
-  --json          print a JSON summary as the last line`,
+  --json          print a JSON summary as the last line
+
+${INIT_MEMBER_HELP}`,
   async run(args, io) {
     const { values } = parseFlags(args, {
       members: { type: 'string' }, out: { type: 'string' }, 'chain-id': { type: 'string' }, host: { type: 'string' },
       'api-port': { type: 'string' }, 'p2p-port': { type: 'string' }, hosts: { type: 'string' }, json: { type: 'boolean' },
+      genesis: { type: 'string' }, key: { type: 'string' }, name: { type: 'string' }, data: { type: 'string' },
+      'api-host': { type: 'string' }, 'p2p-listen': { type: 'string' }, force: { type: 'boolean' },
     });
     if (values.help) {
       io.out(this.help);
       return EXIT.ok;
     }
+    if (values.genesis !== undefined) return runInitMember(values, io);
+    const memberOnly = MEMBER_ONLY_FLAGS.find((f) => values[f] !== undefined);
+    if (memberOnly !== undefined) throw new UsageError(`--${memberOnly} belongs to "ledger init --genesis FILE --key FILE" (one member's config)`);
     const hosts = values.hosts === undefined ? undefined : values.hosts.split(',');
     if (hosts !== undefined) {
       const badHost = hosts.find((h) => !HOST_RE.test(h));

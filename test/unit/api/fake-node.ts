@@ -61,6 +61,7 @@ export class FakeNode implements ApiDeps {
       chainId: this.chain.chainId, node: 'member0', height: this.chain.height,
       headHash: this.chain.head?.committed.hash ?? new Uint8Array(32), view: this.chain.height, epoch: 0,
       members: this.chain.members.length, peersConnected: 3, ready: this.ready, syncing: false, validator: true,
+      version: '9.8.7', commit: 'f00dfeed',
     };
   }
 

@@ -32,6 +32,14 @@ describe('OpenAPI document', () => {
     expect(await (await fetch(`${api.url}/docs`)).json()).toEqual(doc);
   });
 
+  test('/v1/status documents the running version and commit as required fields', () => {
+    const ok = doc.paths['/v1/status']?.['get']?.responses['200'] as { content: Record<string, { schema: { required: string[]; properties: Record<string, { type: string }> } }> };
+    const schema = ok.content['application/json']?.schema;
+    expect(schema?.required).toEqual(expect.arrayContaining(['version', 'commit']));
+    expect(schema?.properties['version']?.type).toBe('string');
+    expect(schema?.properties['commit']?.type).toBe('string');
+  });
+
   test('documents every SPEC route and nothing undocumented', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([...SPEC_PATHS].sort());
   });

@@ -64,6 +64,13 @@ describe('before the first block', () => {
   });
 });
 
+describe('GET /v1/status', () => {
+  test('reports the running build: version and commit from the node', async () => {
+    const s = (await call('GET', '/v1/status')).json;
+    expect(s).toMatchObject({ version: '9.8.7', commit: 'f00dfeed' });
+  });
+});
+
 describe('POST /v1/transactions', () => {
   test('202 with the transaction hash, then pending, then committed with proof', async () => {
     const t = tx(0);

@@ -123,6 +123,23 @@ describe('docker/Dockerfile', () => {
     expect(health).toContain('body.ready === true');
   });
 
+  it('labels the image with version and revision from build args, and records the commit where ledger --version reads it', () => {
+    const labels = instructionsOf(finalStage, 'LABEL').map((l) => l.args).join(' ');
+    expect(labels).toContain('org.opencontainers.image.version="${LEDGER_VERSION}"');
+    expect(labels).toContain('org.opencontainers.image.revision="${LEDGER_COMMIT}"');
+    const args = instructionsOf(finalStage, 'ARG').map((a) => a.args.split('=')[0]);
+    expect(args).toEqual(expect.arrayContaining(['LEDGER_VERSION', 'LEDGER_COMMIT']));
+    // The build stage sees the commit when `npm run build` writes dist/build-info.json...
+    const build = dockerfile.stages.find((s) => /npm run build/.test(runCommands(s))) as Stage;
+    const buildSteps = build.instructions.map((i) => `${i.keyword} ${i.args}`);
+    const argAt = buildSteps.findIndex((i) => /^ARG LEDGER_COMMIT\b/.test(i));
+    expect(argAt, 'ARG LEDGER_COMMIT in the build stage').toBeGreaterThanOrEqual(0);
+    expect(argAt).toBeLessThan(buildSteps.findIndex((i) => /npm run build/.test(i)));
+    expect(JSON.parse(read('package.json')).scripts.build).toMatch(/write-build-info/);
+    // ...and the final stage ships that file next to dist/src, where build-info.ts looks.
+    expect(instructionsOf(finalStage, 'COPY').map((c) => c.args)).toContain('--from=build /app/dist/build-info.json ./dist/build-info.json');
+  });
+
   it('keeps secrets out of layers: no ARG or ENV with key material, CA only as a build secret', () => {
     for (const s of dockerfile.stages) {
       for (const i of [...instructionsOf(s, 'ARG'), ...instructionsOf(s, 'ENV')]) expect(i.args).not.toMatch(/TOKEN|PASSWORD|SECRET|NPM_CA|_KEY=/i);
