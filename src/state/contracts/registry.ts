@@ -1,4 +1,4 @@
-import type { Role } from '../../types/primitives.js';
+import type { Payload, Role } from '../../types/primitives.js';
 import { invariant } from '../../util/errors.js';
 import type { AnyTxHandler } from '../types.js';
 import { ACCOUNTS_HANDLERS } from './accounts/accounts-handlers.js';
@@ -36,6 +36,15 @@ export const TX_TYPES: readonly string[] = [...TX_HANDLERS.keys()];
 /** The handler of a type, or undefined. */
 export function handlerFor(type: string): AnyTxHandler | undefined {
   return TX_HANDLERS.get(type);
+}
+
+/**
+ * Why the contract of `type` refuses `payload` ({field, reason}), or null when its validator
+ * accepts it or no contract handles the type (admission refuses those as UNKNOWN_TX_TYPE).
+ */
+export function payloadProblem(type: string, payload: Payload): { field: string; reason: string } | null {
+  const r = TX_HANDLERS.get(type)?.validate(payload);
+  return r === undefined || r.ok ? null : { field: r.detail.field, reason: r.detail.reason };
 }
 
 /** Roles allowed to submit a type; undefined for unknown types (the mempool's precheck). */
