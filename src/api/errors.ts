@@ -1,6 +1,6 @@
 import { LedgerError } from '../util/errors.js';
 
-// The one table from error codes to HTTP statuses (HOUSE-STYLE.md, Errors kind 2). Every code
+// The one table from error codes to HTTP statuses (docs/conventions.md, Errors kind 2). Every code
 // the API can answer with is here, so the OpenAPI document lists them all (schemas/error.ts)
 // and a test checks each route answers only with these. A 5xx is always a bug.
 

@@ -40,7 +40,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const WAIT_BACKOFF = { firstMs: 50, factor: 1.5, maxMs: 1_000 } as const;
 
 /**
- * A typed client of one node's REST API (SPEC.md, REST API). Methods resolve to the JSON
+ * A typed client of one node's REST API (docs/api.md). Methods resolve to the JSON
  * answers (src/client/wire.ts) and throw LedgerClientError carrying the server's error code;
  * lookups of unknown ids resolve to null instead, and getTx to status `unknown`.
  */

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Every metric of the node, created in one place (HOUSE-STYLE.md Metrics). Modules take
+ * Every metric of the node, created in one place (docs/conventions.md Metrics). Modules take
  * `metrics: Metrics | null` and never check whether metrics are enabled.
  */
 export function createMetrics(registry: Registry) {

@@ -12,7 +12,7 @@ import { INVOICE_HANDLERS } from './invoice/invoice-handlers.js';
  * - accounts/ — account.register, account.rotate, member.propose, member.vote;
  * - invoice/ — invoice.issue, accept, transfer, split, finance, repay, pay, cancel, freeze, unfreeze;
  * - asset/ — asset.register, transfer, pledge, release, freeze, unfreeze.
- * Each handler declares its SPEC.md type name (never changes), the roles that may submit it
+ * Each handler declares its docs/transactions.md type name (never changes), the roles that may submit it
  * (checked by the mempool and again by the executor), a hand-written payload validator and
  * execute(ctx, payload) → TxResult. Rejections are values with stable codes declared per
  * contract in <name>/errors.ts (common ones in common-errors.ts) and are never thrown.

@@ -18,7 +18,7 @@ export interface FinanceInvoicePayload {
 /**
  * invoice.finance {id, financier, advance}, by the holder of an accepted invoice.
  *
- * Double financing (SPEC.md): every receivable covers a range [offset, offset + amount) of its
+ * Double financing (docs/transactions.md, Invoices): every receivable covers a range [offset, offset + amount) of its
  * original invoice's face amount (splits partition the parent's unpaid range). Financing
  * appends that range to the root's financing ledger, which never shrinks, and is refused if
  * the range meets any range already there. So no amount unit of an original invoice is ever

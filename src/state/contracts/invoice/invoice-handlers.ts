@@ -11,7 +11,7 @@ import { transferInvoice } from './transfer.js';
 import { unfreezeInvoice } from './unfreeze.js';
 
 /**
- * Invoice contract: supply-chain-finance receivables (SPEC.md, Invoices).
+ * Invoice contract: supply-chain-finance receivables (docs/transactions.md, Invoices).
  *
  * One handler per file: issue, accept, transfer, split, finance, repay, pay, cancel, freeze,
  * unfreeze; shared checks in guards.ts, records in types.ts, keys in keys.ts.
