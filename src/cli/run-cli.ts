@@ -3,13 +3,27 @@
  * commands/<name>.ts; this file only dispatches, prints help and maps errors to exit codes
  * (0 success, 1 rejected or failed check, 2 usage error). Tests: test/unit/cli, test/e2e.
  */
+import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type Command, type CommandIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { LedgerError } from '../util/errors.js';
 
+/** The version in the package.json above this file (dist/src/cli or src/cli alike). */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'consortium-ledger' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // No package.json at this level: keep climbing.
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
+}
+
 function topHelp(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);
-  return `Usage: ledger <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "ledger <command> --help" for a command's options.`;
+  return `Usage: ledger <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "ledger <command> --help" for a command's options, "ledger --version" for the version.`;
 }
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
@@ -18,6 +32,10 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(topHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(packageVersion());
+    return EXIT.ok;
   }
   const cmd: Command | undefined = COMMANDS.find((c) => c.name === name);
   if (cmd === undefined) {
