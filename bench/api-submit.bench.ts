@@ -23,7 +23,7 @@ import { signingKeyFromSeed, type SigningKey } from '../src/crypto/ed25519.js';
 import { admitSignedTx, prepareTx } from '../src/crypto/tx.js';
 import { normaliseTxEnvelope } from '../src/codec/tx.js';
 import { VerifyPool } from '../src/node/verify-pool.js';
-import { rolesFor } from '../src/state/contracts/registry.js';
+import { payloadProblem, rolesFor } from '../src/state/contracts/registry.js';
 import { Mempool, type SignerInfo } from '../src/state/mempool/mempool.js';
 import type { TxEnvelope } from '../src/types/tx.js';
 import { fromHex, toHex } from '../src/util/bytes.js';
@@ -73,7 +73,7 @@ function benchDeps(verifier: VerifyPool): { deps: ApiDeps; pool: Mempool } {
   }
   // Nonces may arrive out of order (50 connections race); the pool admits each (signer, nonce) once.
   const pool = new Mempool({ chainId: CHAIN_ID, maxTxs: 1_000_000, maxNonceGap: 1_000_000 }, {
-    lookupSigner: (pk) => signers.get(toHex(pk)) ?? null, rolesFor, verifier,
+    lookupSigner: (pk) => signers.get(toHex(pk)) ?? null, rolesFor, payloadProblem, verifier,
   });
   const unused = (): never => {
     throw new Error('not used by this benchmark');
@@ -120,7 +120,7 @@ function presign(n: number): string[] {
   for (let i = 0; i < n; i++) {
     const key = keys[i % signerCount] as SigningKey;
     const tx = buildTx(key, CHAIN_ID, 'invoice.issue', {
-      id: `INV-${i}`, buyer: 'buyer', amount: String(1_000_000 + i), currency: 'CNY', dueDate: '2027-06-30', fingerprint: `fp-${i}`,
+      id: `INV-${i}`, buyer: 'b'.repeat(64), amount: String(1_000_000 + i), currency: 'CNY', dueDate: '2027-06-30', fingerprint: `fp-${i}`,
     }, Math.floor(i / signerCount));
     bodies[i] = JSON.stringify(txToJson(tx));
   }

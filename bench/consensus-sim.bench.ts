@@ -1,5 +1,5 @@
 /**
- * Consensus CPU ceiling (HOUSE-STYLE.md, Benchmarks: `consensus-sim`, never to be confused
+ * Consensus CPU ceiling (docs/conventions.md, Benchmarks: `consensus-sim`, never to be confused
  * with the end-to-end `devnet-load`): N in-process members run the real ConsensusRuntime and
  * core over the simulator's network with 1 ms links and no faults, in virtual time, so wall
  * time is pure CPU: real ed25519 signatures on every vote, proposal and timeout (each node

@@ -205,7 +205,7 @@ const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-// Calibration: the same 200-byte sha256 MEASURED.md quotes for a quiet machine of this class
+// Calibration: the same 200-byte sha256 docs/measurements.md quotes for a quiet machine of this class
 // (1.06 M/s), timed between repetitions; its slowdown says how busy the machine was.
 const QUIET_SHA256_PER_S = 1.06e6;
 const calib: number[] = [];

@@ -27,7 +27,7 @@ import { signingKeyFromSeed, verifySignature, type SigningKey } from '../src/cry
 import { sha256 } from '../src/crypto/hash.js';
 import * as txCrypto from '../src/crypto/tx.js';
 import { LedgerChain } from '../src/node/chain.js';
-import { rolesFor } from '../src/state/contracts/registry.js';
+import { payloadProblem, rolesFor } from '../src/state/contracts/registry.js';
 import { Mempool } from '../src/state/mempool/mempool.js';
 import { getSignerAccount } from '../src/state/queries.js';
 import { BlockStore } from '../src/storage/block-store.js';
@@ -81,6 +81,7 @@ async function member(): Promise<Member> {
       return a === null ? null : { accountId: a.id, role: a.role, nextNonce: a.nextNonce };
     },
     rolesFor,
+    payloadProblem,
   });
   chain = new LedgerChain({ genesis, maxFutureMs: 1e12 }, { store, mempool: pool, now: () => Date.now(), log: silent });
   await chain.load();

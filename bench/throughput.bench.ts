@@ -1,4 +1,4 @@
-// End-to-end consensus throughput (SPEC.md, Benchmark): real `ledger` member processes on
+// End-to-end consensus throughput (docs/conventions.md, Benchmarks): real `ledger` member processes on
 // 127.0.0.1 (LevelDB with fsync, libp2p, every signature verified), a separate load process
 // sending pre-signed transactions open-loop over REST, commit latency seen through the event
 // stream, and this machine's own limits measured in the same run.

@@ -81,7 +81,7 @@ fi
 info "$(podman --version), $(buildah --version | cut -d' ' -f1-3), podman-compose $(dpkg-query -W -f '${Version}' podman-compose 2>/dev/null || echo '?')"
 
 # crun fails on this machine's cgroup layout and the default ulimits exceed what the sandbox
-# allows (MEASURED.md, Containers): runc and lower limits, unless the caller set its own file.
+# allows (docs/measurements.md, Containers): runc and lower limits, unless the caller set its own file.
 if [ -z "${CONTAINERS_CONF:-}" ]; then
   export CONTAINERS_CONF=$WORK/containers.conf
   printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=1000:1000"]\n[engine]\nruntime = "runc"\n' >"$CONTAINERS_CONF"

@@ -1,5 +1,5 @@
 /**
- * The micro-benchmark harness (HOUSE-STYLE.md, Benchmarks): warm-up, repeated timed samples,
+ * The micro-benchmark harness (docs/conventions.md, Benchmarks): warm-up, repeated timed samples,
  * median and p99, the environment, a human table and one JSON line on stdout, and the same
  * JSON in bench/results/<name>.json.
  *

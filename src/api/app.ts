@@ -55,7 +55,7 @@ export const API_DEFAULTS = {
 export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     ...(opts.logger !== undefined ? { loggerInstance: opts.logger } : { logger: false }),
-    // PERF: per-request info logs cost ~40% of throughput (MEASURED.md); see the debug hook below.
+    // PERF: per-request info logs cost ~40% of throughput (docs/measurements.md); see the debug hook below.
     logController: new LogController({ disableRequestLogging: true }),
     // PERF: no pino child per request (~0.7% of a member's CPU end to end: a bindings object
     // serialised for every POST); the few request log lines carry reqId themselves.

@@ -10,7 +10,7 @@ import type { AssetJson } from './schemas/assets.js';
 import type { HistoryEntryJson } from './schemas/common.js';
 import type { InvoiceJson } from './schemas/invoices.js';
 
-// What the API needs from the node: narrow, read-mostly views wired by node/ (HOUSE-STYLE.md,
+// What the API needs from the node: narrow, read-mostly views wired by node/ (docs/conventions.md,
 // Constructors take (opts, deps)). Domain values cross as domain types (bytes, not hex); the
 // API owns their JSON form. Contract state (invoices, assets, accounts) crosses in its JSON
 // form because the schemas in schemas/ are the public contract of those views.

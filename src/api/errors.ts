@@ -1,6 +1,6 @@
 import { LedgerError } from '../util/errors.js';
 
-// The one table from error codes to HTTP statuses (HOUSE-STYLE.md, Errors kind 2). Every code
+// The one table from error codes to HTTP statuses (docs/conventions.md, Errors kind 2). Every code
 // the API can answer with is here, so the OpenAPI document lists them all (schemas/error.ts)
 // and a test checks each route answers only with these. A 5xx is always a bug.
 
@@ -18,7 +18,7 @@ export const API_ERRORS = {
   UNKNOWN_SIGNER: { status: 400, description: 'The signer is not the current key of any account.' },
   ROLE_NOT_ALLOWED: { status: 400, description: 'The signer\'s role may not submit this transaction type.' },
   UNKNOWN_TX_TYPE: { status: 400, description: 'No contract handles this transaction type.' },
-  BAD_PAYLOAD: { status: 400, description: 'The payload does not match the transaction type.' },
+  PAYLOAD_INVALID: { status: 400, description: 'The payload is refused by its transaction type\'s contract validator (docs/transactions.md); the message names the field.' },
   NONCE_TOO_LOW: { status: 400, description: 'The nonce was already used (a replay).' },
   NONCE_TOO_HIGH: { status: 400, description: 'The nonce is too far ahead of the signer\'s next nonce.' },
   DUPLICATE_TX: { status: 400, description: 'This transaction, or another with its signer and nonce, is already pending.' },
@@ -41,11 +41,11 @@ export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
 
 /**
  * Codes a submission may be refused with: the mempool's AdmissionCode (src/state/mempool/errors.ts,
- * kept equal by a type test) plus the node's own NODE_NOT_READY and BAD_PAYLOAD.
+ * kept equal by a type test) plus the node's own NODE_NOT_READY.
  */
 export type SubmitRejectCode = Extract<
   ApiErrorCode,
-  | 'WRONG_CHAIN_ID' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER' | 'ROLE_NOT_ALLOWED' | 'UNKNOWN_TX_TYPE' | 'BAD_PAYLOAD'
+  | 'WRONG_CHAIN_ID' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER' | 'ROLE_NOT_ALLOWED' | 'UNKNOWN_TX_TYPE' | 'PAYLOAD_INVALID'
   | 'NONCE_TOO_LOW' | 'NONCE_TOO_HIGH' | 'DUPLICATE_TX' | 'POOL_FULL' | 'NODE_NOT_READY'
 >;
 

@@ -1,5 +1,5 @@
 /**
- * The REST API of a node (SPEC.md, REST API): Fastify 5, schema-first with TypeBox.
+ * The REST API of a node (docs/api.md): Fastify 5, schema-first with TypeBox.
  *
  * - buildApi(opts, deps) (app.ts) returns a Fastify instance and never listens; node/ calls
  *   listen and close. deps (ApiDeps, deps.ts) is the narrow view of the node it reads.

@@ -1,4 +1,4 @@
-/** Exit codes fixed by SPEC.md: 0 success, 1 rejected or a failed check, 2 usage error. */
+/** Exit codes of docs/cli.md: 0 success, 1 rejected or a failed check, 2 usage error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Where a command writes; injected so tests can capture output without spawning. */

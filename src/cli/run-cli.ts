@@ -1,5 +1,5 @@
 /**
- * `ledger`: the one binary of the node (SPEC.md, CLI). Each sub-command lives in
+ * `ledger`: the one binary of the node (docs/cli.md). Each sub-command lives in
  * commands/<name>.ts; this file only dispatches, prints help and maps errors to exit codes
  * (0 success, 1 rejected or failed check, 2 usage error). Tests: test/unit/cli, test/e2e.
  */

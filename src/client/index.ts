@@ -2,7 +2,7 @@
  * The TypeScript SDK of the ledger's REST API, used by the `ledger` CLI, the benchmarks and
  * integrators.
  *
- * - LedgerClient (ledger-client.ts): one method per route of SPEC.md "REST API", typed by the
+ * - LedgerClient (ledger-client.ts): one method per route of docs/api.md, typed by the
  *   JSON shapes in wire.ts; errors arrive as LedgerClientError with the server's code.
  * - buildTx (build-tx.ts): signs any transaction type, with the payload checked against the
  *   TxPayloads map (tx-payloads.ts); txToJson is the POST body. loadKeyFile reads a key file.

@@ -18,6 +18,9 @@ export interface LedgerClientOptions {
   readonly timeoutMs?: number;
 }
 
+/** What submit resolves to: `{hash}` (HTTP 202), or the settled transaction's answer (HTTP 200). */
+export type SubmitAnswer = { readonly hash: string } | TxAnswer;
+
 /** Options of waitForTx. */
 export interface WaitOptions {
   readonly timeoutMs?: number;
@@ -37,7 +40,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const WAIT_BACKOFF = { firstMs: 50, factor: 1.5, maxMs: 1_000 } as const;
 
 /**
- * A typed client of one node's REST API (SPEC.md, REST API). Methods resolve to the JSON
+ * A typed client of one node's REST API (docs/api.md). Methods resolve to the JSON
  * answers (src/client/wire.ts) and throw LedgerClientError carrying the server's error code;
  * lookups of unknown ids resolve to null instead, and getTx to status `unknown`.
  */
@@ -62,8 +65,12 @@ export class LedgerClient {
     return this.get('/v1/members');
   }
 
-  /** POST /v1/transactions; resolves to the hash once the pool accepted it. */
-  submit(tx: TxEnvelope): Promise<{ hash: string }> {
+  /**
+   * POST /v1/transactions; resolves to the hash once the pool accepted it. Idempotent: sending
+   * the same signed transaction again resolves to the same hash while it is pending, and to its
+   * full answer (status committed or rejected) once settled, so a retry after a timeout is safe.
+   */
+  submit(tx: TxEnvelope): Promise<SubmitAnswer> {
     return this.request('POST', '/v1/transactions', txToJson(tx));
   }
 
@@ -74,20 +81,32 @@ export class LedgerClient {
   }
 
   /**
-   * Polls getTx with back-off until the transaction is committed or rejected. Throws
-   * LedgerClientError TIMEOUT after timeoutMs (default 30 s).
+   * Resolves once the transaction is committed or rejected, with its answer (proof and
+   * certificate included). Follows the event stream (GET /v1/events) from the head it saw
+   * before its first look, so a commit in between is replayed, not missed; nothing polls.
+   * Throws LedgerClientError TIMEOUT after timeoutMs (default 30 s), or the signal's reason.
    */
   async waitForTx(hash: string, opts: WaitOptions = {}): Promise<TxAnswer> {
-    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-    let delayMs: number = WAIT_BACKOFF.firstMs;
-    for (;;) {
-      const a = await this.getTx(hash);
-      if (a.status === 'committed' || a.status === 'rejected') return a;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new LedgerClientError('TIMEOUT', `transaction ${hash} still ${a.status}`, 0);
-      await pause(Math.min(delayMs, left), opts.signal);
-      delayMs = Math.min(delayMs * WAIT_BACKOFF.factor, WAIT_BACKOFF.maxMs);
+    const want = hash.toLowerCase();
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), opts.timeoutMs ?? 30_000);
+    const onAbort = (): void => stop.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let last: TxAnswer = { hash: want, status: 'unknown' };
+    try {
+      const { height } = await this.status();
+      last = await this.getTx(want);
+      if (last.status === 'committed' || last.status === 'rejected') return last;
+      for await (const block of this.blockEvents({ fromHeight: height + 1, signal: stop.signal })) {
+        if (block.txs.some((t) => t.hash === want)) return await this.getTx(want);
+      }
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      stop.abort();
     }
+    if (opts.signal?.aborted === true) throw opts.signal.reason;
+    throw new LedgerClientError('TIMEOUT', `transaction ${want} still ${last.status}`, 0);
   }
 
   /** GET /v1/accounts/:publicKey (a hex key or an account id); null when unknown. */

@@ -1,4 +1,4 @@
-// Payloads of every transaction type (SPEC.md, Built-in contracts), for building transactions
+// Payloads of every transaction type (docs/transactions.md, Transaction types), for building transactions
 // with the compiler checking field names. Amounts are decimal strings of integers in minor
 // units (up to 2^63-1: more than a JSON number holds exactly); ids are 1-128 chars of
 // [A-Za-z0-9._:-]; accounts are referenced by public key (hex) or account id. The contracts

@@ -4,7 +4,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import type { PublicKey, Signature } from '../types/primitives.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 
-// Signature policy (one rule set everywhere, MEASURED.md pitfall): RFC 8032 strict, i.e.
+// Signature policy (one rule set everywhere, docs/measurements.md pitfall): RFC 8032 strict, i.e.
 //  - the public key A and the point R must be canonical encodings (y < p),
 //  - the scalar S must be canonical (S < L),
 //  - A must decode to a curve point that is not of small order (isValidPublicKey),
@@ -50,7 +50,7 @@ function encodingsCanonical(publicKey: Uint8Array, signature: Uint8Array): boole
   );
 }
 
-// PERF: building a KeyObject from raw bytes halves verify throughput (MEASURED.md), so cache
+// PERF: building a KeyObject from raw bytes halves verify throughput (docs/measurements.md), so cache
 // per signer; the small-order check (one point decompression, ~0.1 ms) is paid once per key
 // too, and a rejected key is cached as null. Bounded: consortia have thousands of accounts.
 const KEY_CACHE_MAX = 100_000;

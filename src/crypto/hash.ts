@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Hash } from '../types/primitives.js';
 
 // The one entry point for hashing. node:crypto is ~2x faster than @noble/hashes for short
-// inputs on this machine (MEASURED.md); test/unit/crypto/hash.test.ts proves they agree.
+// inputs on this machine (docs/measurements.md); test/unit/crypto/hash.test.ts proves they agree.
 
 // crypto.hash (Node >= 20.12) is a one-shot digest without a Hash object: ~1.2 µs against
 // ~2.2 µs for createHash on a 260-byte transaction body here.

@@ -7,7 +7,7 @@ import { OperationalError } from '../util/errors.js';
 import { initConsortium } from './init-consortium.js';
 import type { Role } from '../types/primitives.js';
 
-/** The ready-made devnet accounts (SPEC.md, ledger devnet). */
+/** The ready-made devnet accounts (docs/cli.md, ledger devnet). */
 export const DEVNET_ACCOUNTS: readonly { name: string; role: Role }[] = [
   { name: 'supplier', role: 'integrator' },
   { name: 'supplier2', role: 'integrator' },
@@ -18,7 +18,7 @@ export const DEVNET_ACCOUNTS: readonly { name: string; role: Role }[] = [
   { name: 'regulator', role: 'regulator' },
 ];
 
-/** DIR/devnet.json (SPEC.md). */
+/** DIR/devnet.json (docs/cli.md, ledger devnet). */
 export interface DevnetManifest {
   readonly chainId: string;
   readonly nodes: { name: string; api: string; pid: number; dataDir: string; config: string }[];

@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 
-/** Module names used for child loggers (one per module, HOUSE-STYLE.md Logging). */
+/** Module names used for child loggers (one per module, docs/conventions.md Logging). */
 export type LogModule = 'node' | 'consensus' | 'p2p' | 'api' | 'storage' | 'sync' | 'mempool' | 'chain';
 
 /**

@@ -7,7 +7,7 @@ import type { BuildInfo } from './build-info.js';
 const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /**
- * Every metric of the node, created in one place (HOUSE-STYLE.md Metrics). Modules take
+ * Every metric of the node, created in one place (docs/conventions.md Metrics). Modules take
  * `metrics: ... | null` and never check whether metrics are enabled; each metric is updated
  * by the module that owns its event, never as a side effect of reading status.
  * Process and Node.js metrics keep their standard unprefixed names (process_cpu_seconds_total,

@@ -8,7 +8,7 @@ import { ConsensusRuntime } from '../consensus/runtime/runtime.js';
 import { quorumSize } from '../crypto/certs.js';
 import { loadKeyFile } from '../crypto/keys.js';
 import { Libp2pTransport } from '../p2p/libp2p-transport.js';
-import { rolesFor } from '../state/contracts/registry.js';
+import { payloadProblem, rolesFor } from '../state/contracts/registry.js';
 import { Mempool } from '../state/mempool/mempool.js';
 import { getSignerAccount } from '../state/queries.js';
 import { BlockStore } from '../storage/block-store.js';
@@ -141,6 +141,7 @@ export class LedgerNode {
           return a === null ? null : { accountId: a.id, role: a.role, nextNonce: a.nextNonce };
         },
         rolesFor,
+        payloadProblem,
         verifier: this.verifyPool,
       },
     );

@@ -43,7 +43,7 @@ type PeerChangeHandler = (peer: MemberIndex, connected: boolean) => void;
  * stream fed by a bounded queue (OutboundLane); inbound streams are decoded on 'message'
  * events with a per-channel size bound. A keep-alive dialer reconnects to every member with
  * capped back-off, so connectedPeers() is meaningful even without traffic. gossipsub is not
- * used: it has no back-pressure (MEASURED.md).
+ * used: it has no back-pressure (docs/measurements.md).
  */
 export class Libp2pTransport implements Transport {
   private node: Libp2p | null = null;

@@ -1,5 +1,5 @@
 /**
- * The subset of a pino logger this module uses (HOUSE-STYLE.md, Logging): constant messages,
+ * The subset of a pino logger this module uses (docs/conventions.md, Logging): constant messages,
  * variables in the object. node/ passes `root.child({module: 'p2p'})`.
  */
 export interface P2pLogger {

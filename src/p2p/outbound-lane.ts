@@ -25,7 +25,7 @@ export interface OutboundLaneDeps {
 }
 
 // PERF: coalescing small frames into one stream.send cuts per-write muxer and cipher overhead
-// (MEASURED.md: 4 KiB messages 146 MB/s one by one, 326 MB/s 64 at a time). Messages of
+// (docs/measurements.md: 4 KiB messages 146 MB/s one by one, 326 MB/s 64 at a time). Messages of
 // BIG_MESSAGE_BYTES or more are sent as they are, without a copy.
 const COALESCE_BYTES = 256 * 1024;
 const BIG_MESSAGE_BYTES = 64 * 1024;
@@ -36,7 +36,7 @@ const MIN_HEALTHY_STREAM_MS = 1000;
  * The sending half of one long-lived stream per (peer, channel). send() only enqueues into a
  * bounded queue; a pump moves frames into the libp2p stream while it does not need draining,
  * so the libp2p write buffer holds at most one coalesced chunk (libp2p aborts, rather than
- * slows, a stream whose buffer grows past its limit: MEASURED.md). When the stream dies the
+ * slows, a stream whose buffer grows past its limit: docs/measurements.md). When the stream dies the
  * lane opens a new one, after a capped back-off if attempts keep failing. One stream at a
  * time, fed from one FIFO, keeps messages to the peer in order; whatever the dead stream had
  * not delivered is lost, which the Transport contract allows.

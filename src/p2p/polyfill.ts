@@ -1,5 +1,5 @@
 // libp2p 3 calls Promise.withResolvers (ES2024), which Node 20 lacks: without this the first
-// dial rejects with "Promise.withResolvers is not a function" (MEASURED.md). Every module of
+// dial rejects with "Promise.withResolvers is not a function" (docs/measurements.md). Every module of
 // src/p2p that imports libp2p imports this file first, so the order of ES module evaluation
 // guarantees the polyfill is installed before any libp2p code runs.
 

@@ -15,7 +15,7 @@ import type { P2pLogger } from './logger.js';
  *   last run, wall: bulk 256 KiB tls 381 vs noise 340 MB/s; 4 KiB 284 vs 236 MB/s;
  *   64 B pipelined 1.50 M vs 1.43 M msg/s; 64 B round trip p50 399 vs 417 µs;
  *   handshake of a fresh connection p50 83 vs 47 ms (machine loaded).
- * MEASURED.md's "tls ~10x faster" does not hold for @libp2p/noise 17, whose ChaCha20-Poly1305
+ * The early "tls ~10x faster" estimate (docs/measurements.md) does not hold for @libp2p/noise 17, whose ChaCha20-Poly1305
  * runs in node:crypto (OpenSSL) like TLS's AES-GCM; both ciphers cost ~0.7 ms/MB here, the
  * rest is framing and copies. TLS cost 6-46% less CPU per bulk MB in every run, and
  * bulk bytes (batches, sync) dominate a busy node, so `tls` is the default. Its price is a
@@ -54,7 +54,7 @@ export interface Libp2pTransportOpts {
   readonly reconnectMaxMs?: number;
   /**
    * Inbound connections accepted per second from one remote host. libp2p's default of 5 trips
-   * on local clusters, where every member is 127.0.0.1 (MEASURED.md); a bound still caps the
+   * on local clusters, where every member is 127.0.0.1 (docs/measurements.md); a bound still caps the
    * handshake work a stranger can make us do. Default 100.
    */
   readonly inboundConnectionsPerSecond?: number;

@@ -14,7 +14,7 @@ export type TxErrorCode = CommonErrorCode | AccountsErrorCode | InvoiceErrorCode
 /** Structured detail of a rejection, e.g. {id: 'INV-1'}. */
 export type TxErrorDetail = Readonly<Record<string, string | number>>;
 
-/** Outcome of a handler. A failure is a value, never an exception (HOUSE-STYLE.md, Errors kind 1). */
+/** Outcome of a handler. A failure is a value, never an exception (docs/conventions.md, Errors kind 1). */
 export type TxResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly code: TxErrorCode; readonly detail?: TxErrorDetail };
@@ -76,7 +76,7 @@ export interface TxContext {
  * an exception is a bug and halts block execution.
  */
 export interface TxHandler<P> {
-  /** The SPEC.md type name, e.g. 'invoice.finance'. Never changes. */
+  /** The docs/transactions.md type name, e.g. 'invoice.finance'. Never changes. */
   readonly type: string;
   /** Roles that may submit it; checked by the executor (and the mempool) before validate. */
   readonly roles: readonly Role[];

@@ -12,7 +12,7 @@ export interface StateReader {
 }
 
 /**
- * A writable view: read-your-writes over a parent view (HOUSE-STYLE.md, state/contracts).
+ * A writable view: read-your-writes over a parent view (docs/conventions.md, state/contracts).
  * getRecord/putRecord keep decoded records next to their bytes, so a record read by many
  * transactions of a block (a busy signer's account) is decoded once.
  */

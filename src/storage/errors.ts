@@ -21,7 +21,7 @@ export type StorageErrorCode =
   /** The directory was written by an incompatible storage layout version. */
   | 'SCHEMA_MISMATCH';
 
-/** Operational failure of the storage layer (HOUSE-STYLE.md, Errors kind 3). */
+/** Operational failure of the storage layer (docs/conventions.md, Errors kind 3). */
 export class StorageError extends OperationalError {
   declare readonly code: StorageErrorCode;
 

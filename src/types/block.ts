@@ -42,7 +42,7 @@ export interface TimeoutCert {
   readonly signatures: readonly TimeoutSignature[];
 }
 
-/** Block header (SPEC.md, Chain model). Its hash is the block hash. */
+/** Block header (docs/architecture.md, Chain model). Its hash is the block hash. */
 export interface BlockHeader {
   readonly chainId: string;
   readonly epoch: number;

@@ -1,7 +1,7 @@
 import type { MemberIndex } from './primitives.js';
 
 // The edges the runtime is built from. Each has a real and a fake implementation, and both
-// pass the same suite in test/compliance (HOUSE-STYLE.md, Key interfaces).
+// pass the same suite in test/compliance (docs/conventions.md, Key interfaces).
 
 /** Lifecycle of anything that holds resources. stop() awaits its own in-flight work. */
 export interface Startable {

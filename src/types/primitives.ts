@@ -13,7 +13,7 @@ export type View = number;
 /** Position of a member in the member list in force at a height. */
 export type MemberIndex = number;
 
-/** Account roles (SPEC.md, Roles). */
+/** Account roles (docs/transactions.md, Roles). */
 export const ROLES = ['member', 'integrator', 'auditor', 'regulator'] as const;
 /** One of ROLES. */
 export type Role = (typeof ROLES)[number];

@@ -1,6 +1,6 @@
 import type { Hash, Payload, PublicKey, Signature } from './primitives.js';
 
-/** The signed part of a transaction (SPEC.md, Transaction envelope). */
+/** The signed part of a transaction (docs/transactions.md, The envelope). */
 export interface TxBody {
   readonly chainId: string;
   readonly type: string;

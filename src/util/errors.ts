@@ -1,5 +1,5 @@
 /**
- * Base of every typed error crossing a module boundary (HOUSE-STYLE.md, Errors kind 2 and 3).
+ * Base of every typed error crossing a module boundary (docs/conventions.md, Errors kind 2 and 3).
  * Match on `instanceof` plus `code`, never on `name` or message text.
  */
 export class LedgerError<C extends string = string> extends Error {
@@ -16,7 +16,7 @@ export class LedgerError<C extends string = string> extends Error {
   }
 }
 
-/** A bug: an invariant the code relies on does not hold (HOUSE-STYLE.md, Errors kind 4). */
+/** A bug: an invariant the code relies on does not hold (docs/conventions.md, Errors kind 4). */
 export class InvariantError extends Error {
   constructor(message: string) {
     super(`invariant violated: ${message}`);
@@ -29,7 +29,7 @@ export function invariant(cond: unknown, message: string): asserts cond {
   if (!cond) throw new InvariantError(message);
 }
 
-/** Operational failure with an action for the operator (HOUSE-STYLE.md, Errors kind 3). */
+/** Operational failure with an action for the operator (docs/conventions.md, Errors kind 3). */
 export class OperationalError extends LedgerError {
   constructor(code: string, message: string, fields: Record<string, unknown> = {}) {
     super(code, message, fields);

@@ -44,7 +44,7 @@ async function withCluster<T extends Transport>(
 
 /**
  * The Transport contract (src/types/edges.ts), run against every implementation
- * (HOUSE-STYLE.md, Compliance): delivery, per-pair order, channels, size, self, close, restart.
+ * (docs/conventions.md, Compliance): delivery, per-pair order, channels, size, self, close, restart.
  * Add an implementation with one line: transportSuite('Name', (n) => makeCluster(n)).
  */
 export function transportSuite<T extends Transport>(name: string, makeCluster: (n: number) => Promise<TransportCluster<T>>): void {

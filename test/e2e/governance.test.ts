@@ -4,7 +4,7 @@ import { LedgerClient, loadKeyFile, type BlockJson, type MembersJson, type Statu
 import { loadActor, runCli, StoryDriver, type Actor } from '../helpers/story-actors.js';
 import { getJson, Testnet, waitUntil } from '../helpers/testnet.js';
 
-// SPEC.md, Accounts & governance, and issue #5 item 5: on a running consortium of real
+// docs/transactions.md, Accounts and governance, and issue #5 item 5: on a running consortium of real
 // processes, the members vote a fifth member in; it syncs from genesis across the change and
 // starts voting; later a member is voted out and is refused by the others. docs/protocol.md
 // R20/R21 (epochs) are what make it work.

@@ -7,7 +7,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { loadActor, runCli, StoryDriver, type Actor } from '../helpers/story-actors.js';
 import { Testnet } from '../helpers/testnet.js';
 
-// The supply-chain-finance story of SPEC.md on a real four-member consortium: integrators and a
+// The supply-chain-finance story of docs/transactions.md on a real four-member consortium: integrators and a
 // regulator act over REST through the client SDK (and the `ledger tx` CLI), and afterwards every
 // node answers the same, every answer verifies against the genesis member set alone, and
 // `ledger audit` re-verifies the whole chain from each node.

@@ -57,7 +57,7 @@ export class Inbox {
 }
 
 /**
- * Polls `predicate` every `intervalMs` until it holds (HOUSE-STYLE.md waitFor). For state
+ * Polls `predicate` every `intervalMs` until it holds (docs/conventions.md waitFor). For state
  * without an event, such as connectedPeers(); rejects with `what` after timeoutMs.
  */
 export function waitFor(predicate: () => boolean, what: string, timeoutMs = 20_000, intervalMs = 10): Promise<void> {

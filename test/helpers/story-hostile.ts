@@ -5,9 +5,10 @@ import { toHex } from '../../src/util/bytes.js';
 
 // Hostile requests against a real node (test/e2e/hostile.test.ts). Every transaction generated
 // here must be refused at admission, whatever fast-check draws: signed ones are broken in a way
-// the pool checks (chain, role, signer, nonce window, signature, type), and free-form field
-// mutations start from a replay (a used nonce), so even a mutation that changes nothing is
-// still refused. Nothing may reach a block, so the state root cannot move.
+// the pool checks (chain, role, signer, nonce window, payload, signature, type), and free-form
+// field mutations start from a replay (a used nonce), so a mutation that changes nothing is
+// answered with the committed outcome, never admitted. Nothing may reach a block, so the state
+// root cannot move.
 
 /** A signer of the running chain with the nonce its next transaction must use. */
 export interface HostileSigner {
@@ -43,6 +44,8 @@ export interface HostileRequest {
   readonly contentType?: string;
   /** Expected error code (HTTP 400) when the request is a precisely broken transaction. */
   readonly code?: string;
+  /** An exact copy of a committed transaction: 200 with its outcome, never admitted again. */
+  readonly settled?: true;
 }
 
 const ID = fc.stringMatching(/^[A-Za-z0-9._:-]{1,24}$/);
@@ -101,9 +104,11 @@ function brokenSigned(ctx: HostileContext): fc.Arbitrary<HostileRequest> {
         : field === 'type' ? { ...tx, type: b.type === 'invoice.accept' ? 'invoice.repay' : 'invoice.accept' }
         : field === 'payload' ? { ...tx, payload: { ...tx.payload, id: `${String(tx.payload['id'])}x` } }
         : { ...sign(s.key, ctx.chainId, b.type, b.payload, ctx.buyer.nextNonce), signer: ctx.buyer.id };
-      return post('tampered', edited, 'BAD_SIGNATURE');
+      // A type edit under a payload of another shape is refused by the new type's validator first.
+      const code = field === 'type' && b.type !== 'invoice.accept' ? 'PAYLOAD_INVALID' : 'BAD_SIGNATURE';
+      return post('tampered', edited, code);
     }),
-    fc.constantFrom(...ctx.committed).map((tx) => post('replay', tx, 'NONCE_TOO_LOW')),
+    fc.constantFrom(...ctx.committed).map((tx): HostileRequest => ({ ...post('replay', tx), settled: true })),
     fc.tuple(biz, fc.nat(1_000_000)).map(([b, k]) =>
       post('nonce-too-high', sign(s.key, ctx.chainId, b.type, b.payload, s.nextNonce + ctx.maxNonceGap + k), 'NONCE_TOO_HIGH')),
     fc.tuple(fc.constantFrom('invoice.steal', 'asset.burn', 'account.delete', 'member.seize', 'x.y'), biz).map(([type, b]) =>

@@ -50,7 +50,7 @@ export interface TestTx {
 export type TestReceipt = TxReceipt & { readonly block: ExecutedBlock };
 
 /**
- * A ledger for contract tests (HOUSE-STYLE.md, Testing: Contracts): real executor, real state
+ * A ledger for contract tests (docs/conventions.md, Testing: Contracts): real executor, real state
  * tree, real signatures. Every submit() is a one-transaction block; hashes the fixture signed
  * count as verified, exactly like the mempool's cache. Keys are derived from account names.
  */

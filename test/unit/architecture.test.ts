@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-// HOUSE-STYLE.md "Dependency rules", enforced by parsing every file in src/ with the
+// docs/conventions.md "Dependency rules", enforced by parsing every file in src/ with the
 // TypeScript parser: static imports and `export ... from` (type-only ones too), dynamic
 // import(), require() and import('x') types. Pure modules (consensus/core, state/**) are
 // also searched for wall-clock, timer, randomness and process access outside comments and
 // strings. An arrow not listed here is forbidden; change a rule only together with
-// HOUSE-STYLE.md.
+// docs/conventions.md.
 
 type ModuleId =
   | 'types' | 'util' | 'codec' | 'crypto' | 'consensus/core' | 'consensus/runtime' | 'consensus/sim'
@@ -48,7 +48,7 @@ const RULES: Readonly<Record<ModuleId, Rule>> = {
   state: { internal: [...STATE, ...BASE], external: IO_FREE, pure: true },
   // The mempool's time comes through types' Clock, so it is as pure as the rest of state.
   'state/mempool': { internal: [...STATE, ...BASE], external: IO_FREE, pure: true },
-  // Beyond HOUSE-STYLE.md: the simulator drives the real runtime (persist -> send -> timer ->
+  // Beyond docs/conventions.md: the simulator drives the real runtime (persist -> send -> timer ->
   // requests -> committed) over fake edges; the runtime touches the world only through the
   // Clock/Transport/store interfaces it is given, so the simulation stays deterministic.
   'consensus/sim': { internal: ['consensus/sim', 'consensus/core', 'consensus/runtime', ...STATE, 'storage', ...BASE], external: SERVER_PACKAGES, pure: false },
@@ -114,7 +114,7 @@ function checkInternal(file: string, mod: ModuleId, spec: string): string | null
   const to = moduleOf(target);
   if (to === null) return `imports ${target}, which is outside the module map`;
   if (rule !== 'any' && !rule.includes(to)) return `${mod} must not import ${to}`;
-  // The simulator runs on in-memory storage only (HOUSE-STYLE.md: "Memory impls only").
+  // The simulator runs on in-memory storage only (docs/conventions.md: memory implementations only).
   if (mod === 'consensus/sim' && to === 'storage' && !/^memory[-.]/.test(posix.basename(target))) {
     return 'consensus/sim may import only memory implementations from storage';
   }
@@ -160,7 +160,7 @@ function checkArchitecture(files: ReadonlyMap<string, string>): Violation[] {
   for (const [file, text] of files) {
     const mod = moduleOf(file);
     if (mod === null) {
-      out.push({ file, line: 1, what: file, why: 'file is outside the module map (add its folder to the rules and HOUSE-STYLE.md)' });
+      out.push({ file, line: 1, what: file, why: 'file is outside the module map (add its folder to the rules and docs/conventions.md)' });
       continue;
     }
     const { imports, hazards } = scan(file, text);
@@ -195,7 +195,7 @@ function sourceFiles(dir: string): string[] {
 
 const format = (v: Violation): string => `${v.file}:${v.line}: ${v.what}\n    -> ${v.why}`;
 
-describe('architecture: dependency rules (HOUSE-STYLE.md)', () => {
+describe('architecture: dependency rules (docs/conventions.md)', () => {
   it('every file in src/ follows the rules', () => {
     const files = new Map(sourceFiles(join(ROOT, 'src')).map((p) => [relative(ROOT, p).split(sep).join('/'), readFileSync(p, 'utf8')]));
     const all = checkArchitecture(files);

@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DecodeError } from '../../codec/errors.js';
 import { decodeTxEnvelope, normaliseTxEnvelope } from '../../codec/tx.js';
 import { merkleProof } from '../../crypto/merkle.js';
+import { txHash } from '../../crypto/tx.js';
 import type { TxEnvelope } from '../../types/tx.js';
 import { bytesEqual, fromHex, toHex } from '../../util/bytes.js';
 import { invariant } from '../../util/errors.js';
+import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { loadFinality } from '../finality.js';
 import { merkleProofToJson, receiptToJson, txToJson } from '../json.js';
@@ -28,6 +30,49 @@ export function envelopeFromBody(body: SubmitTxBody): TxEnvelope {
   });
 }
 
+/** The answer of GET /v1/transactions/:hash, or null for a hash this node never saw. */
+async function txAnswer(deps: ApiDeps, hash: Uint8Array): Promise<TxAnswer | null> {
+  const hashHex = toHex(hash);
+  const loc = await deps.findTx(hash);
+  if (loc === null) {
+    const pending = deps.pendingTx(hash);
+    return pending === null ? null : { hash: hashHex, status: 'pending', tx: txToJson(pending, hash) };
+  }
+  const rec = await deps.getBlock(loc.height);
+  invariant(rec !== null, `indexed block ${loc.height} is missing from the store`);
+  const receipt = rec.receipts[loc.index];
+  const bytes = rec.committed.block.txs[loc.index];
+  invariant(receipt !== undefined && bytes !== undefined && bytesEqual(receipt.hash, hash), `tx index of ${hashHex} disagrees with its block`);
+  // PERF: the proof rehashes the block's leaves (~2 µs each); blocks hold at most thousands.
+  const proof = merkleProof(rec.receipts.map((r) => r.hash), loc.index);
+  return {
+    hash: hashHex,
+    status: receipt.ok ? 'committed' : 'rejected',
+    tx: txToJson(decodeTxEnvelope(bytes), hash),
+    height: loc.height,
+    index: loc.index,
+    receipt: receiptToJson(receipt),
+    proof: merkleProofToJson(proof),
+    ...(await loadFinality(deps, rec)),
+  };
+}
+
+// Refusals that the very same signed transaction earns once it is pending (DUPLICATE_TX) or
+// settled (NONCE_TOO_LOW; UNKNOWN_SIGNER or ROLE_NOT_ALLOWED when it rotated the key or a
+// governance change moved the role since): for these the node looks the hash up before refusing.
+const SEEN_CODES: ReadonlySet<string> = new Set(['DUPLICATE_TX', 'NONCE_TOO_LOW', 'UNKNOWN_SIGNER', 'ROLE_NOT_ALLOWED']);
+
+/**
+ * Idempotent submit: the answer for a transaction this node already holds with the same hash
+ * and the same signature (a client resending after a timeout), or null. PERF: only refused
+ * submissions pay for it (one sha256 and one index lookup).
+ */
+async function knownTx(deps: ApiDeps, tx: TxEnvelope): Promise<TxAnswer | null> {
+  const hash = txHash(tx);
+  const a = await txAnswer(deps, hash);
+  return a !== null && a.tx.signature === toHex(tx.signature) ? a : null;
+}
+
 /** POST /v1/transactions and GET /v1/transactions/:hash. */
 export const transactionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.post(
@@ -35,15 +80,20 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async 
     {
       schema: {
         tags: ['transactions'],
-        summary: 'Submit a signed transaction to the pool',
+        summary: 'Submit a signed transaction to the pool (idempotent: resubmitting the same signed transaction answers its hash or its outcome)',
         body: SubmitTxBody,
-        response: { 202: SubmitTxAccepted, ...errorResponses(413, 415, 503) },
+        response: { 200: TxAnswer, 202: SubmitTxAccepted, ...errorResponses(413, 415, 503) },
       },
     },
     async (req, reply) => {
-      const result = await deps.submitTx(envelopeFromBody(req.body));
-      if (!result.ok) throw new ApiError(result.code, result.message);
-      return reply.code(202).send({ hash: toHex(result.hash) });
+      const tx = envelopeFromBody(req.body);
+      const result = await deps.submitTx(tx);
+      if (result.ok) return reply.code(202).send({ hash: toHex(result.hash) });
+      const known = SEEN_CODES.has(result.code) ? await knownTx(deps, tx) : null;
+      if (known === null) throw new ApiError(result.code, result.message);
+      // Still pending: the same 202 as the first time. Settled: its outcome, as GET answers it.
+      if (known.status === 'pending') return reply.code(202).send({ hash: known.hash });
+      return reply.code(200).send(known);
     },
   );
 
@@ -59,30 +109,9 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async 
     },
     async (req, reply) => {
       const hash = hexField(req.params.hash, 'hash');
-      const hashHex = toHex(hash);
-      const loc = await deps.findTx(hash);
-      if (loc === null) {
-        const pending = deps.pendingTx(hash);
-        if (pending !== null) return { hash: hashHex, status: 'pending' as const, tx: txToJson(pending, hash) };
-        return reply.code(404).send({ error: { code: 'TX_UNKNOWN', message: 'unknown transaction' }, hash: hashHex, status: 'unknown' });
-      }
-      const rec = await deps.getBlock(loc.height);
-      invariant(rec !== null, `indexed block ${loc.height} is missing from the store`);
-      const receipt = rec.receipts[loc.index];
-      const bytes = rec.committed.block.txs[loc.index];
-      invariant(receipt !== undefined && bytes !== undefined && bytesEqual(receipt.hash, hash), `tx index of ${hashHex} disagrees with its block`);
-      // PERF: the proof rehashes the block's leaves (~2 µs each); blocks hold at most thousands.
-      const proof = merkleProof(rec.receipts.map((r) => r.hash), loc.index);
-      return {
-        hash: hashHex,
-        status: receipt.ok ? ('committed' as const) : ('rejected' as const),
-        tx: txToJson(decodeTxEnvelope(bytes), hash),
-        height: loc.height,
-        index: loc.index,
-        receipt: receiptToJson(receipt),
-        proof: merkleProofToJson(proof),
-        ...(await loadFinality(deps, rec)),
-      };
+      const a = await txAnswer(deps, hash);
+      if (a === null) return reply.code(404).send({ error: { code: 'TX_UNKNOWN', message: 'unknown transaction' }, hash: toHex(hash), status: 'unknown' });
+      return a;
     },
   );
 };

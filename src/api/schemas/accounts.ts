@@ -4,7 +4,7 @@ import { IdString, PublicKeyHex, UInt } from './common.js';
 /** `:publicKey` path parameter: the account's current key (hex) or its id. */
 export const AccountParams = Type.Object({ publicKey: IdString }, { additionalProperties: false });
 
-/** Account roles (SPEC.md, Roles). */
+/** Account roles (docs/transactions.md, Roles). */
 export const RoleJson = Type.Enum(['member', 'integrator', 'auditor', 'regulator']);
 
 /** An account. `nextNonce` is the nonce to sign the signer's next transaction with. */

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Cursor, IdString, LimitQuery, Nullable, Page, UInt } from './common.js';
 
-/** A registered digital asset (SPEC.md, Digital asset registry). */
+/** A registered digital asset (docs/transactions.md, Digital asset registry). */
 export const AssetJson = Type.Object(
   {
     id: IdString,

@@ -11,7 +11,7 @@ export const PublicKeyHex = Type.String({ pattern: '^[0-9a-fA-F]{64}$', descript
 export const SignatureHex = Type.String({ pattern: '^[0-9a-fA-F]{128}$', description: 'ed25519 signature, 64 bytes, hex' });
 /** Bytes of any length as hex. */
 export const BytesHex = Type.String({ pattern: '^(?:[0-9a-fA-F]{2})*$', maxLength: 1 << 20, description: 'bytes, hex' });
-/** Caller-chosen ids of invoices and assets, and account references (SPEC.md, Built-in contracts). */
+/** Caller-chosen ids of invoices and assets, and account references (docs/transactions.md, Transaction types). */
 export const IdString = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$', description: '1-128 chars of [A-Za-z0-9._:-]' });
 /** Minor-unit amount up to 2^63-1, as a decimal string (JSON numbers lose precision above 2^53). */
 export const AmountString = Type.String({ pattern: '^(0|[1-9][0-9]{0,18})$', description: 'integer amount in minor units, decimal string' });
@@ -45,7 +45,7 @@ export const PAGE_LIMITS = { defaultLimit: 50, maxLimit: 200 } as const;
 /** `limit` query parameter. */
 export const LimitQuery = Type.Integer({ minimum: 1, maximum: PAGE_LIMITS.maxLimit });
 
-/** A history entry of an invoice or asset: who did what, where (SPEC.md, asset history). */
+/** A history entry of an invoice or asset: who did what, where (docs/api.md, Routes: history). */
 export const HistoryEntry = Type.Object(
   {
     height: HeightInt,

@@ -3,7 +3,7 @@ import { API_ERRORS, API_ERROR_CODES } from '../errors.js';
 
 const codeTable = API_ERROR_CODES.map((c) => `- \`${c}\` (${API_ERRORS[c].status}): ${API_ERRORS[c].description}`).join('\n');
 
-/** The one error envelope of every non-2xx answer (SPEC.md, REST API). */
+/** The one error envelope of every non-2xx answer (docs/api.md). */
 export const ErrorEnvelope = Type.Object(
   {
     error: Type.Object(

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { AmountString, Cursor, IdString, LimitQuery, Nullable, Page, UInt } from './common.js';
 
-/** Invoice statuses (SPEC.md, Invoices). Frozen is a separate flag. */
+/** Invoice statuses (docs/transactions.md, Invoices). Frozen is a separate flag. */
 export const InvoiceStatus = Type.Enum(['issued', 'accepted', 'split', 'financed', 'paid', 'cancelled']);
 
 /** An invoice (a receivable) as held in state. Accounts are referenced by their id strings. */

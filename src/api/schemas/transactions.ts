@@ -11,7 +11,7 @@ export type SubmitTxBody = Static<typeof SubmitTxBody>;
 /** 202 answer: the transaction hash (sha256 of the signed body). */
 export const SubmitTxAccepted = Type.Object({ hash: Hash32 }, { additionalProperties: false });
 
-/** Transaction statuses (SPEC.md). `unknown` comes with 404. */
+/** Transaction statuses (docs/api.md). `unknown` comes with 404. */
 export const TxStatus = Type.Enum(['pending', 'committed', 'rejected', 'unknown']);
 /** One of TxStatus. */
 export type TxStatus = Static<typeof TxStatus>;

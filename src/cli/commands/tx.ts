@@ -7,16 +7,18 @@ import type { Payload } from '../../types/primitives.js';
 import { TX_TYPES } from '../../state/contracts/registry.js';
 import { parseFlags, required, intFlag } from '../args.js';
 import { EXIT, UsageError, type Command } from '../command.js';
+import { readPayloadArg } from '../payload-arg.js';
 
 /** `ledger tx TYPE --key FILE --node URL --payload JSON [--wait]`. */
 export const txCommand: Command = {
   name: 'tx',
   summary: 'Sign and submit a transaction',
-  help: `Usage: ledger tx TYPE --key FILE --node URL --payload JSON [--wait] [--timeout-ms MS] [--json]
+  help: `Usage: ledger tx TYPE --key FILE --node URL --payload (JSON | @FILE | -) [--wait] [--timeout-ms MS] [--json]
 
 Signs a transaction of TYPE with the key file (the nonce is the account's nextNonce from
 GET /v1/accounts/:publicKey), submits it to the node, and prints {hash, status, height, error}.
-With --wait it returns once the transaction is committed or rejected.
+With --wait it returns once the transaction is committed or rejected. The payload is the
+JSON text itself, @FILE for a file holding it, or - to read it from standard input.
 Exit codes: 0 accepted (or committed), 1 refused by the node or rejected in its block, 2 usage.
 
 Types: ${TX_TYPES.join(', ')}
@@ -36,9 +38,10 @@ Example:
     const type = positionals[0];
     if (type === undefined || positionals.length !== 1) throw new UsageError('give exactly one transaction TYPE');
     if (!(TX_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown transaction type ${type}`);
+    const payloadText = await readPayloadArg(required(values.payload, 'payload'));
     let payload: unknown;
     try {
-      payload = JSON.parse(required(values.payload, 'payload'));
+      payload = JSON.parse(payloadText);
     } catch (e) {
       if (e instanceof UsageError) throw e;
       throw new UsageError('--payload is not valid JSON');
@@ -66,7 +69,7 @@ Example:
       }
       const a = await client.waitForTx(hash, { timeoutMs });
       const code = a.receipt?.code ?? null;
-      print({ hash, status: a.status, height: a.height ?? null, error: code === null ? null : { code, message: `rejected by the contract: ${code}` } });
+      print({ hash, status: a.status, height: a.height ?? null, error: code === null ? null : { code, message: 'rejected by the contract' } });
       return a.status === 'committed' && a.receipt?.ok !== false ? EXIT.ok : EXIT.failed;
     } catch (e) {
       if (e instanceof LedgerClientError) {

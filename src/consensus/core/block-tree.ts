@@ -6,7 +6,7 @@ import { toHex } from '../../util/bytes.js';
 import { invariant } from '../../util/errors.js';
 import type { CommittedHead } from './types.js';
 
-/** The block hash: sha256 of the canonical header (SPEC.md, Chain model). */
+/** The block hash: sha256 of the canonical header (docs/architecture.md, Chain model). */
 export function blockHash(header: BlockHeader): Hash {
   return sha256(encodeHeader(header));
 }

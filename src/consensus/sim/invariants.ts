@@ -36,7 +36,7 @@ interface Deferred {
 }
 
 /**
- * Checks the simulator's safety properties as events happen (HOUSE-STYLE.md, Simulation),
+ * Checks the simulator's safety properties as events happen (docs/conventions.md, Simulation),
  * for processes named by node id:
  * - no two honest nodes commit different blocks at one height, nor different suffix blocks
  *   of an epoch at one height;

@@ -1,11 +1,11 @@
 /**
- * Rejections shared by every contract (HOUSE-STYLE.md, Errors kind 1): recorded in the
+ * Rejections shared by every contract (docs/conventions.md, Errors kind 1): recorded in the
  * receipt, never thrown; the signer's nonce advances and nothing else changes.
  */
 export type CommonErrorCode =
   /** No contract handles this transaction type. */
   | 'UNKNOWN_TX_TYPE'
-  /** The signer's role may not submit this transaction type (SPEC.md, Roles). */
+  /** The signer's role may not submit this transaction type (docs/transactions.md, Roles). */
   | 'ROLE_NOT_ALLOWED'
   /** The payload does not match the type's schema; detail names the field and the reason. */
   | 'PAYLOAD_INVALID'

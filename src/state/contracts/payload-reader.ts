@@ -30,7 +30,7 @@ export function payloadValidator<P>(read: (p: Payload) => P): (p: Payload) => Pa
   };
 }
 
-/** Caller-chosen ids and fingerprints (SPEC.md): 1–128 chars of [A-Za-z0-9._:-]. */
+/** Caller-chosen ids and fingerprints (docs/transactions.md): 1–128 chars of [A-Za-z0-9._:-]. */
 export const ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Account ids and public keys in payloads: 64 lower-case hex digits. */
 export const KEY_HEX_RE = /^[0-9a-f]{64}$/;

@@ -1,4 +1,4 @@
-import type { Role } from '../../types/primitives.js';
+import type { Payload, Role } from '../../types/primitives.js';
 import { invariant } from '../../util/errors.js';
 import type { AnyTxHandler } from '../types.js';
 import { ACCOUNTS_HANDLERS } from './accounts/accounts-handlers.js';
@@ -12,7 +12,7 @@ import { INVOICE_HANDLERS } from './invoice/invoice-handlers.js';
  * - accounts/ — account.register, account.rotate, member.propose, member.vote;
  * - invoice/ — invoice.issue, accept, transfer, split, finance, repay, pay, cancel, freeze, unfreeze;
  * - asset/ — asset.register, transfer, pledge, release, freeze, unfreeze.
- * Each handler declares its SPEC.md type name (never changes), the roles that may submit it
+ * Each handler declares its docs/transactions.md type name (never changes), the roles that may submit it
  * (checked by the mempool and again by the executor), a hand-written payload validator and
  * execute(ctx, payload) → TxResult. Rejections are values with stable codes declared per
  * contract in <name>/errors.ts (common ones in common-errors.ts) and are never thrown.
@@ -36,6 +36,15 @@ export const TX_TYPES: readonly string[] = [...TX_HANDLERS.keys()];
 /** The handler of a type, or undefined. */
 export function handlerFor(type: string): AnyTxHandler | undefined {
   return TX_HANDLERS.get(type);
+}
+
+/**
+ * Why the contract of `type` refuses `payload` ({field, reason}), or null when its validator
+ * accepts it or no contract handles the type (admission refuses those as UNKNOWN_TX_TYPE).
+ */
+export function payloadProblem(type: string, payload: Payload): { field: string; reason: string } | null {
+  const r = TX_HANDLERS.get(type)?.validate(payload);
+  return r === undefined || r.ok ? null : { field: r.detail.field, reason: r.detail.reason };
 }
 
 /** Roles allowed to submit a type; undefined for unknown types (the mempool's precheck). */

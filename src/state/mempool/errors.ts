@@ -10,6 +10,8 @@ export type AdmissionCode =
   | 'ROLE_NOT_ALLOWED'
   /** No contract handles this type. */
   | 'UNKNOWN_TX_TYPE'
+  /** The payload is refused by its contract's validator (docs/transactions.md lists each type's fields). */
+  | 'PAYLOAD_INVALID'
   /** The nonce was already used (committed), i.e. a replay. */
   | 'NONCE_TOO_LOW'
   /** The nonce is too far ahead of the signer's next nonce. */

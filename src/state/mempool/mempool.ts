@@ -1,9 +1,15 @@
 import { prepareTx, verifyPreparedTx, type PreparedTx } from '../../crypto/tx.js';
 import type { AdmittedTx, TxEnvelope } from '../../types/tx.js';
-import type { Role } from '../../types/primitives.js';
+import type { Payload, Role } from '../../types/primitives.js';
 import { bytesEqual, toHex } from '../../util/bytes.js';
 import type { Admission, AdmissionCode } from './errors.js';
 import { VerifiedCache } from './verified-cache.js';
+
+/** Why a contract validator refused a payload. */
+export interface PayloadProblem {
+  readonly field: string;
+  readonly reason: string;
+}
 
 /** What admission needs to know about a signer, from the latest committed state. */
 export interface SignerInfo {
@@ -41,6 +47,12 @@ export interface MempoolDeps {
   readonly lookupSigner: (publicKey: Uint8Array) => SignerInfo | null;
   /** Roles allowed to submit a type; undefined for unknown types. */
   readonly rolesFor: (type: string) => readonly Role[] | undefined;
+  /**
+   * Why the type's contract validator refuses a payload (field and reason), or null when it
+   * accepts it (state/contracts/registry.ts payloadProblem). Strict admission: such a
+   * transaction could only ever be recorded as PAYLOAD_INVALID, so it never enters the pool.
+   */
+  readonly payloadProblem: (type: string, payload: Payload) => PayloadProblem | null;
   /** Where addAsync verifies signatures; none = on the calling thread. */
   readonly verifier?: TxSignatureVerifier | null;
 }
@@ -102,6 +114,8 @@ export class Mempool {
   addPrepared(p: PreparedTx): Admission {
     const pre = this.precheck(p);
     if ('ok' in pre) return pre;
+    const bad = this.checkPayload(p);
+    if (bad !== null) return bad;
     // PERF: the one signature verification of this transaction on this node (~130 µs here),
     // unless this node already verified it (a proposal carried it before its gossip came).
     if (!this.verified.has(p.hash, p.tx.signature) && !verifyPreparedTx(p)) return reject('BAD_SIGNATURE', 'signature does not verify');
@@ -133,6 +147,8 @@ export class Mempool {
     if (verifier === undefined || verifier === null) return this.addPrepared(p);
     const pre = this.precheck(p);
     if ('ok' in pre) return pre;
+    const bad = this.checkPayload(p);
+    if (bad !== null) return bad;
     if (this.verified.has(p.hash, p.tx.signature)) return this.insert(p, pre);
     if (this.verifying >= (this.opts.maxVerifying ?? DEFAULT_MAX_VERIFYING)) return reject('POOL_FULL', 'too many transactions waiting for verification; retry later');
     let valid: boolean;
@@ -149,6 +165,16 @@ export class Mempool {
     const again = this.precheck(p);
     if ('ok' in again) return again;
     return this.insert(p, again);
+  }
+
+  /**
+   * The contract's own payload validator, run once per admission after the cheap checks (a
+   * replayed or duplicate transaction is answered by its nonce or hash first) and before the
+   * signature verification. PERF: a few µs; the executor runs the same validator again.
+   */
+  private checkPayload(p: PreparedTx): Extract<Admission, { ok: false }> | null {
+    const problem = this.deps.payloadProblem(p.tx.type, p.tx.payload);
+    return problem === null ? null : reject('PAYLOAD_INVALID', `payload.${problem.field}: ${problem.reason}`);
   }
 
   /** The signer of a key under the committed state, cached (see MempoolDeps.lookupSigner). */

@@ -3,7 +3,7 @@ import { bytesEqual, toHex } from '../../util/bytes.js';
 /**
  * Transactions whose signatures this node has verified, keyed by hash AND signature (the hash
  * excludes the signature, so a leader could otherwise pair a known body with a forged
- * signature), so a proposal carrying them is not verified again (ARCHITECTURE.md: verify once
+ * signature), so a proposal carrying them is not verified again (docs/architecture.md: verify once
  * per node). Bounded: when full, the older half generation is dropped; a miss only costs one
  * re-verification.
  */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { API_ERROR_CODES } from '../../../src/api/errors.js';
 import { startApi, type RunningApi } from './harness.js';
 
-// SPEC.md REST API: every path of the contract, as OpenAPI templates.
+// docs/api.md: every path of the contract, as OpenAPI templates.
 const SPEC_PATHS = [
   '/v1/status', '/v1/genesis', '/v1/transactions', '/v1/transactions/{hash}', '/v1/blocks/{height}', '/v1/blocks/latest', '/v1/blocks',
   '/v1/invoices/{id}', '/v1/invoices', '/v1/invoices/{id}/history', '/v1/assets/{id}', '/v1/assets', '/v1/assets/{id}/history',

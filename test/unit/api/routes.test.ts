@@ -101,7 +101,7 @@ describe('POST /v1/transactions', () => {
     expectError(await post(badSig), 400, 'BAD_SIGNATURE');
     expectError(await post(txToJson(buildTx(supplier, 'other-chain', 'invoice.accept', { id: 'X' }, 2))), 400, 'WRONG_CHAIN_ID');
     expectError(await post(txToJson(tx(0, { id: 'X' }, stranger))), 400, 'UNKNOWN_SIGNER');
-    expectError(await post(txToJson(tx(0))), 400, 'NONCE_TOO_LOW');
+    expectError(await post(txToJson(tx(0, { id: 'INV-3' }))), 400, 'NONCE_TOO_LOW');
     expectError(await post(txToJson(tx(9))), 400, 'NONCE_TOO_HIGH');
     api.node.maxPool = 0;
     expectError(await post(good), 429, 'POOL_FULL');
@@ -281,5 +281,38 @@ describe('rate limit', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('idempotent submit', () => {
+  test('the same signed transaction again: 202 and its hash while pending, 200 and its outcome once settled', async () => {
+    const committed = tx(0);
+    const settled = await post(txToJson(committed));
+    expect(settled.status, JSON.stringify(settled.json)).toBe(200);
+    expect(Value.Check(TxAnswer, settled.json)).toBe(true);
+    expect(settled.json).toMatchObject({ hash: txHashHex(committed), status: 'committed', height: 1, receipt: { ok: true } });
+    const rejected = await post(txToJson(tx(1, { id: 'INV-2' })));
+    expect(rejected.status).toBe(200);
+    expect(rejected.json).toMatchObject({ status: 'rejected', receipt: { code: 'INVOICE_ALREADY_FINANCED' } });
+
+    const nonce = (await call('GET', `/v1/accounts/${toHex(supplier.publicKey)}`)).json.nextNonce as number;
+    const t = tx(nonce, { id: 'INV-3' });
+    const first = await post(txToJson(t));
+    expect(first.status).toBe(202);
+    const again = await post(txToJson(t));
+    expect(again.status, JSON.stringify(again.json)).toBe(202);
+    expect(again.json).toEqual(first.json);
+    // Another transaction with the pending one's nonce is still refused.
+    expectError(await post(txToJson(tx(nonce, { id: 'INV-1' }))), 400, 'DUPLICATE_TX');
+    api.node.commitPending();
+    const after = await post(txToJson(t));
+    expect(after.status).toBe(200);
+    expect(after.json).toMatchObject({ hash: first.json.hash, status: 'committed', tx: { nonce } });
+  });
+
+  test('the same body under another signature is not the same transaction', async () => {
+    const good = txToJson(tx(0));
+    const other = { ...good, signature: (good.signature.startsWith('00') ? '11' : '00') + good.signature.slice(2) };
+    expectError(await post(other), 400, 'BAD_SIGNATURE');
   });
 });

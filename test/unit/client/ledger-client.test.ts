@@ -39,6 +39,11 @@ const PAYLOADS: TxPayloads = {
   'asset.unfreeze': { id: 'A-9', reason: 'cleared' },
 };
 
+/** Resolves once `cond` holds, checking after each turn of the event loop's I/O. */
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setImmediate(r));
+}
+
 beforeAll(async () => {
   api = await startApi();
   client = new LedgerClient({ url: `${api.url}/` });
@@ -81,6 +86,39 @@ describe('LedgerClient', () => {
     api.node.commitPending();
     const done = await waiting;
     expect(done).toMatchObject({ status: 'committed', hash, tx: { nonce: tx.nonce } });
+  });
+
+  test('waitForTx follows the event stream: two looks at the transaction however many blocks pass', async () => {
+    const { hash } = await client.submit(buildTx(key, 'test-chain', 'invoice.pay', { id: 'INV-1', amount: '2' }, nonce++));
+    const looks: string[] = [];
+    const streams: string[] = [];
+    const counting = new LedgerClient({
+      url: api.url,
+      fetch: (input, init) => {
+        const u = String(input);
+        if (u.includes('/v1/transactions/')) looks.push(u);
+        if (u.includes('/v1/events')) streams.push(u);
+        return fetch(input, init);
+      },
+    });
+    const waiting = counting.waitForTx(hash.toUpperCase(), { timeoutMs: 10_000 });
+    await waitFor(() => streams.length === 1);
+    // Blocks without it pass by; then the one with it.
+    const held = api.node.pending.get(hash);
+    api.node.pending.delete(hash);
+    for (let i = 0; i < 3; i++) api.node.commitPending();
+    if (held !== undefined) api.node.pending.set(hash, held);
+    api.node.commitPending();
+    expect(await waiting).toMatchObject({ status: 'committed', hash });
+    expect(looks, 'one look before following the stream, one for the answer').toHaveLength(2);
+  });
+
+  test('resubmitting a committed transaction resolves with its outcome', async () => {
+    const tx = buildTx(key, 'test-chain', 'invoice.pay', { id: 'INV-1', amount: '3' }, nonce++);
+    const { hash } = await client.submit(tx);
+    expect(await client.submit(tx), 'pending: the same hash').toEqual({ hash });
+    api.node.commitPending();
+    expect(await client.submit(tx)).toMatchObject({ hash, status: 'committed' });
   });
 
   test('waitForTx gives up with TIMEOUT', async () => {

@@ -5,7 +5,7 @@ import { decodeCommittedBlock, encodeCommittedBlock, genesisFromJson, genesisToJ
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 import { GOLDEN_SUITES, fromJsonValue, toJsonValue } from './golden-suites.js';
 
-// Golden vectors (HOUSE-STYLE.md, Codec): test/fixtures/codec/<type>.json holds input and
+// Golden vectors (docs/conventions.md, Codec): test/fixtures/codec/<type>.json holds input and
 // expected hex for every wire type. A failure here means the wire format changed. If that is
 // on purpose, regenerate with
 //   UPDATE_GOLDEN=1 npx vitest run test/unit/codec/golden.test.ts

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ZERO_HASH, sha256, sha256Binary, sha256BinaryOfAscii, sha256Parts } from '../../../src/crypto/hash.js';
 import { concatBytes, toHex, utf8 } from '../../../src/util/bytes.js';
 
-// hash.ts takes the node:crypto path for speed; HOUSE-STYLE.md requires it to agree with
+// hash.ts takes the node:crypto path for speed; docs/conventions.md requires it to agree with
 // @noble/hashes on random inputs.
 
 describe('sha256', () => {

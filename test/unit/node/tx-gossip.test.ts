@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeTxBatch, encodeTxBatch } from '../../../src/codec/batch.js';
 import { encodeTxEnvelope } from '../../../src/codec/tx.js';
-import { generateSigningKey, signTx, type SigningKey } from '../../../src/crypto/index.js';
+import { generateSigningKey, signTx } from '../../../src/crypto/index.js';
 import { TxGossip } from '../../../src/node/tx-gossip.js';
+import { payloadProblem } from '../../../src/state/contracts/registry.js';
 import { Mempool, type TxSignatureVerifier } from '../../../src/state/mempool/index.js';
+import type { Payload } from '../../../src/types/primitives.js';
 import type { Channel, Clock, Transport } from '../../../src/types/edges.js';
 import { toHex } from '../../../src/util/bytes.js';
 
@@ -37,6 +39,7 @@ function setup(verifier: TxSignatureVerifier | null = null) {
   const pool = new Mempool({ chainId: CHAIN, maxTxs: 1000, maxNonceGap: 1000 }, {
     lookupSigner: (pk) => (toHex(pk) === id ? { accountId: id, role: 'integrator', nextNonce: 0 } : null),
     rolesFor: () => ['integrator'],
+    payloadProblem,
     verifier,
   });
   const sent: { channel: Channel; bytes: Uint8Array }[] = [];
@@ -50,7 +53,8 @@ function setup(verifier: TxSignatureVerifier | null = null) {
   const gossip = new TxGossip({ maxBatchTxs: 3, maxDelayMs: 50 }, {
     transport, mempool: pool, clock, onAdmitted: () => void woken++, log: { debug: (_o, msg) => void debug.push(msg) },
   });
-  const tx = (nonce: number, k: SigningKey = key) => encodeTxEnvelope(signTx(k, { chainId: CHAIN, type: 'asset.register', nonce, payload: { id: `a${nonce}` } }));
+  const tx = (nonce: number, payload: Payload = { id: `a${nonce}`, kind: 'k', fingerprint: `f${nonce}`, metadata: {} }) =>
+    encodeTxEnvelope(signTx(key, { chainId: CHAIN, type: 'asset.register', nonce, payload }));
   return { pool, gossip, sent, advance, tx, woken: () => woken, debug };
 }
 
@@ -80,6 +84,15 @@ describe('TxGossip', () => {
     expect(debug).toContain('Dropped undecodable gossiped transaction');
     await gossip.handleMessage(1, new Uint8Array([0xc1]));
     expect(debug).toContain('Dropped undecodable batch');
+  });
+
+  it('drops a gossiped transaction whose payload its contract refuses (strict admission on every node)', async () => {
+    const { pool, gossip, tx, woken } = setup();
+    await gossip.handleMessage(1, encodeTxBatch([tx(0, { id: 'a0' }), tx(1, { id: 'a1', kind: 'k', fingerprint: 'f1', metadata: 'x' })]));
+    expect(pool.size).toBe(0);
+    expect(woken()).toBe(0);
+    await gossip.handleMessage(1, encodeTxBatch([tx(0)]));
+    expect(pool.size, 'a valid payload from the same peer is admitted').toBe(1);
   });
 
   it('verifies through the pool\'s verifier: nothing is admitted before the answer', async () => {

@@ -5,7 +5,7 @@ import { rotateAccount } from './rotate.js';
 import { voteMember } from './vote.js';
 
 /**
- * Accounts and governance contract (SPEC.md, Accounts & governance).
+ * Accounts and governance contract (docs/transactions.md, Accounts and governance).
  *
  * Entry points: account.register (register.ts), account.rotate (rotate.ts), member.propose
  * (propose.ts), member.vote (vote.ts); the voting rules are in governance.ts.

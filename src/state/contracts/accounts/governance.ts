@@ -9,7 +9,7 @@ import {
   loadMembers, type Proposal, type ProposalStatus,
 } from './types.js';
 
-// Governance rules (SPEC.md, Accounts & governance):
+// Governance rules (docs/transactions.md, Accounts and governance):
 // - A proposal passes when more than 2/3 of the CURRENT members approve: votes of members
 //   removed since do not count, members added since may vote. The proposer's propose counts
 //   as its approval, so a one-member consortium decides at once.

@@ -8,7 +8,7 @@ import { readRecord, type StateReader } from '../../view.js';
 import { bool, int, packRecord, str, strList, unpackRecord } from '../state-record.js';
 import { accountKey, MEMBERS_KEY, publicKeyKey } from './keys.js';
 
-/** An account (SPEC.md, Roles). */
+/** An account (docs/transactions.md, Roles). */
 export interface Account {
   /** Stable id: hex of the key it was created with. */
   readonly id: AccountId;

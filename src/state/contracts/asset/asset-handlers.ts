@@ -7,7 +7,7 @@ import { transferAsset } from './transfer.js';
 import { unfreezeAsset } from './unfreeze.js';
 
 /**
- * Digital asset registry (SPEC.md, Digital asset registry).
+ * Digital asset registry (docs/transactions.md, Digital asset registry).
  *
  * One handler per file: register, transfer, pledge, release, freeze, unfreeze; records in
  * types.ts, keys in keys.ts.

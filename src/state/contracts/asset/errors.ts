@@ -1,4 +1,4 @@
-/** Rejections of the digital asset registry (SPEC.md, Digital asset registry). */
+/** Rejections of the digital asset registry (docs/transactions.md, Digital asset registry). */
 export type AssetErrorCode =
   /** No asset with this id. */
   | 'ASSET_NOT_FOUND'

@@ -4,7 +4,7 @@ import { readRecord, type Overlay, type StateReader } from '../../view.js';
 import { bool, int, packRecord, str, strOrNull, unpackRecord } from '../state-record.js';
 import { assetKey } from './keys.js';
 
-/** A registered digital asset (SPEC.md, Digital asset registry). */
+/** A registered digital asset (docs/transactions.md, Digital asset registry). */
 export interface Asset {
   readonly id: string;
   readonly kind: string;

@@ -1,4 +1,4 @@
-/** Rejections of the invoice contract (SPEC.md, Invoices). */
+/** Rejections of the invoice contract (docs/transactions.md, Invoices). */
 export type InvoiceErrorCode =
   /** No invoice (or split part) with this id. */
   | 'INVOICE_NOT_FOUND'

@@ -13,7 +13,7 @@ import { unfreezeInvoice } from './unfreeze.js';
 import { withdrawFinancing } from './withdraw.js';
 
 /**
- * Invoice contract: supply-chain-finance receivables (SPEC.md, Invoices).
+ * Invoice contract: supply-chain-finance receivables (docs/transactions.md, Invoices).
  *
  * One handler per file: issue, accept, transfer, split, finance (the holder's request),
  * fund / decline (the financier's answer), withdraw (the holder's), repay, pay,

@@ -5,7 +5,7 @@ import { readRecord, type Overlay, type StateReader } from '../../view.js';
 import { amount, bool, int, packRecord, str, strList, strOrNull, unpackList, unpackRecord } from '../state-record.js';
 import { invoiceFinanceRequestsKey, invoiceFinancingKey, invoiceKey } from './keys.js';
 
-/** Lifecycle (SPEC.md): issued → accepted → (financed ⇄ accepted) → paid; accepted → split; issued → cancelled. */
+/** Lifecycle (docs/transactions.md, Invoice state machine): issued → accepted → (financed ⇄ accepted) → paid; accepted → split; issued → cancelled. */
 export type InvoiceStatus = 'issued' | 'accepted' | 'split' | 'financed' | 'paid' | 'cancelled';
 
 /** A receivable: an original invoice or a part created by invoice.split. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { TestLedger, TestTx } from '../../../helpers/test-ledger.js';
 
-// An independent model of the invoice rules (SPEC.md, Invoices) for model-based property
+// An independent model of the invoice rules (docs/transactions.md, Invoices) for model-based property
 // tests: it predicts whether each random operation must succeed, and keeps the split tree,
 // which is all the double-financing oracle needs (parts partition their parent's amount, so two
 // receivables share amount units iff one is an ancestor of, or the same as, the other).

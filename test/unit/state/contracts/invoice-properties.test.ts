@@ -6,7 +6,7 @@ import { castLedger, accepted } from './fixtures.js';
 import { InvoiceModel, isAncestorOrSelf, opArb } from './invoice-model.js';
 
 // Model-based properties over random operation sequences across five integrators and a
-// regulator, many by the wrong actor. >= 1,000 runs each (HOUSE-STYLE.md, Testing: Contracts).
+// regulator, many by the wrong actor. >= 1,000 runs each (docs/conventions.md, Testing: Contracts).
 
 const RUNS = 1000;
 // Operations with no suitable invoice are skipped without a transaction, so sequences are long.

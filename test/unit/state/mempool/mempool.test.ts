@@ -21,6 +21,7 @@ function setup(opts: { maxTxs?: number; maxNonceGap?: number; maxVerifying?: num
     {
       lookupSigner: (pk) => (lookups.push(toHex(pk)), accounts.get(toHex(pk)) ?? null),
       rolesFor: (type) => (type === 'invoice.issue' || type === 'account.rotate' ? ['integrator', 'member'] : undefined),
+      payloadProblem: (_type, payload) => (Object.hasOwn(payload, 'bad') ? { field: 'bad', reason: 'unknown field' } : null),
       verifier: opts.verifier ?? null,
     },
   );
@@ -49,6 +50,15 @@ describe('Mempool admission', () => {
     expect(pool.add(t)).toMatchObject({ ok: false, code: 'DUPLICATE_TX' });
     expect(pool.add(tx('alice', 0, { other: 'x' }))).toMatchObject({ ok: false, code: 'DUPLICATE_TX' });
     expect(pool.size).toBe(1);
+  });
+
+  it('refuses a payload its contract validator refuses (PAYLOAD_INVALID), before verifying its signature', async () => {
+    const { verifier, calls } = manualVerifier();
+    const { pool, tx } = setup({ verifier });
+    expect(pool.add(tx('alice', 0, { bad: 'x' }))).toMatchObject({ ok: false, code: 'PAYLOAD_INVALID', message: 'payload.bad: unknown field' });
+    expect(await pool.addAsync(prepareTx(tx('alice', 0, { bad: 'x' })))).toMatchObject({ ok: false, code: 'PAYLOAD_INVALID' });
+    expect(calls, 'no signature verification was spent on it').toHaveLength(0);
+    expect(pool.size).toBe(0);
   });
 
   it('refuses each kind of bad transaction with its code', () => {
