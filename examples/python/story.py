@@ -1,5 +1,5 @@
 """A supply-chain-finance story signed in Python and submitted to a running devnet:
-issue -> accept -> finance -> repay -> pay (partial) -> pay (rest) = paid, plus an idempotent
+issue -> accept -> finance (request) -> fund (financier) -> repay -> pay (partial) -> pay (rest) = paid, plus an idempotent
 resubmission and a malformed payload refused at admission.
 
     npx ledger devnet --data .devnet          # in another terminal
@@ -73,7 +73,9 @@ def main():
         fail(f"malformed payload: expected 400 PAYLOAD_INVALID, got {code} {refused}")
 
     send("buyer", "invoice.accept", {"id": inv})
+    # Financing takes both parties: the holder's request, then the financier's acceptance.
     send("supplier", "invoice.finance", {"id": inv, "financier": financier, "advance": "90000"})
+    send("financier", "invoice.fund", {"id": inv})
     send("financier", "invoice.repay", {"id": inv})
     send("buyer", "invoice.pay", {"id": inv, "amount": "40000"})
     send("buyer", "invoice.pay", {"id": inv, "amount": 60000})
