@@ -164,6 +164,8 @@ export class BlockSync {
       const r = proof.add(cb);
       if ('error' in r) return r.error;
       for (const p of r.proven) {
+        const ended = proof.stillInForce(p);
+        if (ended !== null) return ended;
         const bad = await this.deps.chain.applySynced(p.block);
         if (bad !== null) return `height ${p.block.block.header.height} does not re-execute: ${bad}`;
       }

@@ -26,8 +26,12 @@ export interface EpochMembers {
  * the headers linking it to the certified block, which never enter the chain (docs/protocol.md
  * R20). Used by block sync and by `ledger audit`; neither trusts the peer or the disk it reads.
  *
- * `epochAt` is asked only for heights whose parent has been applied, so a caller that learns
- * a new epoch by applying its last block (sync, audit) answers correctly.
+ * A run of blocks waiting for one certificate is checked against the epoch in force when its
+ * first block arrived: the caller learns a new epoch only by applying its last block, which
+ * may sit inside the run (a peer can serve a member-change block without its suffix, claiming
+ * a certificate above it). So before applying each proven block the caller must ask
+ * `stillInForce`: once the blocks below it are applied, the epoch in force at its height must
+ * still be the one its certificate was checked against (docs/protocol.md R20, sync epoch check).
  */
 export class CertifiedChain {
   private prevHash: Hash;
@@ -53,6 +57,17 @@ export class CertifiedChain {
     return this.pending.length;
   }
 
+  /**
+   * Null when the epoch in force at `p`'s height, asked now that every block below it is
+   * applied, is the epoch its header named and its certificate was checked against; else why
+   * not (a block of an epoch that ended inside its run). Call before applying each proven block.
+   */
+  stillInForce(p: ProvenBlock): string | null {
+    const h = p.block.block.header;
+    const now = this.epochAt(h.height).epoch;
+    return now === h.epoch ? null : `height ${h.height} names epoch ${h.epoch}, which ended below it (epoch ${now} is in force there)`;
+  }
+
   /** Restarts from `head`, dropping anything unproven (after a bad peer). */
   reset(head: { height: Height; hash: Hash }): void {
     this.prevHash = head.hash;
@@ -73,8 +88,8 @@ export class CertifiedChain {
     const hash = sha256(encodeHeader(h));
     if (!bytesEqual(hash, cb.hash)) return { error: `height ${height} hash does not match its header` };
     if (cb.certifiedHeight < height) return { error: `height ${height} certified below itself` };
-    // Pending blocks are all of one epoch: a reconfiguration block ends every run (its suffix
-    // proves it), so the epoch at this height is the epoch of the whole run.
+    // Asked before the blocks pending below are applied: every block of a run is checked
+    // against the same epoch, and stillInForce rechecks each one as it is applied.
     const epoch = this.epochAt(height);
     if (h.epoch !== epoch.epoch) return { error: `height ${height} names epoch ${h.epoch}, but epoch ${epoch.epoch} is in force there` };
     this.pending.push({ block: cb, hash });
