@@ -11,6 +11,22 @@ export interface ProvenBlock {
   readonly hash: Hash;
 }
 
+/**
+ * Bounds on the blocks held while they wait for the certificate at the top of their run. A
+ * legitimate run is the blocks one QC committed at once (R12: a certified block whose parent
+ * is in the view just before commits every uncommitted ancestor): a handful after failed
+ * views, since two consecutive certified views end it. A peer serving hash-linked blocks
+ * whose certified height never arrives is refused once it passes either bound.
+ */
+export interface CertifiedChainLimits {
+  readonly maxWaitingBlocks: number;
+  /** Transaction bytes of the waiting blocks. */
+  readonly maxWaitingBytes: number;
+}
+
+/** docs/protocol.md R18 (sync progress bound): 256 blocks or 64 MiB of transactions wait for one certificate at most. */
+export const DEFAULT_CERTIFIED_CHAIN_LIMITS: CertifiedChainLimits = { maxWaitingBlocks: 256, maxWaitingBytes: 64 * 1024 * 1024 };
+
 /** The member set that certifies blocks at some height, and the epoch it belongs to. */
 export interface EpochMembers {
   readonly epoch: number;
@@ -37,11 +53,17 @@ export class CertifiedChain {
   private prevHash: Hash;
   private nextHeight: Height;
   private pending: ProvenBlock[] = [];
+  private pendingBytes = 0;
   private readonly chainId: string;
+  private readonly limits: CertifiedChainLimits;
   private readonly epochAt: (height: Height) => EpochMembers;
 
-  constructor(opts: { chainId: string; head: { height: Height; hash: Hash } }, deps: { epochAt: (height: Height) => EpochMembers }) {
+  constructor(
+    opts: { chainId: string; head: { height: Height; hash: Hash }; limits?: CertifiedChainLimits },
+    deps: { epochAt: (height: Height) => EpochMembers },
+  ) {
     this.chainId = opts.chainId;
+    this.limits = opts.limits ?? DEFAULT_CERTIFIED_CHAIN_LIMITS;
     this.prevHash = opts.head.hash;
     this.nextHeight = opts.head.height + 1;
     this.epochAt = deps.epochAt;
@@ -73,6 +95,7 @@ export class CertifiedChain {
     this.prevHash = head.hash;
     this.nextHeight = head.height + 1;
     this.pending = [];
+    this.pendingBytes = 0;
   }
 
   /**
@@ -92,11 +115,19 @@ export class CertifiedChain {
     // against the same epoch, and stillInForce rechecks each one as it is applied.
     const epoch = this.epochAt(height);
     if (h.epoch !== epoch.epoch) return { error: `height ${height} names epoch ${h.epoch}, but epoch ${epoch.epoch} is in force there` };
+    let bytes = 0;
+    for (const tx of cb.block.txs) bytes += tx.length;
     this.pending.push({ block: cb, hash });
+    this.pendingBytes += bytes;
     this.prevHash = hash;
     this.nextHeight = height + 1;
     const suffix = cb.suffix ?? [];
-    if (cb.certifiedHeight !== height && suffix.length === 0) return { proven: [] };
+    if (cb.certifiedHeight !== height && suffix.length === 0) {
+      if (this.pending.length > this.limits.maxWaitingBlocks || this.pendingBytes > this.limits.maxWaitingBytes) {
+        return { error: `height ${height}: ${this.pending.length} blocks (${this.pendingBytes} bytes) wait for one certificate, above the bound` };
+      }
+      return { proven: [] };
+    }
     const tip = suffix.length === 0 ? { hash, height } : this.suffixTip(h, hash, suffix);
     if ('error' in tip) return tip;
     if (tip.height !== cb.certifiedHeight) return { error: `height ${height} suffix does not reach its certified height` };
@@ -105,6 +136,7 @@ export class CertifiedChain {
     const why = checkQuorumCert(cb.commitQc, this.chainId, epoch.members);
     if (why !== null) return { error: `height ${height} certificate invalid: ${why.message}` };
     // Every pending block links by hash to this one, so this one certificate proves them all.
+    this.pendingBytes = 0;
     return { proven: this.pending.splice(0) };
   }
 

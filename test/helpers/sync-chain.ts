@@ -142,7 +142,11 @@ export class ScriptedTransport implements Transport {
   readonly sent: { to: MemberIndex; channel: Channel; bytes: Uint8Array }[] = [];
   private handler: ((from: MemberIndex, channel: Channel, bytes: Uint8Array) => void) | null = null;
 
-  constructor(private readonly peers: ReadonlyMap<MemberIndex, SyncPeerScript>) {}
+  /** `delayMs`: answers arrive after this long (0: on the next turn of the event loop). */
+  constructor(
+    private readonly peers: ReadonlyMap<MemberIndex, SyncPeerScript>,
+    private readonly delayMs = 0,
+  ) {}
 
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
@@ -152,7 +156,10 @@ export class ScriptedTransport implements Transport {
     const script = this.peers.get(to);
     if (channel !== 'sync' || script === undefined) return;
     const answer = script(decodeSyncMessage(bytes));
-    if (answer !== null) setImmediate(() => this.handler?.(to, 'sync', encodeSyncMessage(answer)));
+    if (answer === null) return;
+    const deliver = (): void => this.handler?.(to, 'sync', encodeSyncMessage(answer));
+    if (this.delayMs > 0) setTimeout(deliver, this.delayMs);
+    else setImmediate(deliver);
   }
 
   broadcast(channel: Channel, bytes: Uint8Array): void {

@@ -8,6 +8,7 @@ import type { ConsensusParams } from '../../types/genesis.js';
 import type { Hash, MemberIndex } from '../../types/primitives.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
+import { quorumSize } from '../../crypto/certs.js';
 import { HotStuffCore } from '../core/core.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { Application, RuntimeLogger, SafetyStateStore, SyncDriver } from './application.js';
@@ -75,6 +76,8 @@ export class ConsensusRuntime {
   private pipeline: AppPipeline | null = null;
   private readonly inbox: PipelineEvent[] = [];
   private lastEpochSyncMs = Number.NEGATIVE_INFINITY;
+  /** Members of this node's epoch that named a later one since the last epoch sync. */
+  private readonly laterEpochFrom = new Set<MemberIndex>();
   private readonly lastLaggardAnswerMs = new Map<MemberIndex, number>();
   private stall = { height: -1, timeouts: 0 };
   private queuedMessages = 0;
@@ -189,6 +192,8 @@ export class ConsensusRuntime {
       if (farewell !== null) this.deps.transport.broadcast(CHANNEL, encodeConsensusMessage(farewell));
       this.retiredCore = old;
     }
+    // Indices now name the new epoch's members.
+    this.laterEpochFrom.clear();
     try {
       this.deps.onEpochChange?.(epoch);
       this.enterEpoch(epoch, await this.loadSafety());
@@ -228,16 +233,28 @@ export class ConsensusRuntime {
     this.syncForEpoch(core.status.leader);
   }
 
+  // R20 (sync epoch check): a member can name any epoch at no cost, and this node cannot
+  // verify a certificate of an epoch whose members it has not learnt yet. So a later epoch
+  // counts only once f+1 distinct members of this node's epoch named one: at least one of
+  // them is honest, so the chain did move on. A lone Byzantine member starts nothing.
+  private heardLaterEpoch(from: MemberIndex): void {
+    this.laterEpochFrom.add(from);
+    const n = this.epoch?.members.length ?? 1;
+    if (this.laterEpochFrom.size < n - quorumSize(n) + 1) return;
+    if (this.syncForEpoch(from)) this.laterEpochFrom.clear();
+  }
+
   // Peers speak for a later epoch: this node missed the end of its own (or was just added),
-  // so it syncs. Rate-limited, since a Byzantine peer can claim any epoch at no cost.
-  private syncForEpoch(from: MemberIndex): void {
+  // so it syncs. Rate-limited on top of heardLaterEpoch; true when a sync was requested.
+  private syncForEpoch(from: MemberIndex): boolean {
     const now = this.deps.clock.now();
-    if (now - this.lastEpochSyncMs < this.opts.params.viewTimeoutMs || this.pipeline === null) return;
+    if (now - this.lastEpochSyncMs < this.opts.params.viewTimeoutMs || this.pipeline === null) return false;
     this.lastEpochSyncMs = now;
     this.deps.logger?.info({ from, epoch: this.epoch?.epoch }, 'Peers are in a later epoch: block sync requested');
     // The answer is a syncCompleted like the core's own syncs: the core must learn a head the
     // sync moved even when it stopped short of the epoch's end (found by the simulator).
     this.pipeline.sync(0, from);
+    return true;
   }
 
   /** Stops taking events, cancels the timer and waits for in-flight work. */
@@ -295,7 +312,7 @@ export class ConsensusRuntime {
     const core = this.core;
     if (ev.type === 'message') {
       const e = messageEpoch(ev.message);
-      if (e !== null && e > (this.epoch?.epoch ?? -1)) return this.syncForEpoch(ev.from);
+      if (e !== null && e > (this.epoch?.epoch ?? -1)) return this.heardLaterEpoch(ev.from);
       if (e !== null && e < (this.epoch?.epoch ?? -1)) return this.answerLaggard(ev.from, e);
     }
     if (core === null) return;

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { encodeConsensusMessage } from '../../../src/codec/consensus.js';
+import type { Application } from '../../../src/consensus/runtime/application.js';
+import { AppPipeline, type PipelineEvent } from '../../../src/consensus/runtime/app-pipeline.js';
+import { VirtualClock } from '../../../src/consensus/sim/virtual-clock.js';
+import { makeBlock, qcOn } from './fixture.js';
+import { RuntimeHarness, type HarnessNode } from './runtime-harness.js';
+
+// A syncInfo whose certificate names epoch 5: nothing this node can verify (it does not know
+// epoch 5's members), and free for any member to send.
+function laterEpochClaim(): Uint8Array {
+  const qc = qcOn(makeBlock(1, null, null));
+  return encodeConsensusMessage({ type: 'syncInfo', highQc: { ...qc, data: { ...qc.data, epoch: 5 } }, highTc: null });
+}
+
+describe('runtime bounds against one Byzantine member', () => {
+  it('a later epoch named by one member starts no sync; named by f+1 distinct members it does', async () => {
+    // docs/protocol.md R20 (sync epoch check): a later epoch counts once f+1 distinct members of the node's epoch named it
+    const h = new RuntimeHarness();
+    let syncs = 0;
+    for (let i = 0; i < 3; i++) await h.add(i);
+    const victim: HarnessNode = await h.add(3, { sync: { syncTo: async () => void syncs++ } });
+    expect(await h.runUntil(() => h.minHeight() >= 3, 10_000)).toBe(true);
+    const claim = laterEpochClaim();
+    // Member 1 repeats the claim, well past the rate limit (one view timeout).
+    for (let k = 0; k < 5; k++) {
+      h.nodes.get(1)?.transport.send(3, 'consensus', claim);
+      await h.runUntil(() => false, h.clock.now() + 300);
+    }
+    expect(syncs, 'one member naming a later epoch starts no sync').toBe(0);
+    h.nodes.get(2)?.transport.send(3, 'consensus', claim);
+    expect(await h.runUntil(() => syncs > 0, h.clock.now() + 1000), 'f+1 = 2 members did').toBe(true);
+    expect(victim.logs.some((l) => l.msg === 'Peers are in a later epoch: block sync requested')).toBe(true);
+  });
+});
+
+describe('app pipeline sync requests', () => {
+  it('requests that arrive while a sync waits for the commit queue share it instead of queueing runs of their own', async () => {
+    // docs/protocol.md R18 (sync progress bound): sync runs on the commit queue, so each queued run would hold it again
+    let release: () => void = () => undefined;
+    let runs = 0;
+    const events: PipelineEvent[] = [];
+    const head = { height: 0, hash: new Uint8Array(32), view: 0, epoch: 0, timestampMs: 0 };
+    const app = { onTxsAvailable: () => undefined, committedHead: () => head } as unknown as Application;
+    const pipeline = new AppPipeline({ emptyBlockIntervalMs: 0 }, {
+      app, clock: new VirtualClock(), enqueue: (ev) => events.push(ev), fail: (e) => { throw e; },
+      sync: { syncTo: () => { runs++; return new Promise<void>((r) => { release = r; }); } },
+    });
+    pipeline.sync(10, 1);
+    await new Promise((r) => setImmediate(r));
+    expect(runs, 'the first sync runs').toBe(1);
+    // While it runs, a flood of requests (a peer reconnecting, claims, the core): one more run at most.
+    for (let i = 0; i < 50; i++) pipeline.sync(0, 2);
+    // Let every queued run finish (the old pipeline queued one per request).
+    for (let i = 0; i < 60; i++) {
+      release();
+      await new Promise((r) => setImmediate(r));
+    }
+    await pipeline.stop();
+    expect(runs).toBe(2);
+    expect(events.filter((e) => e.type === 'syncCompleted')).toHaveLength(2);
+  });
+});
