@@ -2,6 +2,7 @@ import {
   decodeConsensusMessage, decodeSafetyState, encodeConsensusMessage, encodeSafetyState, MAX_BLOCK_REQUEST, type ConsensusWireMessage, type SafetyState,
 } from '../../codec/consensus.js';
 import type { SigningKey } from '../../crypto/ed25519.js';
+import { encodeHeader } from '../../codec/block.js';
 import type { Block, CommittedBlock } from '../../types/block.js';
 import type { Cancel, Channel, Clock, Transport } from '../../types/edges.js';
 import type { ConsensusParams } from '../../types/genesis.js';
@@ -14,6 +15,7 @@ import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRe
 import type { Application, RuntimeLogger, SafetyStateStore, SyncDriver } from './application.js';
 import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
 import { messageEpoch } from './message-epoch.js';
+import { consensusMessageLimit } from './message-limits.js';
 
 /** Options of a ConsensusRuntime. */
 export interface ConsensusRuntimeOptions {
@@ -24,6 +26,8 @@ export interface ConsensusRuntimeOptions {
   readonly maxFetchGap?: number;
   /** Deliberately broken core behaviours; only the planted-bug tests set this. */
   readonly mutations?: CoreMutations;
+  /** The transport's limit on channel 'consensus' (default consensusMessageLimit(params)); block responses are packed under it. */
+  readonly maxMessageBytes?: number;
 }
 
 /** Dependencies of a ConsensusRuntime; the node wires the real ones, the simulator fakes. */
@@ -49,8 +53,8 @@ export interface ConsensusRuntimeDeps {
 // Peer messages beyond this many queued events are dropped (loss is normal for the protocol);
 // the runtime's own events (timers, answers) are always queued.
 const MAX_INBOX_MESSAGES = 10_000;
-// A block response stays well under the transport's message limit.
-const MAX_RESPONSE_TX_BYTES = 8 * 1024 * 1024;
+// Room left in a block response for its envelope, under the channel's message limit.
+const RESPONSE_HEADROOM_BYTES = 64 * 1024;
 
 const CHANNEL: Channel = 'consensus';
 // View timeouts without a commit after which the runtime asks sync whether the chain moved on.
@@ -387,18 +391,24 @@ export class ConsensusRuntime {
     (this.pipeline as AppPipeline).commit(blocks);
   }
 
-  // Answers a peer's fetch from the uncommitted tree first, then the committed store (R17).
+  // Answers a peer's fetch from the uncommitted tree first, then the committed store (R17),
+  // newest first, packed by size: whole blocks while the response stays under the consensus
+  // channel's limit (the first always fits: a valid block does), else the transport would
+  // refuse it and the block could never be fetched.
   private async serveBlocks(from: MemberIndex, hash: Hash, count: number): Promise<void> {
     if (this.pipeline === null || this.stopped) return;
+    const budget = (this.opts.maxMessageBytes ?? consensusMessageLimit(this.opts.params)) - RESPONSE_HEADROOM_BYTES;
     const blocks: Block[] = [];
     let next = hash;
     let size = 0;
     try {
-      while (blocks.length < Math.min(count, MAX_BLOCK_REQUEST) && size < MAX_RESPONSE_TX_BYTES) {
+      while (blocks.length < Math.min(count, MAX_BLOCK_REQUEST)) {
         const b = this.core?.getBlock(next) ?? this.retiredCore?.getBlock(next) ?? (await this.deps.application.committedBlock(next));
         if (b === null || b === undefined) break;
+        const bytes = encodedSizeBound(b);
+        if (blocks.length > 0 && size + bytes > budget) break;
         blocks.push(b);
-        for (const tx of b.txs) size += tx.length;
+        size += bytes;
         if (b.header.height <= 1) break;
         next = b.header.parentHash;
       }
@@ -419,6 +429,14 @@ export class ConsensusRuntime {
     this.deps.logger?.error({ code, err: e, status: this.core?.status }, 'Consensus halted: no more votes from this node');
     this.deps.onFatal?.(e);
   }
+}
+
+// An upper bound of a block's encoded size: its header, and each transaction with the
+// largest MessagePack bin header (5 bytes), plus the array headers.
+function encodedSizeBound(b: Block): number {
+  let n = encodeHeader(b.header).length + 16;
+  for (const tx of b.txs) n += tx.length + 5;
+  return n;
 }
 
 function countTxs(blocks: readonly CommittedBlock[]): number {

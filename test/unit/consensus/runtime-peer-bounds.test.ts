@@ -3,7 +3,15 @@ import { encodeConsensusMessage } from '../../../src/codec/consensus.js';
 import type { Application } from '../../../src/consensus/runtime/application.js';
 import { AppPipeline, type PipelineEvent } from '../../../src/consensus/runtime/app-pipeline.js';
 import { VirtualClock } from '../../../src/consensus/sim/virtual-clock.js';
-import { makeBlock, qcOn } from './fixture.js';
+import { decodeConsensusMessage } from '../../../src/codec/consensus.js';
+import { consensusMessageLimit } from '../../../src/consensus/runtime/message-limits.js';
+import { ConsensusRuntime } from '../../../src/consensus/runtime/runtime.js';
+import { MemorySafetyStore } from '../../../src/consensus/sim/memory-safety-store.js';
+import { simKey } from '../../../src/consensus/sim/sim-cluster.js';
+import type { Block } from '../../../src/types/block.js';
+import type { Channel, Transport } from '../../../src/types/edges.js';
+import { toHex } from '../../../src/util/bytes.js';
+import { chain, epoch, genesisHead, makeBlock, qcOn } from './fixture.js';
 import { RuntimeHarness, type HarnessNode } from './runtime-harness.js';
 
 // A syncInfo whose certificate names epoch 5: nothing this node can verify (it does not know
@@ -59,5 +67,38 @@ describe('app pipeline sync requests', () => {
     await pipeline.stop();
     expect(runs).toBe(2);
     expect(events.filter((e) => e.type === 'syncCompleted')).toHaveLength(2);
+  });
+});
+
+describe('block responses', () => {
+  it('are packed by size under the consensus channel limit, at least one block each', async () => {
+    // docs/protocol.md R17 (message limits): a block response never exceeds the consensus channel's message limit
+    const params = { viewTimeoutMs: 1000, maxViewTimeoutMs: 8000, maxBlockTxs: 100, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: 0 };
+    // Ten committed blocks of 800,000 transaction bytes each (50 of 16,000): two fit under 2 MiB.
+    const { blocks } = chain(10);
+    const txs = Array.from({ length: 50 }, () => new Uint8Array(16_000));
+    const byHash = new Map<string, Block>(blocks.map((b) => [toHex(b.hash), { ...b.block, txs }]));
+    const app = {
+      onTxsAvailable: () => undefined, hasPendingTxs: () => false, committedHead: () => genesisHead, currentEpoch: () => epoch,
+      committedBlock: async (h: Uint8Array) => byHash.get(toHex(h)) ?? null,
+    } as unknown as Application;
+    const sent: Uint8Array[] = [];
+    let handler: (from: number, channel: Channel, bytes: Uint8Array) => void = () => undefined;
+    const transport: Transport = {
+      self: -1, start: async () => undefined, stop: async () => undefined, connectedPeers: () => [1],
+      onMessage: (h) => { handler = h; }, broadcast: () => undefined, send: (_to, _ch, bytes) => void sent.push(bytes),
+    };
+    // A node that is not a member (key 9) still serves what it has.
+    const rt = new ConsensusRuntime({ chainId: 'sim', params, signingKey: simKey(9) }, { clock: new VirtualClock(), transport, safetyStore: new MemorySafetyStore(), application: app });
+    await rt.start();
+    const top = blocks[9]!;
+    handler(1, 'consensus', encodeConsensusMessage({ type: 'blockRequest', hash: top.hash, count: 10 }));
+    await new Promise((r) => setImmediate(r));
+    await rt.stop();
+    expect(sent).toHaveLength(1);
+    const bytes = sent[0]!;
+    expect(bytes.length).toBeLessThanOrEqual(consensusMessageLimit(params));
+    const m = decodeConsensusMessage(bytes);
+    expect(m.type === 'blockResponse' && m.blocks.map((b) => b.header.height)).toEqual([10, 9]);
   });
 });
