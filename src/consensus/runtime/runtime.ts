@@ -10,6 +10,7 @@ import type { Hash, MemberIndex } from '../../types/primitives.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
 import { quorumSize } from '../../crypto/certs.js';
+import { PeerLimiter, type PeerLimits } from '../../util/peer-limiter.js';
 import { HotStuffCore } from '../core/core.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { Application, RuntimeLogger, SafetyStateStore, SyncDriver } from './application.js';
@@ -51,8 +52,15 @@ export interface ConsensusRuntimeDeps {
 }
 
 // Peer messages beyond this many queued events are dropped (loss is normal for the protocol);
-// the runtime's own events (timers, answers) are always queued.
+// the runtime's own events (timers, answers) are always queued. R23: one member may hold at
+// most floor(MAX_INBOX_MESSAGES / n) of them, so it cannot crowd out the others.
 const MAX_INBOX_MESSAGES = 10_000;
+/**
+ * docs/protocol.md R23: block requests served per member. A view's retries re-request at most
+ * 64 wanted hashes (R17), so bursts of 128 and 100 per second leave an honest peer room; 8 in
+ * flight bound the committed-store reads one member can start.
+ */
+export const BLOCK_REQUEST_LIMITS: PeerLimits = { ratePerSec: 100, burst: 128, maxInFlight: 8 };
 // Room left in a block response for its envelope, under the channel's message limit.
 const RESPONSE_HEADROOM_BYTES = 64 * 1024;
 
@@ -82,17 +90,30 @@ export class ConsensusRuntime {
   private lastEpochSyncMs = Number.NEGATIVE_INFINITY;
   /** Members of this node's epoch that named a later one since the last epoch sync. */
   private readonly laterEpochFrom = new Set<MemberIndex>();
+  /** Members whose lone claim of a later epoch started a sync that found none (this epoch). */
+  private readonly disproven = new Set<MemberIndex>();
+  /** The lone claimant whose claim the sync in flight checks. */
+  private claimUnderTest: MemberIndex | null = null;
   private readonly lastLaggardAnswerMs = new Map<MemberIndex, number>();
   private stall = { height: -1, timeouts: 0 };
   private queuedMessages = 0;
+  private readonly queuedBy = new Map<MemberIndex, number>();
+  private readonly blockRequests: PeerLimiter;
   private pumping: Promise<void> | null = null;
   private cancelTimer: Cancel | null = null;
+  private overShare = 0;
   private stopped = false;
   private haltedBy: unknown = null;
 
   constructor(opts: ConsensusRuntimeOptions, deps: ConsensusRuntimeDeps) {
     this.opts = opts;
     this.deps = deps;
+    this.blockRequests = new PeerLimiter(BLOCK_REQUEST_LIMITS, () => deps.clock.now());
+  }
+
+  /** Peer messages and requests dropped for being over their member's bounds (R23). */
+  get refusedByPeerBounds(): number {
+    return this.blockRequests.refused + this.overShare;
   }
 
   /** Core status; null before start and while this node is not a member of the epoch. */
@@ -198,6 +219,8 @@ export class ConsensusRuntime {
     }
     // Indices now name the new epoch's members.
     this.laterEpochFrom.clear();
+    this.disproven.clear();
+    this.claimUnderTest = null;
     try {
       this.deps.onEpochChange?.(epoch);
       this.enterEpoch(epoch, await this.loadSafety());
@@ -238,14 +261,27 @@ export class ConsensusRuntime {
   }
 
   // R20 (sync epoch check): a member can name any epoch at no cost, and this node cannot
-  // verify a certificate of an epoch whose members it has not learnt yet. So a later epoch
-  // counts only once f+1 distinct members of this node's epoch named one: at least one of
-  // them is honest, so the chain did move on. A lone Byzantine member starts nothing.
+  // verify a certificate of an epoch whose members it has not learnt yet. A claim by f+1
+  // distinct members of this node's epoch holds (one of them is honest). A lone claim is
+  // checked by one sync; if that sync finds no later epoch, the claimant is not believed
+  // alone again in this epoch. So a Byzantine member starts at most one sync per epoch, while
+  // an honest member that alone still hears the next epoch (the others partitioned, removed
+  // or Byzantine) is believed the first time (the simulator's member-change seeds need it).
   private heardLaterEpoch(from: MemberIndex): void {
     this.laterEpochFrom.add(from);
     const n = this.epoch?.members.length ?? 1;
-    if (this.laterEpochFrom.size < n - quorumSize(n) + 1) return;
-    if (this.syncForEpoch(from)) this.laterEpochFrom.clear();
+    const corroborated = this.laterEpochFrom.size >= n - quorumSize(n) + 1;
+    if (!corroborated && (this.disproven.has(from) || this.claimUnderTest !== null)) return;
+    if (!this.syncForEpoch(from)) return;
+    this.laterEpochFrom.clear();
+    this.claimUnderTest = corroborated ? null : from;
+  }
+
+  // The sync that tested a lone claim ended in the same epoch: the claim was false.
+  private judgeClaim(): void {
+    if (this.claimUnderTest === null) return;
+    if (this.deps.application.currentEpoch().epoch <= (this.epoch?.epoch ?? -1)) this.disproven.add(this.claimUnderTest);
+    this.claimUnderTest = null;
   }
 
   // Peers speak for a later epoch: this node missed the end of its own (or was just added),
@@ -279,11 +315,21 @@ export class ConsensusRuntime {
       return;
     }
     if (m.type === 'blockRequest') {
-      void this.serveBlocks(from, m.hash, m.count);
+      if (!this.blockRequests.tryAcquire(from)) {
+        this.deps.logger?.debug({ from }, 'Block request over the member\'s bounds dropped');
+        return;
+      }
+      void this.serveBlocks(from, m.hash, m.count).finally(() => this.blockRequests.release(from));
       return;
     }
-    if (this.queuedMessages >= MAX_INBOX_MESSAGES) return;
+    const n = Math.max(1, this.epoch?.members.length ?? 1);
+    const mine = this.queuedBy.get(from) ?? 0;
+    if (this.queuedMessages >= MAX_INBOX_MESSAGES || mine >= Math.floor(MAX_INBOX_MESSAGES / n)) {
+      this.overShare++;
+      return;
+    }
     this.queuedMessages++;
+    this.queuedBy.set(from, mine + 1);
     if (m.type === 'blockResponse') this.enqueue({ type: 'blocksFetched', from, blocks: m.blocks });
     else this.enqueue({ type: 'message', from, message: m });
   }
@@ -298,7 +344,12 @@ export class ConsensusRuntime {
     try {
       while (this.inbox.length > 0 && !this.stopped && this.haltedBy === null) {
         const ev = this.inbox.shift() as PipelineEvent;
-        if (ev.type === 'message' || ev.type === 'blocksFetched') this.queuedMessages--;
+        if (ev.type === 'message' || ev.type === 'blocksFetched') {
+          this.queuedMessages--;
+          const left = (this.queuedBy.get(ev.from) ?? 1) - 1;
+          if (left > 0) this.queuedBy.set(ev.from, left);
+          else this.queuedBy.delete(ev.from);
+        }
         await this.dispatch(ev);
       }
     } finally {
@@ -312,6 +363,7 @@ export class ConsensusRuntime {
   // and the regression seeds recorded against them, depend on that interleaving).
   private dispatch(ev: PipelineEvent): Promise<void> | void {
     if (ev.type === 'epochChanged') return this.switchEpoch();
+    if (ev.type === 'syncCompleted') this.judgeClaim();
     if (ev.type === 'syncCompleted' && this.deps.application.currentEpoch().epoch > (this.epoch?.epoch ?? -1)) return this.switchEpoch();
     const core = this.core;
     if (ev.type === 'message') {
