@@ -48,7 +48,7 @@ export interface BlockSyncOpts {
 }
 
 /**
- * docs/protocol.md R18 (per-peer bounds): a syncing peer asks one batch at a time, so two
+ * docs/protocol.md R23 (per-peer bounds): a syncing peer asks one batch at a time, so two
  * requests in flight and 20 per second (bursts of 40) leave room for an honest peer and cap a
  * hostile one at 20 disk reads of one batch each per second.
  */
