@@ -31,6 +31,15 @@ export function encodeSyncMessage(m: SyncMessage): Uint8Array {
   }
 }
 
+/**
+ * The bytes of a 'blocks' message from blocks already encoded with encodeCommittedBlock
+ * (equal to encodeSyncMessage of those blocks): the server measures each block to pack a
+ * response under the channel's message limit, and encodes it only once.
+ */
+export function encodeSyncBlocks(encoded: readonly Uint8Array[]): Uint8Array {
+  return pack([1, encoded]);
+}
+
 /** Decodes a sync message from a peer; throws DecodeError on anything else. */
 export function decodeSyncMessage(bytes: Uint8Array): SyncMessage {
   const v = unpackCanonical(bytes);

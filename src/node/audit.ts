@@ -87,6 +87,8 @@ export async function auditChain(genesis: Genesis, source: AuditSource, onProgre
       if ('error' in r) return fail(height, r.error);
       for (const p of r.proven) {
         const h = p.block.block.header;
+        const ended = proof.stillInForce(p);
+        if (ended !== null) return fail(h.height, ended);
         const replay = replayBlock(state, genesis.chainId, p.block.block);
         if (!replay.ok) return fail(h.height, replay.reason);
         const served = claimed.get(h.height) ?? [];

@@ -352,6 +352,9 @@ export class LedgerChain implements Application, SyncChain {
   async applySynced(cb: CommittedBlock): Promise<string | null> {
     const h = cb.block.header;
     if (h.height !== this.headInfo.height + 1 || !bytesEqual(h.parentHash, this.headInfo.hash)) return 'does not extend our head';
+    // R20: a block of an epoch that ended at our head is a suffix block, never part of the chain.
+    const inForce = this.epochs.epochAt(h.height).epoch;
+    if (h.epoch !== inForce) return h.epoch < inForce ? `epoch ${h.epoch} ended below height ${h.height}` : `epoch ${h.epoch} is not in force at height ${h.height}`;
     const r = replayBlock(this.headState, this.chainId, cb.block, (hash, sig) => this.deps.mempool.verified.has(hash, sig));
     if (!r.ok) return r.reason;
     await this.persist(cb, r.exec);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { buildApi } from '../api/app.js';
 import { genesisFromJson } from '../codec/genesis.js';
+import { consensusMessageLimit, syncMessageLimit, syncResponseBudget } from '../consensus/runtime/message-limits.js';
 import { ConsensusRuntime } from '../consensus/runtime/runtime.js';
 import { quorumSize } from '../crypto/certs.js';
 import { loadKeyFile } from '../crypto/keys.js';
@@ -179,8 +180,9 @@ export class LedgerNode {
     this.transport = new Libp2pTransport(
       {
         members, seed: key.seed, listen: cfg.p2pListen,
-        // A proposal carries its block's transactions: the consensus channel must fit the largest block.
-        maxMessageBytes: { consensus: genesis.consensus.maxBlockBytes + 1024 * 1024 },
+        // A proposal carries its block's transactions: the consensus channel must fit the
+        // largest block; sync answers carry at least one block with its certificate.
+        maxMessageBytes: { consensus: consensusMessageLimit(genesis.consensus), sync: syncMessageLimit(genesis.consensus) },
       },
       { log: moduleLogger(this.log, 'p2p'), metrics },
     );
@@ -200,7 +202,7 @@ export class LedgerNode {
       },
     });
     const gossip = this.gossip;
-    this.sync = new BlockSync({ requestTimeoutMs: 3000, batchSize: 32 }, {
+    this.sync = new BlockSync({ requestTimeoutMs: 3000, batchSize: 32, maxResponseBytes: syncResponseBudget(genesis.consensus) }, {
       transport, chain, clock: SYSTEM_CLOCK, log: moduleLogger(this.log, 'sync'), metrics,
       peerName: (i) => chain.currentMembers()[i]?.name ?? `#${i}`,
     });

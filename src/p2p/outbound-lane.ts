@@ -76,12 +76,23 @@ export class OutboundLane {
     return this.queue.length;
   }
 
-  /** Never blocks and never throws; the message may be dropped (and counted). */
+  /**
+   * Never blocks and never throws; the message may be dropped (and counted). A message over
+   * the channel's limit is this node's own bug (peers would drop the connection on it), never
+   * the peer's: it is logged at warn, the first time and every 100th after, and counted
+   * (TransportStats.droppedOversize).
+   */
   enqueue(message: Uint8Array): void {
     if (this.stopped) return;
     if (message.length > this.opts.maxMessageBytes) {
       this.oversize++;
       this.deps.onDrop?.('oversize', 1);
+      if (this.oversize % 100 === 1) {
+        this.deps.log.warn(
+          { code: 'P2P_MESSAGE_OVERSIZE', peer: this.opts.peer, channel: this.opts.channel, bytes: message.length, limit: this.opts.maxMessageBytes, count: this.oversize },
+          'Outbound message over the channel limit dropped',
+        );
+      }
       return;
     }
     const droppedBefore = this.queue.dropped;

@@ -8,6 +8,7 @@ import type { CoreRequest } from './types.js';
 /** A block hash this node needs from peers. */
 interface Want {
   readonly hash: Hash;
+  readonly height: Height;
   from: MemberIndex;
 }
 
@@ -82,8 +83,15 @@ export class BlockFetcher {
       if (!this.tree.knows(d.parentKey)) this.want(d.block.header.parentHash, d.block.header.height - 1, source);
       return;
     }
-    if (this.wanted.has(key) || this.wanted.size >= MAX_WANTED) return;
-    this.wanted.set(key, { hash, from });
+    if (this.wanted.has(key)) return;
+    if (this.wanted.size >= MAX_WANTED) this.forgetCommitted();
+    if (this.wanted.size >= MAX_WANTED) {
+      // Still full of blocks above the root nobody answered: the oldest want gives way, so
+      // fetching never stops; it is wanted again if a certificate still needs it.
+      const oldest = this.wanted.keys().next().value as string;
+      this.wanted.delete(oldest);
+    }
+    this.wanted.set(key, { hash, height, from });
     this.request({ kind: 'fetchBlocks', hash, count: Math.min(this.opts.maxFetchGap, height - root.height), from });
   }
 
@@ -132,6 +140,8 @@ export class BlockFetcher {
 
   /** Inserts every detached block whose parent is known, lowest first. */
   connect(): TreeNode[] {
+    // Called after every root move (commit, sync): what is now committed is no longer wanted.
+    this.forgetCommitted();
     const rootHeight = this.tree.root.height;
     const out: TreeNode[] = [];
     const sorted = [...this.detached.values()].sort((a, b) => a.block.header.height - b.block.header.height);
@@ -174,6 +184,7 @@ export class BlockFetcher {
    */
   retry(): void {
     const n = this.opts.memberCount;
+    this.forgetCommitted();
     for (const [key, w] of this.wanted) {
       if (this.tree.knows(key)) {
         this.wanted.delete(key);
@@ -184,6 +195,13 @@ export class BlockFetcher {
       w.from = next;
       this.request({ kind: 'fetchBlocks', hash: w.hash, count: this.opts.maxFetchGap, from: next });
     }
+  }
+
+  // A wanted block at or below the committed root was committed (by consensus or a sync) or
+  // lost to a conflicting commit: either way nobody needs it any more.
+  private forgetCommitted(): void {
+    const rootHeight = this.tree.root.height;
+    for (const [key, w] of this.wanted) if (w.height <= rootHeight) this.wanted.delete(key);
   }
 
   /** The sync module finished: requests may go out again. */

@@ -42,6 +42,7 @@ export class AppPipeline {
   private exec: Promise<void> = Promise.resolve();
   private commits: Promise<void> = Promise.resolve();
   private waiting: { req: BuildRequest; cancel: Cancel } | null = null;
+  private syncQueued = false;
   private stopped = false;
 
   constructor(opts: AppPipelineOptions, deps: AppPipelineDeps) {
@@ -107,9 +108,15 @@ export class AppPipeline {
    */
   sync(targetHeight: Height, from: MemberIndex): void {
     const { app, enqueue, sync } = this.deps;
+    // A sync not yet started will catch up to whatever this one would: requests that arrive
+    // meanwhile (the core, an epoch, a peer connecting) share it instead of each holding the
+    // commit queue for a run of their own.
+    if (this.syncQueued) return;
+    this.syncQueued = true;
     // On the commit queue: a commit the core emits meanwhile waits for the sync instead of
     // racing it to the same heights.
     this.commits = this.commits.then(async () => {
+      this.syncQueued = false;
       if (sync !== null) {
         try {
           await sync.syncTo({ targetHeight, from });

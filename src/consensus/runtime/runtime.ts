@@ -3,17 +3,20 @@ import {
 } from '../../codec/consensus.js';
 import { quorumSize } from '../../crypto/certs.js';
 import type { SigningKey } from '../../crypto/ed25519.js';
+import { encodeHeader } from '../../codec/block.js';
 import type { Block, CommittedBlock } from '../../types/block.js';
 import type { Cancel, Channel, Clock, Transport } from '../../types/edges.js';
 import type { ConsensusParams } from '../../types/genesis.js';
 import type { Hash, MemberIndex } from '../../types/primitives.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
+import { PeerLimiter, type PeerLimits } from '../../util/peer-limiter.js';
 import { HotStuffCore } from '../core/core.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { Application, ConsensusMetrics, RuntimeLogger, SafetyStateStore, SyncDriver, ViewChangeCause } from './application.js';
 import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
 import { messageEpoch } from './message-epoch.js';
+import { consensusMessageLimit } from './message-limits.js';
 
 /** Options of a ConsensusRuntime. */
 export interface ConsensusRuntimeOptions {
@@ -24,6 +27,8 @@ export interface ConsensusRuntimeOptions {
   readonly maxFetchGap?: number;
   /** Deliberately broken core behaviours; only the planted-bug tests set this. */
   readonly mutations?: CoreMutations;
+  /** The transport's limit on channel 'consensus' (default consensusMessageLimit(params)); block responses are packed under it. */
+  readonly maxMessageBytes?: number;
 }
 
 /** Dependencies of a ConsensusRuntime; the node wires the real ones, the simulator fakes. */
@@ -50,10 +55,17 @@ export interface ConsensusRuntimeDeps {
 }
 
 // Peer messages beyond this many queued events are dropped (loss is normal for the protocol);
-// the runtime's own events (timers, answers) are always queued.
+// the runtime's own events (timers, answers) are always queued. R23: one member may hold at
+// most floor(MAX_INBOX_MESSAGES / n) of them, so it cannot crowd out the others.
 const MAX_INBOX_MESSAGES = 10_000;
-// A block response stays well under the transport's message limit.
-const MAX_RESPONSE_TX_BYTES = 8 * 1024 * 1024;
+/**
+ * docs/protocol.md R23: block requests served per member. A view's retries re-request at most
+ * 64 wanted hashes (R17), so bursts of 128 and 100 per second leave an honest peer room; 8 in
+ * flight bound the committed-store reads one member can start.
+ */
+export const BLOCK_REQUEST_LIMITS: PeerLimits = { ratePerSec: 100, burst: 128, maxInFlight: 8 };
+// Room left in a block response for its envelope, under the channel's message limit.
+const RESPONSE_HEADROOM_BYTES = 64 * 1024;
 
 const CHANNEL: Channel = 'consensus';
 // View timeouts without a commit after which the runtime asks sync whether the chain moved on.
@@ -82,11 +94,20 @@ export class ConsensusRuntime {
   private pipeline: AppPipeline | null = null;
   private readonly inbox: PipelineEvent[] = [];
   private lastEpochSyncMs = Number.NEGATIVE_INFINITY;
+  /** Members of this node's epoch that named a later one since the last epoch sync. */
+  private readonly laterEpochFrom = new Set<MemberIndex>();
+  /** Members whose lone claim of a later epoch started a sync that found none (this epoch). */
+  private readonly disproven = new Set<MemberIndex>();
+  /** The lone claimant whose claim the sync in flight checks. */
+  private claimUnderTest: MemberIndex | null = null;
   private readonly lastLaggardAnswerMs = new Map<MemberIndex, number>();
   private stall = { height: -1, timeouts: 0 };
   private queuedMessages = 0;
+  private readonly queuedBy = new Map<MemberIndex, number>();
+  private readonly blockRequests: PeerLimiter;
   private pumping: Promise<void> | null = null;
   private cancelTimer: Cancel | null = null;
+  private overShare = 0;
   private stopped = false;
   private haltedBy: unknown = null;
   /** The view the metrics last saw, and the first local timeout of a view (for the view-change cause). */
@@ -97,6 +118,12 @@ export class ConsensusRuntime {
   constructor(opts: ConsensusRuntimeOptions, deps: ConsensusRuntimeDeps) {
     this.opts = opts;
     this.deps = deps;
+    this.blockRequests = new PeerLimiter(BLOCK_REQUEST_LIMITS, () => deps.clock.now());
+  }
+
+  /** Peer messages and requests dropped for being over their member's bounds (R23). */
+  get refusedByPeerBounds(): number {
+    return this.blockRequests.refused + this.overShare;
   }
 
   /** Core status; null before start and while this node is not a member of the epoch. */
@@ -205,6 +232,10 @@ export class ConsensusRuntime {
       if (farewell !== null) this.deps.transport.broadcast(CHANNEL, encodeConsensusMessage(farewell));
       this.retiredCore = old;
     }
+    // Indices now name the new epoch's members.
+    this.laterEpochFrom.clear();
+    this.disproven.clear();
+    this.claimUnderTest = null;
     try {
       this.deps.onEpochChange?.(epoch);
       this.enterEpoch(epoch, await this.loadSafety());
@@ -244,16 +275,41 @@ export class ConsensusRuntime {
     this.syncForEpoch(core.status.leader);
   }
 
+  // R20 (sync epoch check): a member can name any epoch at no cost, and this node cannot
+  // verify a certificate of an epoch whose members it has not learnt yet. A claim by f+1
+  // distinct members of this node's epoch holds (one of them is honest). A lone claim is
+  // checked by one sync; if that sync finds no later epoch, the claimant is not believed
+  // alone again in this epoch. So a Byzantine member starts at most one sync per epoch, while
+  // an honest member that alone still hears the next epoch (the others partitioned, removed
+  // or Byzantine) is believed the first time (the simulator's member-change seeds need it).
+  private heardLaterEpoch(from: MemberIndex): void {
+    this.laterEpochFrom.add(from);
+    const n = this.epoch?.members.length ?? 1;
+    const corroborated = this.laterEpochFrom.size >= n - quorumSize(n) + 1;
+    if (!corroborated && (this.disproven.has(from) || this.claimUnderTest !== null)) return;
+    if (!this.syncForEpoch(from)) return;
+    this.laterEpochFrom.clear();
+    this.claimUnderTest = corroborated ? null : from;
+  }
+
+  // The sync that tested a lone claim ended in the same epoch: the claim was false.
+  private judgeClaim(): void {
+    if (this.claimUnderTest === null) return;
+    if (this.deps.application.currentEpoch().epoch <= (this.epoch?.epoch ?? -1)) this.disproven.add(this.claimUnderTest);
+    this.claimUnderTest = null;
+  }
+
   // Peers speak for a later epoch: this node missed the end of its own (or was just added),
-  // so it syncs. Rate-limited, since a Byzantine peer can claim any epoch at no cost.
-  private syncForEpoch(from: MemberIndex): void {
+  // so it syncs. Rate-limited on top of heardLaterEpoch; true when a sync was requested.
+  private syncForEpoch(from: MemberIndex): boolean {
     const now = this.deps.clock.now();
-    if (now - this.lastEpochSyncMs < this.opts.params.viewTimeoutMs || this.pipeline === null) return;
+    if (now - this.lastEpochSyncMs < this.opts.params.viewTimeoutMs || this.pipeline === null) return false;
     this.lastEpochSyncMs = now;
     this.deps.logger?.info({ from: this.deps.memberName?.(from) ?? from, epoch: this.epoch?.epoch }, 'Peers are in a later epoch: block sync requested');
     // The answer is a syncCompleted like the core's own syncs: the core must learn a head the
     // sync moved even when it stopped short of the epoch's end (found by the simulator).
     this.pipeline.sync(0, from);
+    return true;
   }
 
   /** Stops taking events, cancels the timer and waits for in-flight work. */
@@ -274,11 +330,21 @@ export class ConsensusRuntime {
       return;
     }
     if (m.type === 'blockRequest') {
-      void this.serveBlocks(from, m.hash, m.count);
+      if (!this.blockRequests.tryAcquire(from)) {
+        this.deps.logger?.debug({ from }, 'Block request over the member\'s bounds dropped');
+        return;
+      }
+      void this.serveBlocks(from, m.hash, m.count).finally(() => this.blockRequests.release(from));
       return;
     }
-    if (this.queuedMessages >= MAX_INBOX_MESSAGES) return;
+    const n = Math.max(1, this.epoch?.members.length ?? 1);
+    const mine = this.queuedBy.get(from) ?? 0;
+    if (this.queuedMessages >= MAX_INBOX_MESSAGES || mine >= Math.floor(MAX_INBOX_MESSAGES / n)) {
+      this.overShare++;
+      return;
+    }
     this.queuedMessages++;
+    this.queuedBy.set(from, mine + 1);
     if (m.type === 'blockResponse') this.enqueue({ type: 'blocksFetched', from, blocks: m.blocks });
     else this.enqueue({ type: 'message', from, message: m });
   }
@@ -293,7 +359,12 @@ export class ConsensusRuntime {
     try {
       while (this.inbox.length > 0 && !this.stopped && this.haltedBy === null) {
         const ev = this.inbox.shift() as PipelineEvent;
-        if (ev.type === 'message' || ev.type === 'blocksFetched') this.queuedMessages--;
+        if (ev.type === 'message' || ev.type === 'blocksFetched') {
+          this.queuedMessages--;
+          const left = (this.queuedBy.get(ev.from) ?? 1) - 1;
+          if (left > 0) this.queuedBy.set(ev.from, left);
+          else this.queuedBy.delete(ev.from);
+        }
         await this.dispatch(ev);
       }
     } finally {
@@ -307,11 +378,12 @@ export class ConsensusRuntime {
   // and the regression seeds recorded against them, depend on that interleaving).
   private dispatch(ev: PipelineEvent): Promise<void> | void {
     if (ev.type === 'epochChanged') return this.switchEpoch();
+    if (ev.type === 'syncCompleted') this.judgeClaim();
     if (ev.type === 'syncCompleted' && this.deps.application.currentEpoch().epoch > (this.epoch?.epoch ?? -1)) return this.switchEpoch();
     const core = this.core;
     if (ev.type === 'message') {
       const e = messageEpoch(ev.message);
-      if (e !== null && e > (this.epoch?.epoch ?? -1)) return this.syncForEpoch(ev.from);
+      if (e !== null && e > (this.epoch?.epoch ?? -1)) return this.heardLaterEpoch(ev.from);
       if (e !== null && e < (this.epoch?.epoch ?? -1)) return this.answerLaggard(ev.from, e);
     }
     if (core === null) return;
@@ -415,18 +487,24 @@ export class ConsensusRuntime {
     (this.pipeline as AppPipeline).commit(blocks);
   }
 
-  // Answers a peer's fetch from the uncommitted tree first, then the committed store (R17).
+  // Answers a peer's fetch from the uncommitted tree first, then the committed store (R17),
+  // newest first, packed by size: whole blocks while the response stays under the consensus
+  // channel's limit (the first always fits: a valid block does), else the transport would
+  // refuse it and the block could never be fetched.
   private async serveBlocks(from: MemberIndex, hash: Hash, count: number): Promise<void> {
     if (this.pipeline === null || this.stopped) return;
+    const budget = (this.opts.maxMessageBytes ?? consensusMessageLimit(this.opts.params)) - RESPONSE_HEADROOM_BYTES;
     const blocks: Block[] = [];
     let next = hash;
     let size = 0;
     try {
-      while (blocks.length < Math.min(count, MAX_BLOCK_REQUEST) && size < MAX_RESPONSE_TX_BYTES) {
+      while (blocks.length < Math.min(count, MAX_BLOCK_REQUEST)) {
         const b = this.core?.getBlock(next) ?? this.retiredCore?.getBlock(next) ?? (await this.deps.application.committedBlock(next));
         if (b === null || b === undefined) break;
+        const bytes = encodedSizeBound(b);
+        if (blocks.length > 0 && size + bytes > budget) break;
         blocks.push(b);
-        for (const tx of b.txs) size += tx.length;
+        size += bytes;
         if (b.header.height <= 1) break;
         next = b.header.parentHash;
       }
@@ -447,6 +525,14 @@ export class ConsensusRuntime {
     this.deps.logger?.error({ code, err: e, status: this.core?.status }, 'Consensus halted: no more votes from this node');
     this.deps.onFatal?.(e);
   }
+}
+
+// An upper bound of a block's encoded size: its header, and each transaction with the
+// largest MessagePack bin header (5 bytes), plus the array headers.
+function encodedSizeBound(b: Block): number {
+  let n = encodeHeader(b.header).length + 16;
+  for (const tx of b.txs) n += tx.length + 5;
+  return n;
 }
 
 function countTxs(blocks: readonly CommittedBlock[]): number {

@@ -100,6 +100,21 @@ describe('OutboundLane', () => {
     await lane.stop();
   });
 
+  it('logs an oversize message as this node\'s error instead of dropping it silently', async () => {
+    // docs/protocol.md R17 (message limits): an outbound message over the channel limit is logged and counted
+    const warnings: object[] = [];
+    const log = { ...NOOP_LOGGER, warn: (obj: object) => void warnings.push(obj) };
+    const lane = new OutboundLane(OPTS, { openStream: () => new Promise<Stream>(() => undefined), log });
+    for (let i = 0; i < 150; i++) lane.enqueue(new Uint8Array((1 << 20) + 1));
+    expect(lane.oversize).toBe(150);
+    // The first, then every 100th: a bug in a loop cannot flood the log.
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'P2P_MESSAGE_OVERSIZE', bytes: (1 << 20) + 1, limit: 1 << 20, count: 1 }),
+      expect.objectContaining({ count: 101 }),
+    ]);
+    await lane.stop();
+  });
+
   it('never throws and drops (counting) oversize messages and anything after stop', async () => {
     const lane = new OutboundLane(OPTS, { openStream: () => new Promise<Stream>(() => undefined), log: NOOP_LOGGER });
     lane.enqueue(new Uint8Array((1 << 20) + 1));

@@ -100,3 +100,21 @@ describe('CertifiedChain across an epoch change', () => {
     expect(r).toEqual({ error: expect.stringContaining('certificate invalid') });
   });
 });
+
+describe('CertifiedChain.stillInForce', () => {
+  it('refuses a block of a run once applying a block below it ended its epoch', () => {
+    // docs/protocol.md R20 (sync epoch check): the member set in force at a height is the one after applying every block below it
+    // Until block 2 is applied nobody knows it ends epoch 0; the caller learns it by applying it.
+    let applied = 0;
+    const c = new CertifiedChain({ chainId: CHAIN, head: { height: 0, hash: GENESIS } }, { epochAt: (h) => (applied >= 2 && h >= 3 ? E1 : E0) });
+    c.add(committed(b1, commitQcOf(b1, 0, [0, 1, 2])));
+    applied = 1;
+    // b2 served without its suffix, claiming a certificate above it; s3 certified by epoch 0.
+    expect(c.add(committed(b2, commitQcOf(s3, 0, [0, 1, 2]), 3))).toEqual({ proven: [] });
+    const r = c.add(committed(s3, commitQcOf(s3, 0, [0, 1, 2])));
+    if (!('proven' in r)) throw new Error(r.error);
+    expect(r.proven.map((p) => c.stillInForce(p))).toEqual([null, null]);
+    applied = 2;
+    expect(c.stillInForce(r.proven[1]!)).toMatch(/names epoch 0, which ended below it/);
+  });
+});
