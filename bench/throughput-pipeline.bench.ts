@@ -82,7 +82,7 @@ async function member(): Promise<Member> {
     },
     rolesFor,
   });
-  chain = new LedgerChain({ genesis, maxFutureMs: 1e12 }, { store, mempool: pool, now: () => Date.now(), log: silent });
+  chain = new LedgerChain({ genesis }, { store, mempool: pool, now: () => Date.now(), log: silent });
   await chain.load();
   return { pool, chain };
 }

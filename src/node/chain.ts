@@ -37,8 +37,6 @@ export interface ChainLog {
 /** Options. */
 export interface LedgerChainOpts {
   readonly genesis: Genesis;
-  /** Largest clock skew tolerated on a proposal's timestamp. */
-  readonly maxFutureMs: number;
 }
 
 /** Dependencies. */
@@ -233,7 +231,10 @@ export class LedgerChain implements Application, SyncChain {
     const parentTime = bytesEqual(h.parentHash, this.headInfo.hash)
       ? this.headInfo.timestampMs
       : (this.speculative.get(toHex(h.parentHash))?.block.header.timestampMs ?? Number.MAX_SAFE_INTEGER);
-    if (h.timestampMs <= parentTime || h.timestampMs > this.deps.now() + this.opts.maxFutureMs) return false;
+    // R5: only what every member computes alike decides validity; how far the timestamp is
+    // ahead of the local clock is a condition for voting (the consensus runtime checks it), so
+    // a block certified by a quorum is executable everywhere, whatever this node's clock says.
+    if (h.timestampMs <= parentTime) return false;
     const suffix = this.sealedAbove(h.parentHash, h.epoch);
     if (suffix && block.txs.length > 0) {
       this.deps.log.debug({ height: h.height }, 'Proposal refused: transactions above the end of an epoch');

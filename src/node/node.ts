@@ -131,7 +131,7 @@ export class LedgerNode {
         verifier: this.verifyPool,
       },
     );
-    chain = new LedgerChain({ genesis, maxFutureMs: 10_000 }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain') });
+    chain = new LedgerChain({ genesis }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain') });
     await chain.load();
     this.chain = chain;
     const members = chain.currentMembers();

@@ -23,7 +23,12 @@ export interface ConsensusRuntimeOptions {
   readonly maxFetchGap?: number;
   /** Deliberately broken core behaviours; only the planted-bug tests set this. */
   readonly mutations?: CoreMutations;
+  /** R5: largest clock skew tolerated on a proposal's timestamp before voting (default 10 s). */
+  readonly maxClockSkewMs?: number;
 }
+
+/** Default of ConsensusRuntimeOptions.maxClockSkewMs. */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 10_000;
 
 /** Dependencies of a ConsensusRuntime; the node wires the real ones, the simulator fakes. */
 export interface ConsensusRuntimeDeps {
@@ -114,7 +119,12 @@ export class ConsensusRuntime {
     const safety = await this.loadSafety();
     const head = app.committedHead();
     this.pipeline = new AppPipeline(
-      { emptyBlockIntervalMs: this.opts.params.emptyBlockIntervalMs },
+      {
+        emptyBlockIntervalMs: this.opts.params.emptyBlockIntervalMs,
+        maxClockSkewMs: this.opts.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
+        // Waiting longer than the longest view timer cannot produce a useful vote.
+        maxVoteWaitMs: this.opts.params.maxViewTimeoutMs,
+      },
       {
         app, clock: this.deps.clock, sync: this.deps.sync ?? null, enqueue: (ev) => this.enqueue(ev), fail: (e) => this.halt(e),
         // R20: the epoch switch runs in the inbox, after every event queued before it.
