@@ -63,6 +63,13 @@ export class VoteCollector {
     return n;
   }
 
+  /** Most votes held for one view. */
+  get maxPerView(): number {
+    let m = 0;
+    for (const v of this.byView.values()) m = Math.max(m, v.authors.size);
+    return m;
+  }
+
   /** Forgets votes for views below `view`. */
   prune(view: View): void {
     for (const v of this.byView.keys()) if (v < view) this.byView.delete(v);

@@ -27,6 +27,17 @@ export interface CoreDeps {
   /** Defaults to crypto.verifySignature; the simulator shares a cached one across its nodes. */
   readonly verifier?: SignatureVerifier;
   readonly logger?: CoreLogger | null;
+  /** Replacement parts; only the simulator's planted-bug tests inject them (test/sim/planted-bugs.ts). */
+  readonly overrides?: CoreOverrides;
+}
+
+/**
+ * Parts of the core a test may replace with a deliberately broken one, so that planted bugs
+ * live in test code rather than as branches in the production predicates.
+ */
+export interface CoreOverrides {
+  readonly safetyRules?: (...args: ConstructorParameters<typeof SafetyRules>) => SafetyRules;
+  readonly voteCollector?: (quorum: number) => VoteCollector;
 }
 
 const DEFAULT_MAX_FETCH_GAP = 64;
@@ -42,6 +53,7 @@ export const VOTE_WINDOW_VIEWS = 8;
 /** What the core holds for peers, as numbers (the simulator's bounded-memory invariant). */
 export interface CoreHoldings {
   readonly votes: number;
+  readonly maxVotesPerView: number;
   readonly timeouts: number;
   readonly proposalViews: number;
 }
@@ -84,7 +96,8 @@ export class HotStuffCore implements ConsensusCore {
     invariant(opts.self >= 0 && opts.self < opts.epoch.members.length, 'self is not a member');
     // A safety state from an older epoch says nothing about this one (R21).
     const s = opts.safety !== null && opts.safety.epoch === opts.epoch.epoch ? opts.safety : null;
-    this.safety = new SafetyRules(opts.chainId, deps.signingKey, opts.epoch.epoch, s?.lastVotedView ?? 0, s?.lockedView ?? 0, this.mutations);
+    const makeRules = deps.overrides?.safetyRules ?? ((...a: ConstructorParameters<typeof SafetyRules>) => new SafetyRules(...a));
+    this.safety = makeRules(opts.chainId, deps.signingKey, opts.epoch.epoch, s?.lastVotedView ?? 0, s?.lockedView ?? 0, this.mutations);
     this.pm = new Pacemaker(opts.params, opts.epoch.rootView, s?.highQc ?? null, s?.highTc ?? null);
     this.tree = new BlockTree(rootFromHead(opts.committedHead));
     this.voted = new VotedBlocks(s?.votedBlocks ?? []);
@@ -95,7 +108,7 @@ export class HotStuffCore implements ConsensusCore {
       this.tree, (r) => this.out.request(r),
     );
     const q = quorumSize(opts.epoch.members.length);
-    this.votes = new VoteCollector(q);
+    this.votes = deps.overrides?.voteCollector?.(q) ?? new VoteCollector(q);
     this.timeouts = new TimeoutCollector(q);
   }
 
@@ -122,7 +135,7 @@ export class HotStuffCore implements ConsensusCore {
 
   /** Votes, timeouts and per-view proposal counters held now (read-only). */
   get holdings(): CoreHoldings {
-    return { votes: this.votes.size, timeouts: this.timeouts.size, proposalViews: this.proposalsPerView.size };
+    return { votes: this.votes.size, maxVotesPerView: this.votes.maxPerView, timeouts: this.timeouts.size, proposalViews: this.proposalsPerView.size };
   }
 
   /** A block this node holds above its committed root, to answer peers' fetch requests (read-only). */
@@ -358,7 +371,7 @@ export class HotStuffCore implements ConsensusCore {
     const view = this.pm.view;
     if (leaderOf(view, this.epoch.members.length) !== this.self || this.requestedView >= view || this.fetcher.syncing) return;
     // R4/R7: nothing to propose in a view already voted or timed out in (before a restart, too).
-    if (view <= this.safety.lastVotedView) return;
+    if (!this.safety.mayPropose(view)) return;
     const qc = this.pm.highQc;
     const qcView = this.pm.highQcView;
     const tc = this.pm.lastTc;

@@ -100,6 +100,11 @@ export class SafetyRules {
     return { type: 'timeout', epoch: this.epochNo, view, highQc, lastTc, signature };
   }
 
+  /** R4/R7: a leader may propose only in a view it has not voted or timed out in yet. */
+  mayPropose(view: View): boolean {
+    return view > this.lastVoted;
+  }
+
   /**
    * R4/R7: the leader's signature on its own block of `view`, or null when the view is not
    * above the last view it voted or timed out in (aptos-core sign_proposal). The leader votes
@@ -107,7 +112,7 @@ export class SafetyRules {
    * leader never signs a second, different block for a view it already proposed in.
    */
   signProposal(view: View, blockHash: Hash): Signature | null {
-    if (view <= this.lastVoted) return null;
+    if (!this.mayPropose(view)) return null;
     return signMessage(this.key, proposalSigningBytes(this.chainId, blockHash));
   }
 

@@ -8,7 +8,7 @@ import type { ConsensusParams } from '../../types/genesis.js';
 import type { Hash, MemberIndex } from '../../types/primitives.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
-import { HotStuffCore } from '../core/core.js';
+import { HotStuffCore, type CoreHoldings, type CoreOverrides } from '../core/core.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { Application, RuntimeLogger, SafetyStateStore, SyncDriver } from './application.js';
 import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
@@ -41,6 +41,8 @@ export interface ConsensusRuntimeDeps {
   readonly logger?: RuntimeLogger | null;
   readonly coreLogger?: CoreLogger | null;
   readonly verifier?: SignatureVerifier;
+  /** Replacement core parts; only the simulator's planted-bug tests set them. */
+  readonly coreOverrides?: CoreOverrides;
   /** Called once when the runtime halts (invariant broken, disk or application failure). */
   readonly onFatal?: (err: unknown) => void;
   /**
@@ -106,6 +108,11 @@ export class ConsensusRuntime {
   /** The epoch in force as this runtime knows it; null before start. */
   get currentEpoch(): EpochInfo | null {
     return this.epoch;
+  }
+
+  /** What the core holds for peers (votes, timeouts); null while not a member. */
+  get holdings(): CoreHoldings | null {
+    return this.core?.holdings ?? null;
   }
 
   /** True once a fatal error stopped the runtime. */
@@ -175,7 +182,10 @@ export class ConsensusRuntime {
         ...(this.opts.maxFetchGap === undefined ? {} : { maxFetchGap: this.opts.maxFetchGap }),
         ...(this.opts.mutations === undefined ? {} : { mutations: this.opts.mutations }),
       },
-      { signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}) },
+      {
+        signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}),
+        ...(this.deps.coreOverrides ? { overrides: this.deps.coreOverrides } : {}),
+      },
     );
   }
 

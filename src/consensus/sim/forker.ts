@@ -72,7 +72,10 @@ export class Forker {
       const signature = signMessage(this.c.key, timeoutSigningBytes(this.c.chainId, m.epoch, m.view, qcView));
       const echo: TimeoutMessage = { ...m, signature };
       this.c.out(echo, 'all');
-      this.collect(m.view, { member: this.c.self(), highQcView: qcView, signature }, m.highQc);
+      // In the TC it forms itself, it claims the lowest QC it may (the epoch root's): a TC
+      // voting rule that read anything but the highest claim (R6) would let the fork through.
+      const low = signMessage(this.c.key, timeoutSigningBytes(this.c.chainId, m.epoch, m.view, 0));
+      this.collect(m.view, { member: this.c.self(), highQcView: 0, signature: low }, null);
     }
     this.tryFork(m.epoch, m.view);
   }
