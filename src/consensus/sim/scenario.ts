@@ -128,11 +128,14 @@ export function generateScenario(seed: number, nodes: number, byzantine: number,
     for (const a of ATTACKS) if (ar.chance(0.5)) attacks.push(a);
   }
   const clockSkewMs = new Map<MemberIndex, number>();
-  if (ar.chance(0.3)) for (let n = 0; n < members.processes; n++) clockSkewMs.set(n, ar.range(-HONEST_SKEW_MS, HONEST_SKEW_MS));
+  const skewed = ar.chance(0.3);
+  if (skewed) for (let n = 0; n < nodes; n++) clockSkewMs.set(n, ar.range(-HONEST_SKEW_MS, HONEST_SKEW_MS));
   if (attacks.includes('timewarp')) {
     // At the edge of the bound (some honest clocks vote at once, some wait, some skip), or far.
     for (const b of behaviours.keys()) clockSkewMs.set(b, ar.chance(0.8) ? SIM_MAX_CLOCK_SKEW_MS + ar.range(-300, 500) : 1e9);
   }
+  // Spare processes (member changes) last, so that seed S keeps its members' clocks.
+  if (skewed) for (let n = nodes; n < members.processes; n++) clockSkewMs.set(n, ar.range(-HONEST_SKEW_MS, HONEST_SKEW_MS));
   return {
     seed, nodes, byzantine, behaviours, members, gstMs, chaos, partitions, crashes, crashAfterVote,
     livenessBlocks: 3,
