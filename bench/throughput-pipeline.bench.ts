@@ -83,7 +83,7 @@ async function member(): Promise<Member> {
     rolesFor,
     payloadProblem,
   });
-  chain = new LedgerChain({ genesis, maxFutureMs: 1e12 }, { store, mempool: pool, now: () => Date.now(), log: silent });
+  chain = new LedgerChain({ genesis }, { store, mempool: pool, now: () => Date.now(), log: silent });
   await chain.load();
   return { pool, chain };
 }

@@ -59,14 +59,14 @@ export function decodeQuorumCert(bytes: Uint8Array): QuorumCert {
   return qcFromTuple(unpackCanonical(bytes));
 }
 
-/** Tuple form of a TC: [epoch, view, [[member, highQcView, signature], ...]]. */
+/** Tuple form of a TC: [epoch, view, [[member, highQcView, signature], ...], highQc | nil]. */
 export function tcTuple(tc: TimeoutCert): unknown[] {
-  return [tc.epoch, tc.view, tc.signatures.map((s) => [s.member, s.highQcView, s.signature])];
+  return [tc.epoch, tc.view, tc.signatures.map((s) => [s.member, s.highQcView, s.signature]), tc.highQc === null ? null : qcTuple(tc.highQc)];
 }
 
 /** Inverse of tcTuple. */
 export function tcFromTuple(v: unknown): TimeoutCert {
-  const t = readTuple(v, 'tc', 3);
+  const t = readTuple(v, 'tc', 4);
   const sigs = readArray(t[2], 'tc.signatures', BLOCK_LIMITS.maxMembers).map((s, i): TimeoutSignature => {
     const st = readTuple(s, `tc.signatures[${i}]`, 3);
     return {
@@ -76,7 +76,7 @@ export function tcFromTuple(v: unknown): TimeoutCert {
     };
   });
   checkSortedMembers(sigs, 'tc.signatures');
-  return { epoch: readInt(t[0], 'tc.epoch'), view: readInt(t[1], 'tc.view'), signatures: sigs };
+  return { epoch: readInt(t[0], 'tc.epoch'), view: readInt(t[1], 'tc.view'), signatures: sigs, highQc: t[3] === null ? null : qcFromTuple(t[3]) };
 }
 
 /** Canonical bytes of a TC. */

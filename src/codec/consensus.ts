@@ -85,7 +85,9 @@ export interface SafetyState {
 export const MAX_BLOCK_REQUEST = 64;
 
 const TAG = { proposal: 0, vote: 1, timeout: 2, syncInfo: 3, blockRequest: 4, blockResponse: 5 } as const;
-const SAFETY_VERSION = 1;
+// Version 2: TCs carry their highest QC (R11). A version-1 state is still read, without its
+// TC: the TC only speeds up view synchronisation, the numbers that make a node safe are kept.
+const SAFETY_VERSION = 2;
 
 function optQc(qc: QuorumCert | null): unknown {
   return qc === null ? null : qcTuple(qc);
@@ -166,13 +168,13 @@ export function encodeSafetyState(s: SafetyState): Uint8Array {
 /** Decodes the safety state; throws DecodeError on corrupt or foreign bytes. */
 export function decodeSafetyState(bytes: Uint8Array): SafetyState {
   const t = readTuple(unpackCanonical(bytes, BLOCK_LIMITS.maxBytes), 'safetyState', 7);
-  readInt(t[0], 'safetyState.version', SAFETY_VERSION, SAFETY_VERSION);
+  const version = readInt(t[0], 'safetyState.version', 1, SAFETY_VERSION);
   return {
     epoch: readInt(t[1], 'safetyState.epoch'),
     lastVotedView: readInt(t[2], 'safetyState.lastVotedView'),
     lockedView: readInt(t[3], 'safetyState.lockedView'),
     highQc: t[4] === null ? null : qcFromTuple(t[4]),
-    highTc: t[5] === null ? null : tcFromTuple(t[5]),
+    highTc: t[5] === null || version < 2 ? null : tcFromTuple(t[5]),
     votedBlocks: readArray(t[6], 'safetyState.votedBlocks', MAX_BLOCK_REQUEST).map(blockFromTuple),
   };
 }

@@ -38,8 +38,6 @@ export interface ChainLog {
 /** Options. */
 export interface LedgerChainOpts {
   readonly genesis: Genesis;
-  /** Largest clock skew tolerated on a proposal's timestamp. */
-  readonly maxFutureMs: number;
 }
 
 /** Dependencies. */
@@ -236,9 +234,11 @@ export class LedgerChain implements Application, SyncChain {
     const parentTime = bytesEqual(h.parentHash, this.headInfo.hash)
       ? this.headInfo.timestampMs
       : (this.speculative.get(toHex(h.parentHash))?.block.header.timestampMs ?? Number.MAX_SAFE_INTEGER);
-    const now = this.deps.now();
-    this.deps.metrics?.proposalClockSkew.set({ proposer: this.proposerName(h.epoch, h.proposer) }, (h.timestampMs - now) / 1000);
-    if (h.timestampMs <= parentTime || h.timestampMs > now + this.opts.maxFutureMs) return false;
+    this.deps.metrics?.proposalClockSkew.set({ proposer: this.proposerName(h.epoch, h.proposer) }, (h.timestampMs - this.deps.now()) / 1000);
+    // R5: only what every member computes alike decides validity; how far the timestamp is
+    // ahead of the local clock is a condition for voting (the consensus runtime checks it), so
+    // a block certified by a quorum is executable everywhere, whatever this node's clock says.
+    if (h.timestampMs <= parentTime) return false;
     const suffix = this.sealedAbove(h.parentHash, h.epoch);
     if (suffix && block.txs.length > 0) {
       this.deps.log.debug({ height: h.height }, 'Proposal refused: transactions above the end of an epoch');

@@ -150,7 +150,7 @@ export class LedgerNode {
       metrics.mempoolTxs.set(mempool.size);
       metrics.mempoolBytes.set(mempool.bytes);
     };
-    chain = new LedgerChain({ genesis, maxFutureMs: 10_000 }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain'), metrics });
+    chain = new LedgerChain({ genesis }, { store, mempool, now: () => Date.now(), log: moduleLogger(this.log, 'chain'), metrics });
     await chain.load();
     this.chain = chain;
     const members = chain.currentMembers();

@@ -34,12 +34,18 @@ export interface TimeoutSignature {
   readonly signature: Signature;
 }
 
-/** Timeout certificate: > 2/3 of members timed out in `view`. */
+/**
+ * Timeout certificate: > 2/3 of members timed out in `view`. It carries the highest QC its
+ * signers reported (aptos-core TwoChainTimeoutCertificate): its view must equal the highest
+ * signed highQcView, so a TC cannot claim a QC nobody can show (docs/protocol.md R11).
+ */
 export interface TimeoutCert {
   readonly epoch: number;
   readonly view: View;
   /** Sorted by member index, no duplicates. */
   readonly signatures: readonly TimeoutSignature[];
+  /** The QC of the highest signed highQcView; null when that is the epoch root. */
+  readonly highQc: QuorumCert | null;
 }
 
 /** Block header (docs/architecture.md, Chain model). Its hash is the block hash. */

@@ -49,7 +49,7 @@ export async function memoryChain(genesis: Genesis): Promise<LedgerChain> {
     lookupSigner: () => null, rolesFor, payloadProblem,
   });
   const log = { info: () => undefined, warn: () => undefined, debug: () => undefined };
-  chain = new LedgerChain({ genesis, maxFutureMs: 10_000 }, { store, mempool, now: () => Date.now(), log });
+  chain = new LedgerChain({ genesis }, { store, mempool, now: () => Date.now(), log });
   await chain.load();
   return chain;
 }

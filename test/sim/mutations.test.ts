@@ -34,6 +34,8 @@ describe('planted bugs are caught by the simulator', () => {
     // docs/protocol.md R9: persist before sending
     const c = await firstCatch({ skipPersistBeforeVote: true });
     expect(c, 'skipPersistBeforeVote caught within 1,000 seeds').not.toBeNull();
-    expect(c?.message).toMatch(/signed two votes/);
+    // Since R4/R7 refuse a proposal at or below lastVotedView, the lost vote also shows as a
+    // restarted leader signing its view's block again.
+    expect(c?.message).toMatch(/signed two votes|signed two different proposals/);
   }, 600_000);
 });

@@ -8,13 +8,17 @@ const HELP = `Usage: ledger sim --nodes N --byzantine F --seeds K [--seed S] [--
 Runs the real consensus core and runtime of N members, F of them Byzantine, over K seeded
 schedules of faults (message loss, duplication, delays that reorder, partitions that heal,
 crashes and restarts, Twins, equivocating, conflicting, invalid, outdated and forking
-members) in virtual time, checking after every event that:
+members, skewed wall clocks, and attacks on top: edge and far-future block timestamps,
+floods of future-view votes, inflated TCs) in virtual time, checking after every event that:
   - no two honest members commit different blocks at one height,
   - every committed block carries a valid 2-chain certificate of the member set in force at
     its height (an epoch's last block, through its suffix headers when needed),
   - every committed block names the epoch in force at its height (no block of an ended
     epoch's suffix is ever committed),
   - no honest member signs two votes in one view, nor a vote in an epoch it is not a member of,
+    nor two different proposals in one view (also across a restart),
+  - every honest core holds a bounded number of peer votes and timeouts (at most one vote per
+    member per view, in a bounded window of views),
   - no member's committed height goes down across a restart,
   - after the network heals, every honest member (of the final epoch) commits again within a
     bounded time.

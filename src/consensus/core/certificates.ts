@@ -69,16 +69,24 @@ export class CertificateChecker {
     return true;
   }
 
-  /** True when `tc` holds a quorum of valid, distinct member timeout signatures for its view. */
-  verifyTc(tc: TimeoutCert, members: readonly PublicKey[]): boolean {
+  /**
+   * True when `tc` holds a quorum of valid, distinct member timeout signatures for its view,
+   * and carries the QC of the highest highQcView its signers signed (R11): a QC of exactly that
+   * view, of the TC's epoch and valid, or null when that view is the epoch root's `rootView`.
+   * A Byzantine signer can no longer claim a QC it cannot show and stop the next leader (R4).
+   */
+  verifyTc(tc: TimeoutCert, members: readonly PublicKey[], rootView: View): boolean {
     const key = 't' + toHex(sha256(encodeTimeoutCert(tc)));
     if (this.valid.has(key)) return true;
     if (!distinctQuorum(tc.signatures, members.length)) return false;
+    const claimed = tcMaxHighQcView(tc);
+    if (tc.highQc === null ? claimed > rootView : tc.highQc.data.view !== claimed || tc.highQc.data.epoch !== tc.epoch) return false;
     for (const s of tc.signatures) {
       if (s.highQcView >= tc.view) return false;
       const message = timeoutSigningBytes(this.chainId, tc.epoch, tc.view, s.highQcView);
       if (!this.verify(members[s.member] as PublicKey, message, s.signature)) return false;
     }
+    if (tc.highQc !== null && !this.verifyQc(tc.highQc, members)) return false;
     this.remember(key);
     return true;
   }

@@ -27,11 +27,36 @@ export interface CoreDeps {
   /** Defaults to crypto.verifySignature; the simulator shares a cached one across its nodes. */
   readonly verifier?: SignatureVerifier;
   readonly logger?: CoreLogger | null;
+  /** Replacement parts; only the simulator's planted-bug tests inject them (test/sim/planted-bugs.ts). */
+  readonly overrides?: CoreOverrides;
+}
+
+/**
+ * Parts of the core a test may replace with a deliberately broken one, so that planted bugs
+ * live in test code rather than as branches in the production predicates.
+ */
+export interface CoreOverrides {
+  readonly safetyRules?: (...args: ConstructorParameters<typeof SafetyRules>) => SafetyRules;
+  readonly voteCollector?: (quorum: number) => VoteCollector;
 }
 
 const DEFAULT_MAX_FETCH_GAP = 64;
 // An equivocating leader gets two blocks checked per view at most; the rest are dropped unread.
 const MAX_PROPOSALS_PER_VIEW = 2;
+/**
+ * R8: votes are kept only for views up to this far above the current one. A vote may arrive
+ * before the certificate that moves its receiver into the view (the receiver is a little
+ * behind); beyond a few views it is noise, and an unbounded window let one member fill memory.
+ */
+export const VOTE_WINDOW_VIEWS = 8;
+
+/** What the core holds for peers, as numbers (the simulator's bounded-memory invariant). */
+export interface CoreHoldings {
+  readonly votes: number;
+  readonly maxVotesPerView: number;
+  readonly timeouts: number;
+  readonly proposalViews: number;
+}
 
 /**
  * 2-chain HotStuff (Jolteon / DiemBFT v4) as a pure, synchronous state machine: every input is
@@ -71,7 +96,8 @@ export class HotStuffCore implements ConsensusCore {
     invariant(opts.self >= 0 && opts.self < opts.epoch.members.length, 'self is not a member');
     // A safety state from an older epoch says nothing about this one (R21).
     const s = opts.safety !== null && opts.safety.epoch === opts.epoch.epoch ? opts.safety : null;
-    this.safety = new SafetyRules(opts.chainId, deps.signingKey, opts.epoch.epoch, s?.lastVotedView ?? 0, s?.lockedView ?? 0, this.mutations);
+    const makeRules = deps.overrides?.safetyRules ?? ((...a: ConstructorParameters<typeof SafetyRules>) => new SafetyRules(...a));
+    this.safety = makeRules(opts.chainId, deps.signingKey, opts.epoch.epoch, s?.lastVotedView ?? 0, s?.lockedView ?? 0, this.mutations);
     this.pm = new Pacemaker(opts.params, opts.epoch.rootView, s?.highQc ?? null, s?.highTc ?? null);
     this.tree = new BlockTree(rootFromHead(opts.committedHead));
     this.voted = new VotedBlocks(s?.votedBlocks ?? []);
@@ -82,7 +108,7 @@ export class HotStuffCore implements ConsensusCore {
       this.tree, (r) => this.out.request(r),
     );
     const q = quorumSize(opts.epoch.members.length);
-    this.votes = new VoteCollector(q);
+    this.votes = deps.overrides?.voteCollector?.(q) ?? new VoteCollector(q);
     this.timeouts = new TimeoutCollector(q);
   }
 
@@ -107,6 +133,11 @@ export class HotStuffCore implements ConsensusCore {
     return { type: 'syncInfo', highQc: this.pm.highQc, highTc: this.pm.highTc };
   }
 
+  /** Votes, timeouts and per-view proposal counters held now (read-only). */
+  get holdings(): CoreHoldings {
+    return { votes: this.votes.size, maxVotesPerView: this.votes.maxPerView, timeouts: this.timeouts.size, proposalViews: this.proposalsPerView.size };
+  }
+
   /** A block this node holds above its committed root, to answer peers' fetch requests (read-only). */
   getBlock(hash: Hash): Block | undefined {
     const key = toHex(hash);
@@ -121,7 +152,7 @@ export class HotStuffCore implements ConsensusCore {
       case 'message': if (this.isMember(event.from)) this.onMessage(event.from, event.message); break;
       case 'timeout': this.onTimer(event.view); break;
       case 'blockBuilt': this.onBlockBuilt(event.view, event.block); break;
-      case 'blockChecked': this.onBlockChecked(event.hash, event.valid); break;
+      case 'blockChecked': this.onBlockChecked(event.hash, event.valid, event.vote !== false); break;
       case 'blocksFetched': if (this.isMember(event.from)) this.afterInsert(this.fetcher.accept(event.from, event.blocks)); break;
       case 'syncCompleted': this.onSyncCompleted(event.head); break;
     }
@@ -209,6 +240,8 @@ export class HotStuffCore implements ConsensusCore {
     // R8: votes for view v go to the leader of v + 1; only a QC above our highest helps.
     if (d.epoch !== this.epoch.epoch || leaderOf(d.view + 1, n) !== this.self) return;
     if (d.view <= this.pm.highQcView || d.parentView >= d.view || d.height < this.epoch.startHeight) return;
+    // R8: a bounded window of views, checked before the signature (a far view costs nothing).
+    if (d.view > this.pm.view + VOTE_WINDOW_VIEWS) return;
     if (!this.certs.verifySigner(this.epoch.members, from, voteSigningBytes(this.chainId, d), m.signature)) {
       this.debug({ from, view: d.view }, 'Dropped vote with a bad signature');
       return;
@@ -235,7 +268,7 @@ export class HotStuffCore implements ConsensusCore {
       this.sendSyncInfo(from);
       return;
     }
-    const tc = this.timeouts.add(m.epoch, m.view, { member: from, highQcView: qcView, signature: m.signature });
+    const tc = this.timeouts.add(m.epoch, m.view, { member: from, highQcView: qcView, signature: m.signature }, m.highQc);
     // R15 (Bracha): f+1 timeouts include an honest one, so join it rather than wait for our timer.
     if (m.view === this.pm.view && this.ownTimeout === null && this.timeouts.count(m.view) > faultBound(members.length)) {
       this.localTimeout();
@@ -248,7 +281,7 @@ export class HotStuffCore implements ConsensusCore {
     if (m.highQc !== null && m.highQc.data.epoch === this.epoch.epoch && this.certs.verifyQc(m.highQc, members)) {
       this.processQc(m.highQc, leaderOf(m.highQc.data.view, members.length));
     }
-    if (m.highTc !== null && m.highTc.epoch === this.epoch.epoch && this.certs.verifyTc(m.highTc, members)) {
+    if (m.highTc !== null && m.highTc.epoch === this.epoch.epoch && this.certs.verifyTc(m.highTc, members, this.epoch.rootView)) {
       this.processTc(m.highTc);
     }
   }
@@ -268,7 +301,9 @@ export class HotStuffCore implements ConsensusCore {
     if (advanced) this.enterView();
   }
 
+  // R11: a TC's highest QC is processed first, so the next leader holds it and can propose (R4).
   private processTc(tc: TimeoutCert): void {
+    if (tc.highQc !== null) this.processQc(tc.highQc, leaderOf(tc.highQc.data.view, this.epoch.members.length));
     if (this.pm.observeTc(tc)) this.enterView();
   }
 
@@ -301,12 +336,17 @@ export class HotStuffCore implements ConsensusCore {
     this.afterInsert(this.fetcher.connect());
   }
 
-  private onBlockChecked(hash: Hash, valid: boolean): void {
+  private onBlockChecked(hash: Hash, valid: boolean, vote: boolean): void {
     const node = this.tree.get(toHex(hash));
     if (node === undefined || node.status !== 'checking') return;
     node.status = valid ? 'valid' : 'invalid';
     if (!valid) {
       this.debug({ view: node.view, height: node.height }, 'Block rejected by the application');
+      return;
+    }
+    // R5: a valid block stays valid (it may be certified and committed without this vote).
+    if (!vote) {
+      this.debug({ view: node.view, height: node.height }, 'Valid block not voted for: timestamp too far ahead of the local clock');
       return;
     }
     this.tryVote(node);
@@ -330,6 +370,8 @@ export class HotStuffCore implements ConsensusCore {
   private tryPropose(): void {
     const view = this.pm.view;
     if (leaderOf(view, this.epoch.members.length) !== this.self || this.requestedView >= view || this.fetcher.syncing) return;
+    // R4/R7: nothing to propose in a view already voted or timed out in (before a restart, too).
+    if (!this.safety.mayPropose(view)) return;
     const qc = this.pm.highQc;
     const qcView = this.pm.highQcView;
     const tc = this.pm.lastTc;
@@ -357,11 +399,19 @@ export class HotStuffCore implements ConsensusCore {
     const hash = blockHash(h);
     const qcView = h.parentQc === null ? this.epoch.rootView : h.parentQc.data.view;
     const tc = qcView + 1 === view ? null : this.pm.lastTc;
+    const signature = this.safety.signProposal(view, hash);
+    if (signature === null) return;
     const node = this.tree.insert(block, hash, tc, 'valid');
     if (node === null) return;
     this.proposedView = view;
-    this.out.send('all', { type: 'proposal', block, tc, signature: this.safety.signProposal(hash) });
+    // The leader's own vote below is persisted (R9) before this proposal leaves the node.
+    this.out.send('all', { type: 'proposal', block, tc, signature });
     this.tryVote(node);
+    if (this.safety.lastVotedView < view) {
+      // Not voted (not safe for this node): still never sign another block for this view (R7).
+      this.safety.recordTimeout(view);
+      this.persist();
+    }
   }
 
   private localTimeout(): void {
@@ -381,7 +431,7 @@ export class HotStuffCore implements ConsensusCore {
     this.persist();
     this.ownTimeout = msg;
     this.out.send('all', msg);
-    const tc = this.timeouts.add(this.epoch.epoch, view, { member: this.self, highQcView: qcView, signature: msg.signature });
+    const tc = this.timeouts.add(this.epoch.epoch, view, { member: this.self, highQcView: qcView, signature: msg.signature }, qc);
     if (tc !== null) this.processTc(tc);
   }
 

@@ -100,8 +100,19 @@ export class SafetyRules {
     return { type: 'timeout', epoch: this.epochNo, view, highQc, lastTc, signature };
   }
 
-  /** The leader's signature on its own block (R4). */
-  signProposal(blockHash: Hash): Signature {
+  /** R4/R7: a leader may propose only in a view it has not voted or timed out in yet. */
+  mayPropose(view: View): boolean {
+    return view > this.lastVoted;
+  }
+
+  /**
+   * R4/R7: the leader's signature on its own block of `view`, or null when the view is not
+   * above the last view it voted or timed out in (aptos-core sign_proposal). The leader votes
+   * for its block before the proposal leaves (R9 persists that vote first), so a restarted
+   * leader never signs a second, different block for a view it already proposed in.
+   */
+  signProposal(view: View, blockHash: Hash): Signature | null {
+    if (!this.mayPropose(view)) return null;
     return signMessage(this.key, proposalSigningBytes(this.chainId, blockHash));
   }
 

@@ -42,8 +42,12 @@ export type ConsensusEvent =
   | { readonly type: 'timeout'; readonly view: View }
   /** Answer to a buildBlock request (null: the application could not build one). */
   | { readonly type: 'blockBuilt'; readonly view: View; readonly block: Block | null }
-  /** Answer to a checkBlock request. */
-  | { readonly type: 'blockChecked'; readonly hash: Hash; readonly valid: boolean }
+  /**
+   * Answer to a checkBlock request. `valid` is the application's deterministic verdict (R5);
+   * `vote: false` marks a valid block this node must not vote for, because its timestamp is
+   * too far ahead of the local clock (R5: freshness is a condition for voting, not validity).
+   */
+  | { readonly type: 'blockChecked'; readonly hash: Hash; readonly valid: boolean; readonly vote?: boolean }
   /** A peer's answer to a fetchBlocks request: the block first, then its ancestors. */
   | { readonly type: 'blocksFetched'; readonly from: MemberIndex; readonly blocks: readonly Block[] }
   /** The sync module finished; `head` is the application's committed head now. */

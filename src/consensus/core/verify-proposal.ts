@@ -44,6 +44,6 @@ export function verifyProposal(
   }
   if (qcView >= h.view) return err('QC not from an earlier view');
   const tc = msg.tc;
-  if (tc !== null && (tc.epoch !== epoch.epoch || tc.view >= h.view || !certs.verifyTc(tc, members))) return err('invalid TC');
+  if (tc !== null && (tc.epoch !== epoch.epoch || tc.view >= h.view || !certs.verifyTc(tc, members, epoch.rootView))) return err('invalid TC');
   return ok({ hash, qcView });
 }

@@ -20,7 +20,7 @@ export function verifyTimeout(
   if (qcView >= m.view) return err('highQc not below the view');
   if (m.view !== qcView + 1 && (m.lastTc === null || m.lastTc.view !== m.view - 1)) return err('view not justified');
   if (m.highQc !== null && (m.highQc.data.epoch !== m.epoch || !certs.verifyQc(m.highQc, members))) return err('invalid highQc');
-  if (m.lastTc !== null && (m.lastTc.epoch !== m.epoch || !certs.verifyTc(m.lastTc, members))) return err('invalid lastTc');
+  if (m.lastTc !== null && (m.lastTc.epoch !== m.epoch || !certs.verifyTc(m.lastTc, members, epoch.rootView))) return err('invalid lastTc');
   if (!certs.verifySigner(members, from, timeoutSigningBytes(chainId, m.epoch, m.view, qcView), m.signature)) return err('bad signature');
   return ok(qcView);
 }

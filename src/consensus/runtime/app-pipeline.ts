@@ -11,6 +11,10 @@ export type PipelineEvent = ConsensusEvent | { readonly type: 'epochChanged' };
 export interface AppPipelineOptions {
   /** An empty block waits this long for transactions unless it finalises an ancestor with some. */
   readonly emptyBlockIntervalMs: number;
+  /** R5: a block stamped more than this ahead of the local clock is not voted for (yet). */
+  readonly maxClockSkewMs: number;
+  /** R5: how long a node waits for its clock to reach such a block before giving up its vote. */
+  readonly maxVoteWaitMs: number;
 }
 
 /** Dependencies of the pipeline. */
@@ -70,17 +74,31 @@ export class AppPipeline {
     this.runBuild(req);
   }
 
-  /** Checks a peer's block after everything queued before it. */
+  /**
+   * Checks a peer's block after everything queued before it. R5 splits validity from voting:
+   * the application's verdict is deterministic (roots, sizes, timestamp above the parent's),
+   * so a block certified by a quorum is valid everywhere; whether this node votes also depends
+   * on its clock. A block stamped more than maxClockSkewMs ahead is answered once the local
+   * clock is close enough (aptos-core waits likewise), or as valid but not votable when that
+   * is more than maxVoteWaitMs away. An exception is not a verdict: the check is retried once,
+   * and a second exception leaves the block unanswered (never voted, never marked invalid).
+   */
   check(block: Block, hash: Hash): void {
-    const { app, enqueue } = this.deps;
+    const { app, enqueue, clock } = this.deps;
     this.exec = this.exec.then(async () => {
-      let valid = false;
-      try {
-        valid = await app.checkBlock(block, hash);
-      } catch {
-        valid = false;
+      let valid: boolean | null = null;
+      for (let attempt = 0; attempt < 2 && valid === null && !this.stopped; attempt++) {
+        try {
+          valid = await app.checkBlock(block, hash);
+        } catch {
+          valid = null;
+        }
       }
-      enqueue({ type: 'blockChecked', hash, valid });
+      if (valid === null) return;
+      const waitMs = block.header.timestampMs - this.opts.maxClockSkewMs - clock.now();
+      if (!valid || waitMs <= 0) enqueue({ type: 'blockChecked', hash, valid });
+      else if (waitMs > this.opts.maxVoteWaitMs) enqueue({ type: 'blockChecked', hash, valid, vote: false });
+      else clock.setTimer(waitMs, () => enqueue({ type: 'blockChecked', hash, valid: true }));
     });
   }
 

@@ -11,7 +11,7 @@ import type { Hash, MemberIndex } from '../../types/primitives.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
 import { PeerLimiter, type PeerLimits } from '../../util/peer-limiter.js';
-import { HotStuffCore } from '../core/core.js';
+import { HotStuffCore, type CoreHoldings, type CoreOverrides } from '../core/core.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { Application, ConsensusMetrics, RuntimeLogger, SafetyStateStore, SyncDriver, ViewChangeCause } from './application.js';
 import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
@@ -29,7 +29,12 @@ export interface ConsensusRuntimeOptions {
   readonly mutations?: CoreMutations;
   /** The transport's limit on channel 'consensus' (default consensusMessageLimit(params)); block responses are packed under it. */
   readonly maxMessageBytes?: number;
+  /** R5: largest clock skew tolerated on a proposal's timestamp before voting (default 10 s). */
+  readonly maxClockSkewMs?: number;
 }
+
+/** Default of ConsensusRuntimeOptions.maxClockSkewMs. */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 10_000;
 
 /** Dependencies of a ConsensusRuntime; the node wires the real ones, the simulator fakes. */
 export interface ConsensusRuntimeDeps {
@@ -42,6 +47,8 @@ export interface ConsensusRuntimeDeps {
   readonly logger?: RuntimeLogger | null;
   readonly coreLogger?: CoreLogger | null;
   readonly verifier?: SignatureVerifier;
+  /** Replacement core parts; only the simulator's planted-bug tests set them. */
+  readonly coreOverrides?: CoreOverrides;
   /** Called once when the runtime halts (invariant broken, disk or application failure). */
   readonly onFatal?: (err: unknown) => void;
   /**
@@ -141,6 +148,11 @@ export class ConsensusRuntime {
     return this.epoch;
   }
 
+  /** What the core holds for peers (votes, timeouts); null while not a member. */
+  get holdings(): CoreHoldings | null {
+    return this.core?.holdings ?? null;
+  }
+
   /** True once a fatal error stopped the runtime. */
   get halted(): boolean {
     return this.haltedBy !== null;
@@ -152,7 +164,12 @@ export class ConsensusRuntime {
     const safety = await this.loadSafety();
     const head = app.committedHead();
     this.pipeline = new AppPipeline(
-      { emptyBlockIntervalMs: this.opts.params.emptyBlockIntervalMs },
+      {
+        emptyBlockIntervalMs: this.opts.params.emptyBlockIntervalMs,
+        maxClockSkewMs: this.opts.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
+        // Waiting longer than the longest view timer cannot produce a useful vote.
+        maxVoteWaitMs: this.opts.params.maxViewTimeoutMs,
+      },
       {
         app, clock: this.deps.clock, sync: this.deps.sync ?? null, enqueue: (ev) => this.enqueue(ev), fail: (e) => this.halt(e),
         // R20: the epoch switch runs in the inbox, after every event queued before it.
@@ -208,7 +225,10 @@ export class ConsensusRuntime {
         ...(this.opts.maxFetchGap === undefined ? {} : { maxFetchGap: this.opts.maxFetchGap }),
         ...(this.opts.mutations === undefined ? {} : { mutations: this.opts.mutations }),
       },
-      { signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}) },
+      {
+        signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}),
+        ...(this.deps.coreOverrides ? { overrides: this.deps.coreOverrides } : {}),
+      },
     );
   }
 

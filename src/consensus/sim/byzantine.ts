@@ -1,11 +1,12 @@
 import { decodeConsensusMessage, encodeConsensusMessage, type ConsensusWireMessage, type ProposalMessage } from '../../codec/consensus.js';
 import { sha256 } from '../../crypto/hash.js';
 import { signMessage, type SigningKey } from '../../crypto/ed25519.js';
-import type { Block } from '../../types/block.js';
+import type { Block, QuorumCert, TimeoutSignature } from '../../types/block.js';
 import type { Channel, Clock, Transport } from '../../types/edges.js';
 import type { MemberIndex } from '../../types/primitives.js';
 import { blockHash } from '../core/block-tree.js';
-import { proposalSigningBytes, timeoutSigningBytes, voteSigningBytes } from '../core/certificates.js';
+import { VOTE_WINDOW_VIEWS } from '../core/core.js';
+import { proposalSigningBytes, quorumSize, timeoutSigningBytes, voteSigningBytes } from '../core/certificates.js';
 import type { FakeApplication } from './fake-application.js';
 import { Forker } from './forker.js';
 import type { SeededRng } from './rng.js';
@@ -28,6 +29,20 @@ export const BEHAVIOURS = ['silent', 'equivocator', 'conflicter', 'invalidSigner
 /** One of BEHAVIOURS. */
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
+/**
+ * Attacks a seed adds on top of a Byzantine member's behaviour:
+ * - timewarp: its clock runs at the edge of the skew bound or far ahead, so its blocks carry
+ *   edge or far-future timestamps (R5: freshness gates votes, never validity).
+ * - voteFlood: with every vote it also signs votes for other blocks of views across and
+ *   beyond the vote window, sent to their leaders (R8: one vote per member per view, bounded).
+ * - inflateTc: from q-1 honest timeouts and its own claim of a QC one view below, it builds
+ *   TCs whose claimed highest QC it cannot show (R11: the TC must carry that QC).
+ */
+export const ATTACKS = ['timewarp', 'voteFlood', 'inflateTc'] as const;
+
+/** One of ATTACKS. */
+export type Attack = (typeof ATTACKS)[number];
+
 /** What a tampering transport needs. */
 export interface ByzantineDeps {
   readonly inner: Transport;
@@ -42,7 +57,13 @@ export interface ByzantineDeps {
   readonly app: FakeApplication;
   /** Network collusion for the forker (see Forker), by member index in this node's list. */
   readonly isolate: (member: MemberIndex) => void;
+  /** Attacks on top of the behaviour (timewarp acts through the node's clock, not here). */
+  readonly attacks?: readonly Attack[];
 }
+
+// Votes a flooder signs per vote of its own, and how far past the window they reach.
+const FLOOD_VOTES = 6;
+const FLOOD_REACH_VIEWS = VOTE_WINDOW_VIEWS + 4;
 
 const HISTORY = 64;
 
@@ -78,6 +99,13 @@ export class ByzantineTransport implements Transport {
   /** Delegates; a forker also votes for every proposal it receives. */
   onMessage(handler: (from: MemberIndex, channel: Channel, bytes: Uint8Array) => void): void {
     this.d.inner.onMessage((from, channel, bytes) => {
+      if (channel === 'consensus' && (this.d.attacks ?? []).includes('inflateTc')) {
+        try {
+          this.inflate(from, decodeConsensusMessage(bytes));
+        } catch {
+          // Undecodable input is the honest core's business below.
+        }
+      }
       if (this.forker !== null && channel === 'consensus') {
         try {
           this.forker.incoming(from, decodeConsensusMessage(bytes));
@@ -97,13 +125,56 @@ export class ByzantineTransport implements Transport {
   /** Tampers, then sends. */
   send(to: MemberIndex, channel: Channel, bytes: Uint8Array): void {
     if (channel !== 'consensus') this.d.inner.send(to, channel, bytes);
-    else this.act(decodeConsensusMessage(bytes), to);
+    else this.tamper(decodeConsensusMessage(bytes), to);
   }
 
   /** Tampers, then broadcasts. */
   broadcast(channel: Channel, bytes: Uint8Array): void {
     if (channel !== 'consensus') this.d.inner.broadcast(channel, bytes);
-    else this.act(decodeConsensusMessage(bytes), 'all');
+    else this.tamper(decodeConsensusMessage(bytes), 'all');
+  }
+
+  private tamper(m: ConsensusWireMessage, to: MemberIndex | 'all'): void {
+    this.act(m, to);
+    const attacks = this.d.attacks ?? [];
+    if (m.type === 'vote' && attacks.includes('voteFlood')) this.flood(m.data.epoch, m.data.view);
+  }
+
+  // Validly signed votes for made-up blocks, in and beyond the window of views above `view`.
+  private flood(epoch: number, view: number): void {
+    const n = this.d.memberCount();
+    const rng = this.d.rng;
+    for (let i = 0; i < FLOOD_VOTES; i++) {
+      const v = view + rng.range(1, FLOOD_REACH_VIEWS);
+      const noise = sha256(Uint8Array.of(i, v & 0xff, (v >> 8) & 0xff, rng.range(0, 255), rng.range(0, 255)));
+      const data = { epoch, view: v, height: v, blockHash: noise, parentView: v - 1, parentHash: sha256(noise) };
+      this.out({ type: 'vote', data, signature: signMessage(this.d.key, voteSigningBytes(this.d.chainId, data)) }, (v + 1) % n);
+    }
+  }
+
+  // inflateTc: honest timeouts seen, by view, to forge TCs from.
+  private readonly seen = new Map<number, Map<MemberIndex, { sig: TimeoutSignature; highQc: QuorumCert | null }>>();
+
+  private inflate(from: MemberIndex, m: ConsensusWireMessage): void {
+    if (m.type !== 'timeout' || from === this.self) return;
+    let byMember = this.seen.get(m.view);
+    if (byMember === undefined) {
+      byMember = new Map();
+      this.seen.set(m.view, byMember);
+      for (const v of this.seen.keys()) if (v < m.view - 4) this.seen.delete(v);
+    }
+    const qcView = m.highQc === null ? 0 : m.highQc.data.view;
+    byMember.set(from, { sig: { member: from, highQcView: qcView, signature: m.signature }, highQc: m.highQc });
+    const q = quorumSize(this.d.memberCount());
+    if (byMember.size !== q - 1) return;
+    // Its own timeout claims a QC of the view just below: one it does not have.
+    const claim = m.view - 1;
+    const own = { member: this.self, highQcView: claim, signature: signMessage(this.d.key, timeoutSigningBytes(this.d.chainId, m.epoch, m.view, claim)) };
+    const held = [...byMember.values()];
+    let best = held[0]?.highQc ?? null;
+    for (const h of held) if (h.highQc !== null && (best === null || h.highQc.data.view > best.data.view)) best = h.highQc;
+    const signatures = [...held.map((h) => h.sig), own].sort((a, b) => a.member - b.member);
+    this.out({ type: 'syncInfo', highQc: null, highTc: { epoch: m.epoch, view: m.view, signatures, highQc: best } }, 'all');
   }
 
   private out(m: ConsensusWireMessage, to: MemberIndex | 'all'): void {

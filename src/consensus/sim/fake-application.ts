@@ -76,8 +76,11 @@ export interface FakeApplicationOptions {
   readonly idle?: boolean;
   /** Member-set changes to make, at most one per epoch. */
   readonly reconfigurations?: readonly FakeReconfiguration[];
-  /** Planted epoch bugs (commitSuffix, staleMembers); only the planted-bug tests set them. */
+  /** Planted bugs (commitSuffix, staleMembers, futureInvalid); only the planted-bug tests set them. */
   readonly faults?: SimFaults;
+  /** The node's wall clock and skew bound: read only by the planted futureInvalid bug. */
+  readonly now?: () => number;
+  readonly maxClockSkewMs?: number;
 }
 
 interface Executed {
@@ -139,8 +142,11 @@ export class FakeApplication implements Application {
     return block;
   }
 
-  /** Re-executes on the parent's state and compares roots and timestamp. */
+  /** Re-executes on the parent's state and compares roots and timestamp (above the parent's). */
   async checkBlock(block: Block, hash: Hash): Promise<boolean> {
+    const o = this.opts;
+    // The planted bug: freshness against the local clock as a validity condition (breaks R5).
+    if (o.faults?.futureInvalid === true && o.now !== undefined && block.header.timestampMs > o.now() + (o.maxClockSkewMs ?? 0)) return false;
     return this.execute(block, hash);
   }
 

@@ -1,6 +1,6 @@
 import type { ConsensusWireMessage, ProposalMessage, TimeoutMessage } from '../../codec/consensus.js';
 import { signMessage, type SigningKey } from '../../crypto/ed25519.js';
-import type { Block, TimeoutSignature } from '../../types/block.js';
+import type { Block, QuorumCert, TimeoutSignature } from '../../types/block.js';
 import type { MemberIndex, View } from '../../types/primitives.js';
 import { blockHash } from '../core/block-tree.js';
 import { proposalSigningBytes, quorumSize, timeoutSigningBytes, voteSigningBytes } from '../core/certificates.js';
@@ -35,7 +35,7 @@ export interface ForkerContext {
 export class Forker {
   private readonly c: ForkerContext;
   private withheld: { proposal: ProposalMessage; lucky: MemberIndex } | null = null;
-  private readonly timeouts = new Map<View, Map<MemberIndex, TimeoutSignature>>();
+  private readonly timeouts = new Map<View, Map<MemberIndex, { sig: TimeoutSignature; highQc: QuorumCert | null }>>();
   private readonly echoed = new Set<View>();
 
   constructor(ctx: ForkerContext) {
@@ -66,25 +66,28 @@ export class Forker {
     if (m.type === 'proposal') this.voteFor(m.block);
     if (m.type !== 'timeout' || from === this.c.self()) return;
     const qcView = m.highQc === null ? 0 : m.highQc.data.view;
-    this.collect(m.view, { member: from, highQcView: qcView, signature: m.signature });
+    this.collect(m.view, { member: from, highQcView: qcView, signature: m.signature }, m.highQc);
     if (!this.echoed.has(m.view)) {
       this.echoed.add(m.view);
       const signature = signMessage(this.c.key, timeoutSigningBytes(this.c.chainId, m.epoch, m.view, qcView));
       const echo: TimeoutMessage = { ...m, signature };
       this.c.out(echo, 'all');
-      this.collect(m.view, { member: this.c.self(), highQcView: qcView, signature });
+      // In the TC it forms itself, it claims the lowest QC it may (the epoch root's): a TC
+      // voting rule that read anything but the highest claim (R6) would let the fork through.
+      const low = signMessage(this.c.key, timeoutSigningBytes(this.c.chainId, m.epoch, m.view, 0));
+      this.collect(m.view, { member: this.c.self(), highQcView: 0, signature: low }, null);
     }
     this.tryFork(m.epoch, m.view);
   }
 
-  private collect(view: View, sig: TimeoutSignature): void {
+  private collect(view: View, sig: TimeoutSignature, highQc: QuorumCert | null): void {
     let byMember = this.timeouts.get(view);
     if (byMember === undefined) {
       byMember = new Map();
       this.timeouts.set(view, byMember);
       for (const v of this.timeouts.keys()) if (v < view - 8) this.timeouts.delete(v);
     }
-    byMember.set(sig.member, sig);
+    byMember.set(sig.member, { sig, highQc });
   }
 
   private tryFork(epoch: number, view: View): void {
@@ -105,7 +108,10 @@ export class Forker {
       7,
     );
     if (sibling === null) return;
-    const tc = { epoch, view, signatures: [...sigs.values()].sort((x, y) => x.member - y.member) };
+    const held = [...sigs.values()].sort((x, y) => x.sig.member - y.sig.member);
+    let top = held[0];
+    for (const t of held) if (top === undefined || t.sig.highQcView > top.sig.highQcView) top = t;
+    const tc = { epoch, view, signatures: held.map((t) => t.sig), highQc: top?.highQc ?? null };
     const f: ProposalMessage = { type: 'proposal', block: sibling, tc, signature: signMessage(this.c.key, proposalSigningBytes(this.c.chainId, blockHash(sibling.header))) };
     for (let i = 0; i < this.c.memberCount(); i++) if (i !== this.c.self() && i !== w.lucky) this.c.out(f, i);
     this.voteFor(sibling);

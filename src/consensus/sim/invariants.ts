@@ -58,6 +58,7 @@ export class InvariantMonitor {
   private readonly suffixAt = new Map<string, string>();
   private readonly heads = new Map<NodeId, { height: Height; hash: string }>();
   private readonly votes = new Set<string>();
+  private readonly proposals = new Map<string, string>();
   private readonly voteEpoch = new Map<NodeId, number>();
   private readonly deferred: Deferred[] = [];
   private readonly found: Violation[] = [];
@@ -113,8 +114,21 @@ export class InvariantMonitor {
 
   /** Every message an honest endpoint sends goes through here; finds double votes and votes of non-members. */
   onSend(node: NodeId, bytes: Uint8Array): void {
+    if (!this.opts.honest(node)) return;
+    // A proposal encodes as [0, block, tc, sig]: fixarray(4) then tag 0 (R4, R7: one block per view).
+    if (bytes[0] === 0x94 && bytes[1] === 0x00) {
+      const p = decodeConsensusMessage(bytes);
+      if (p.type !== 'proposal') return;
+      const h = p.block.header;
+      const key = `${node}/${h.epoch}/${h.view}`;
+      const hash = toHex(blockHash(h));
+      const before = this.proposals.get(key);
+      if (before !== undefined && before !== hash) this.safety(`member ${node} signed two different proposals in view ${h.view}`);
+      this.proposals.set(key, hash);
+      return;
+    }
     // PERF: a vote encodes as [1, voteData, sig]: fixarray(3) then tag 1; skip the rest undecoded.
-    if (!this.opts.honest(node) || bytes[0] !== 0x93 || bytes[1] !== 0x01) return;
+    if (bytes[0] !== 0x93 || bytes[1] !== 0x01) return;
     const m = decodeConsensusMessage(bytes);
     if (m.type !== 'vote') return;
     const { epoch, view } = m.data;

@@ -1,3 +1,4 @@
+import type { CoreOverrides } from '../core/core.js';
 import type { CoreMutations } from '../core/types.js';
 import type { SimFaults } from './sim-faults.js';
 import { replayCommand, runSimulation, type SimResult } from './simulation.js';
@@ -10,6 +11,8 @@ export interface RunSeedsOptions {
   /** First seed; seeds firstSeed .. firstSeed + seeds - 1 run. */
   readonly firstSeed: number;
   readonly mutations?: CoreMutations;
+  /** Planted core parts (test/sim/planted-bugs.test.ts only). */
+  readonly overrides?: CoreOverrides;
   /** Every seed also changes the member set (ledger sim --reconfigure). */
   readonly reconfigure?: boolean;
   /** Planted epoch bugs outside the core (test/sim/sim-faults.test.ts only). */
@@ -44,6 +47,7 @@ export async function runSeeds(opts: RunSeedsOptions): Promise<SeedsSummary> {
     const r = await runSimulation({
       nodes: opts.nodes, byzantine: opts.byzantine, seed, ...(opts.mutations ? { mutations: opts.mutations } : {}),
       ...(opts.reconfigure ? { reconfigure: true } : {}), ...(opts.faults ? { faults: opts.faults } : {}),
+      ...(opts.overrides ? { overrides: opts.overrides } : {}),
     });
     done++;
     committedBlocks += r.committedBlocks;

@@ -1,6 +1,6 @@
 import type { MemberIndex } from '../../types/primitives.js';
 import { faultBound } from '../core/certificates.js';
-import { BEHAVIOURS, type Behaviour } from './byzantine.js';
+import { ATTACKS, BEHAVIOURS, type Attack, type Behaviour } from './byzantine.js';
 import { describeMemberPlan, fixedMembers, planMemberChanges, type MemberPlan } from './member-changes.js';
 import { SeededRng } from './rng.js';
 import type { LinkFaults } from './sim-network.js';
@@ -45,7 +45,16 @@ export interface Scenario {
   readonly livenessBlocks: number;
   /** ...within this much virtual time after GST. */
   readonly livenessBoundMs: number;
+  /** Attacks every Byzantine member adds to its behaviour (byzantine.ts ATTACKS). */
+  readonly attacks?: readonly Attack[];
+  /** Wall-clock offset of each process (block timestamps, R5); absent means 0. */
+  readonly clockSkewMs?: ReadonlyMap<MemberIndex, number>;
 }
+
+/** R5 in the simulator: votes wait for, or skip, blocks stamped more than this ahead. */
+export const SIM_MAX_CLOCK_SKEW_MS = 1000;
+// Honest clocks are off by up to this much each (pairwise up to 1,200 ms: some votes wait).
+const HONEST_SKEW_MS = 600;
 
 /** Most Byzantine members a consortium of `nodes` tolerates: floor((n-1)/3). */
 export function maxByzantine(nodes: number): number {
@@ -70,6 +79,8 @@ export interface ScenarioOptions {
 // Seeds the member-change stream apart from the fault stream, so seed S with reconfigure has
 // exactly the faults of seed S without it (and old seeds keep their schedules).
 const MEMBER_STREAM = 0x6d656d62;
+// Likewise for the attacks and clock skews, so that seeds without them keep their schedules.
+const ATTACK_STREAM = 0x61747463;
 
 /**
  * Derives a scenario from a seed: which members are Byzantine and how, and a fault schedule
@@ -111,10 +122,25 @@ export function generateScenario(seed: number, nodes: number, byzantine: number,
       if (mr.chance(0.3)) crashes.push({ member: spare, atMs: mr.range(0, gstMs - 100), downMs: mr.range(20, 2500) });
     }
   }
+  const ar = new SeededRng(seed ^ ATTACK_STREAM);
+  const attacks: Attack[] = [];
+  if (byzantine > 0 && ar.chance(0.4)) {
+    for (const a of ATTACKS) if (ar.chance(0.5)) attacks.push(a);
+  }
+  const clockSkewMs = new Map<MemberIndex, number>();
+  const skewed = ar.chance(0.3);
+  if (skewed) for (let n = 0; n < nodes; n++) clockSkewMs.set(n, ar.range(-HONEST_SKEW_MS, HONEST_SKEW_MS));
+  if (attacks.includes('timewarp')) {
+    // At the edge of the bound (some honest clocks vote at once, some wait, some skip), or far.
+    for (const b of behaviours.keys()) clockSkewMs.set(b, ar.chance(0.8) ? SIM_MAX_CLOCK_SKEW_MS + ar.range(-300, 500) : 1e9);
+  }
+  // Spare processes (member changes) last, so that seed S keeps its members' clocks.
+  if (skewed) for (let n = nodes; n < members.processes; n++) clockSkewMs.set(n, ar.range(-HONEST_SKEW_MS, HONEST_SKEW_MS));
   return {
     seed, nodes, byzantine, behaviours, members, gstMs, chaos, partitions, crashes, crashAfterVote,
     livenessBlocks: 3,
     livenessBoundMs: 60_000,
+    attacks, clockSkewMs,
   };
 }
 
@@ -131,5 +157,7 @@ export function describeScenario(s: Scenario): string {
   const byz = [...s.behaviours].map(([m, b]) => `${m}:${b}`).join(',') || 'none';
   return `byzantine=[${byz}] gst=${s.gstMs}ms drop=${s.chaos.dropRate} dup=${s.chaos.dupRate} delay=${s.chaos.minDelayMs}-${s.chaos.maxDelayMs}ms${s.chaos.reorder ? ' reorder' : ''} ` +
     `partitions=${s.partitions.length} crashes=${s.crashes.length} crashAfterVote=${s.crashAfterVote.length}` +
-    (s.members.changes.length > 0 ? ` processes=${s.members.processes} changes=${describeMemberPlan(s.members)}` : '');
+    (s.members.changes.length > 0 ? ` processes=${s.members.processes} changes=${describeMemberPlan(s.members)}` : '') +
+    ((s.attacks ?? []).length > 0 ? ` attacks=${(s.attacks ?? []).join(',')}` : '') +
+    ((s.clockSkewMs?.size ?? 0) > 0 ? ` skew=${[...(s.clockSkewMs ?? [])].map(([n, ms]) => `${n}:${ms}`).join(',')}` : '');
 }

@@ -8,11 +8,13 @@ import { toHex, utf8 } from '../../util/bytes.js';
 import type { CoreLogger, CoreMutations, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { RuntimeLogger, SyncDriver } from '../runtime/application.js';
 import { ConsensusRuntime } from '../runtime/runtime.js';
-import { ByzantineTransport, type Behaviour } from './byzantine.js';
+import type { CoreOverrides } from '../core/core.js';
+import { ByzantineTransport, type Attack, type Behaviour } from './byzantine.js';
 import { FakeApplication, FakeChain, type FakeReconfiguration } from './fake-application.js';
 import { fixedMembers, type MemberPlan } from './member-changes.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
 import type { SeededRng } from './rng.js';
+import { SIM_MAX_CLOCK_SKEW_MS } from './scenario.js';
 import type { SimFaults } from './sim-faults.js';
 import type { NodeId, SimNetwork, SimTransport } from './sim-network.js';
 import { ScopedClock, type VirtualClock } from './virtual-clock.js';
@@ -80,6 +82,12 @@ export interface SimClusterOptions {
   readonly txBytes: number;
   readonly idle?: boolean;
   readonly maxFetchGap?: number;
+  /** Attacks the Byzantine members add to their behaviours. */
+  readonly attacks?: readonly Attack[];
+  /** Wall-clock offset per process (ms). */
+  readonly clockSkewMs?: ReadonlyMap<NodeId, number>;
+  /** Planted core parts for honest members (test/sim/planted-bugs.ts only). */
+  readonly overrides?: CoreOverrides;
 }
 
 /** Dependencies of a cluster. */
@@ -192,18 +200,18 @@ export class SimCluster {
     }
     const behaviour = this.behaviourOf(node);
     const faults = behaviour === null ? this.opts.faults : undefined;
+    const scoped = new ScopedClock(clock, this.opts.clockSkewMs?.get(node) ?? 0);
     const app = new FakeApplication(
       {
         chainId: SIM_CHAIN_ID, epoch: this.epoch, txsPerBlock: this.opts.txsPerBlock, txBytes: this.opts.txBytes, ...(this.opts.idle ? { idle: true } : {}),
         ...(this.reconfigurations.length > 0 ? { reconfigurations: this.reconfigurations } : {}),
-        ...(faults === undefined ? {} : { faults }),
+        ...(faults === undefined ? {} : { faults }), now: () => scoped.now(), maxClockSkewMs: SIM_MAX_CLOCK_SKEW_MS,
       },
       d.chain,
       (blocks) => {
         if (slot === 0) this.deps.onCommit(node, blocks);
       },
     );
-    const scoped = new ScopedClock(clock);
     const simTransport = net.transport(node);
     const follow = faults?.staleTransport !== true;
     // A restarted node's chain may be in a later epoch than genesis: its transport starts
@@ -213,17 +221,18 @@ export class SimCluster {
       ? simTransport
       : new ByzantineTransport({
         inner: simTransport, behaviour, chainId: SIM_CHAIN_ID, key: simKey(node), memberCount: () => simTransport.memberCount, clock: scoped,
-        rng: rng.fork(), app, isolate: (m) => this.deps.isolate(simTransport.nodeAt(m) ?? -1),
+        rng: rng.fork(), app, isolate: (m) => this.deps.isolate(simTransport.nodeAt(m) ?? -1), attacks: this.opts.attacks ?? [],
       });
     const sync: SyncDriver = { syncTo: async () => this.syncFromPeers(node, app) };
     const runtime = new ConsensusRuntime(
       {
-        chainId: SIM_CHAIN_ID, params: this.opts.params, signingKey: simKey(node),
+        chainId: SIM_CHAIN_ID, params: this.opts.params, signingKey: simKey(node), maxClockSkewMs: SIM_MAX_CLOCK_SKEW_MS,
         ...(behaviour === null && this.opts.mutations ? { mutations: this.opts.mutations } : {}),
         ...(this.opts.maxFetchGap === undefined ? {} : { maxFetchGap: this.opts.maxFetchGap }),
       },
       {
         clock: scoped, transport, safetyStore: d.store, application: app, sync, verifier,
+        ...(behaviour === null && this.opts.overrides ? { coreOverrides: this.opts.overrides } : {}),
         ...this.loggers(node), onFatal: (e) => this.deps.onFatal(node, e),
         ...(follow ? { onEpochChange: (e: EpochInfo) => simTransport.updateMembers(this.nodesOf(e.members)) } : {}),
       },

@@ -11,9 +11,11 @@ export interface SimFaults {
   readonly staleMembers?: boolean;
   /** The node never points its transport at the new member list (no onEpochChange wiring). */
   readonly staleTransport?: boolean;
+  /** The application refuses a block stamped too far ahead of its clock: validity, not voting (breaks R5). */
+  readonly futureInvalid?: boolean;
 }
 
-/** Every planted fault, by name. */
+/** Every planted epoch fault, by name (futureInvalid is planted by test/sim/planted-bugs.test.ts). */
 export const SIM_FAULTS = ['commitSuffix', 'staleMembers', 'staleTransport'] as const;
 
 /** One of SIM_FAULTS. */

@@ -1,4 +1,5 @@
 import { toHex } from '../../util/bytes.js';
+import { VOTE_WINDOW_VIEWS, type CoreOverrides } from '../core/core.js';
 import type { CoreMutations, SignatureVerifier } from '../core/types.js';
 import { EpochSchedule } from './epoch-schedule.js';
 import { InvariantMonitor, type Violation } from './invariants.js';
@@ -17,6 +18,8 @@ export interface SimulationOptions {
   readonly seed: number;
   /** Planted bugs for honest nodes (test/sim/mutations.test.ts only). */
   readonly mutations?: CoreMutations;
+  /** Planted core parts for honest nodes (test/sim/planted-bugs.test.ts only). */
+  readonly overrides?: CoreOverrides;
   /** Add member-set changes to the seed's scenario (scenario.ts ScenarioOptions). */
   readonly reconfigure?: boolean;
   /** Planted epoch bugs outside the core, for honest nodes (test/sim/sim-faults.test.ts only). */
@@ -103,6 +106,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
     {
       nodes: sc.nodes, members: sc.members, params: SIM_PARAMS, behaviours: sc.behaviours, txsPerBlock: 1, txBytes: 32,
       ...(opts.mutations ? { mutations: opts.mutations } : {}), ...(opts.faults ? { faults: opts.faults } : {}),
+      ...(opts.overrides ? { overrides: opts.overrides } : {}),
+      ...(sc.attacks ? { attacks: sc.attacks } : {}), ...(sc.clockSkewMs ? { clockSkewMs: sc.clockSkewMs } : {}),
     },
     {
       clock, net, rng: rng.fork(), verifier,
@@ -198,9 +203,21 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
     const e = epochs.epochAt(target());
     return judged().every((n) => monitor.heightOf(n) >= target() && (!changes || monitor.votedSince(n, e)));
   };
+  // Bounded memory per peer (R8, R11): what an honest core holds for others, as numbers.
+  const checkHoldings = (): void => {
+    for (const inst of c.instances) {
+      const h = honest(inst.node) ? inst.runtime.holdings : null;
+      if (h === null) continue;
+      const n = inst.transport.memberCount;
+      if (h.maxVotesPerView > n || h.votes > n * (VOTE_WINDOW_VIEWS + 2) || h.timeouts > 2 * n) {
+        monitor.report('safety', `member ${inst.node} holds unbounded peer input: ${h.votes} votes (${h.maxVotesPerView} in one view), ${h.timeouts} timeouts for ${n} members`);
+      }
+    }
+  };
   while (clock.runNext()) {
     await settle();
     events++;
+    if (events % 16 === 0) checkHoldings();
     if (monitor.violations.some((v) => v.kind === 'safety')) break;
     if (gstHeight >= 0 && recovered()) {
       recoveredAt = clock.now();

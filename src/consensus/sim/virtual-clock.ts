@@ -92,20 +92,23 @@ export class VirtualClock implements Clock {
 
 /**
  * One process's view of a VirtualClock: `kill` cancels every timer it set, which is what a
- * crash does to a real process's timers.
+ * crash does to a real process's timers; its wall clock may be skewed (block timestamps, R5).
  */
 export class ScopedClock implements Clock {
   private readonly base: Clock;
+  private readonly skewMs: number;
   private readonly timers = new Set<Cancel>();
   private dead = false;
 
-  constructor(base: Clock) {
+  /** `skewMs`: how far this process's wall clock is off (timers still run at the shared pace). */
+  constructor(base: Clock, skewMs = 0) {
     this.base = base;
+    this.skewMs = skewMs;
   }
 
-  /** Current time of the shared clock. */
+  /** Current time of the shared clock, off by this process's skew. */
   now(): number {
-    return this.base.now();
+    return this.base.now() + this.skewMs;
   }
 
   /** A timer that dies with this scope. */

@@ -112,6 +112,7 @@ export const arbTimeoutCert: fc.Arbitrary<TimeoutCert> = rec({
   epoch: arbUint,
   view: arbUint,
   signatures: arbMembers.chain((ms) => fc.tuple(...ms.map((m) => rec({ member: fc.constant(m), highQcView: arbUint, signature: arbBytes(64) })))).map((t) => [...t]),
+  highQc: fc.option(arbQuorumCert, { nil: null }),
 });
 
 /** A header, with or without parentQc. */

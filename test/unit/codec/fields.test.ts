@@ -84,7 +84,7 @@ describe('decoder field checks', () => {
     expect(badField(() => decodeQuorumCert(pack([qcTuple({ data, signatures: [] })[0], [[0, SIG.subarray(1)]]])))).toBe('qc.signature');
     const many = Array.from({ length: BLOCK_LIMITS.maxMembers + 1 }, (_, i) => [i, SIG]);
     expect(badField(() => decodeQuorumCert(pack([qcTuple({ data, signatures: [] })[0], many])))).toBe('qc.signatures');
-    const tc = (members: number[]) => pack(tcTuple({ epoch: 0, view: 1, signatures: members.map((member) => ({ member, highQcView: 0, signature: SIG })) }));
+    const tc = (members: number[]) => pack(tcTuple({ epoch: 0, view: 1, signatures: members.map((member) => ({ member, highQcView: 0, signature: SIG })), highQc: null }));
     expect(badField(() => decodeTimeoutCert(tc([3, 1])))).toBe('tc.signatures');
   });
 

@@ -68,6 +68,7 @@ const TC_9: TimeoutCert = {
     member: m, highQcView: 5 + i,
     signature: signMessage(key(m), signingBytes(DOMAIN_TIMEOUT_V1, CHAIN, encodeTimeoutData(0, 9, 5 + i))),
   })),
+  highQc: qcOn(voteData(7, 6, 6), [0, 1, 2]),
 };
 
 const HEADER_FIRST: BlockHeader = {
@@ -157,8 +158,8 @@ export const GOLDEN_SUITES: readonly GoldenSuite<never>[] = [
     encode: encodeQuorumCert, decode: decodeQuorumCert,
   }),
   suite({
-    file: 'timeout-cert', description: 'TC: [epoch, view, [[member, highQcView, signature], ...]] sorted by member.',
-    vectors: [{ name: 'three-of-four', value: TC_9 }],
+    file: 'timeout-cert', description: 'TC: [epoch, view, [[member, highQcView, signature], ...] sorted by member, highQc (the QC of the highest highQcView) or nil].',
+    vectors: [{ name: 'three-of-four', value: TC_9 }, { name: 'root-high-qc', value: { ...TC_9, signatures: TC_9.signatures.map((s) => ({ ...s, highQcView: 0 })), highQc: null } }],
     encode: encodeTimeoutCert, decode: decodeTimeoutCert,
   }),
   suite({

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeConsensusMessage, decodeSafetyState, encodeConsensusMessage, encodeSafetyState, type ConsensusWireMessage,
 } from '../../../src/codec/consensus.js';
+import { qcTuple } from '../../../src/codec/block.js';
 import { DecodeError } from '../../../src/codec/errors.js';
+import { pack } from '../../../src/codec/msgpack.js';
 import { bytesEqual } from '../../../src/util/bytes.js';
 import { chain, proposalOf, tcFor, timeoutBy, voteBy } from './fixture.js';
 
@@ -11,7 +13,7 @@ describe('consensus codec', () => {
   const messages: ConsensusWireMessage[] = [
     proposalOf(blocks[1]!, tcFor(1)),
     voteBy(2, blocks[0]!),
-    timeoutBy(1, 3, qcs[1]!, tcFor(2, [0, 1, 3], [2, 1, 0])),
+    timeoutBy(1, 3, qcs[1]!, tcFor(2, [0, 1, 3], [1, 1, 0], qcs[0]!)),
     { type: 'syncInfo', highQc: qcs[0]!, highTc: null },
     { type: 'blockRequest', hash: blocks[1]!.hash, count: 64 },
     { type: 'blockResponse', blocks: [blocks[1]!.block, blocks[0]!.block] },
@@ -46,7 +48,14 @@ describe('consensus codec', () => {
     expect(decodeSafetyState(encodeSafetyState(empty))).toEqual(empty);
     const bytes = encodeSafetyState(empty);
     const foreign = new Uint8Array(bytes);
-    foreign[1] = 2;
+    foreign[1] = 3;
     expect(() => decodeSafetyState(foreign)).toThrow(DecodeError);
+  });
+
+  it('reads a version-1 safety state, keeping its numbers and dropping its TC (TCs carry their QC since version 2)', () => {
+    // docs/protocol.md R9 and R11: an upgraded node keeps lastVotedView and lockedView
+    const oldTc = tcFor(6);
+    const v1 = pack([1, 0, 7, 5, qcTuple(qcs[1]!), [oldTc.epoch, oldTc.view, oldTc.signatures.map((x) => [x.member, x.highQcView, x.signature])], []]);
+    expect(decodeSafetyState(v1)).toEqual({ epoch: 0, lastVotedView: 7, lockedView: 5, highQc: qcs[1]!, highTc: null, votedBlocks: [] });
   });
 });

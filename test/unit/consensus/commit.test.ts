@@ -25,7 +25,7 @@ describe('commit', () => {
     const q4 = qcOn(b4);
     const { core } = startCore(3);
     proposeAndCheck(core, b1);
-    expect(proposeAndCheck(core, b3, tcFor(2, [0, 1, 2], [1, 1, 1])).first.committed).toEqual([]);
+    expect(proposeAndCheck(core, b3, tcFor(2, [0, 1, 2], [1, 1, 1], q1)).first.committed).toEqual([]);
     proposeAndCheck(core, b4);
     const out = deliver(core, 0, { type: 'syncInfo', highQc: q4, highTc: null });
     expect(out.committed.map((c) => [c.block.header.height, c.certifiedHeight, c.commitQc])).toEqual([[1, 2, q4], [2, 2, q4]]);

@@ -66,10 +66,13 @@ export function timeoutBy(member: MemberIndex, view: View, highQc: QuorumCert | 
   return { type: 'timeout', epoch: 0, view, highQc, lastTc, signature: signMessage(simKey(member), timeoutSigningBytes(CHAIN, 0, view, qcView)) };
 }
 
-/** A TC for `view`; each signer reports `highQcViews[i]` (default 0). */
-export function tcFor(view: View, signers: readonly MemberIndex[] = [0, 1, 2], highQcViews: readonly View[] = []): TimeoutCert {
+/**
+ * A TC for `view`; each signer reports `highQcViews[i]` (default 0), and the TC carries
+ * `highQc`, which must be the QC of the highest of them (null when that is 0) for the TC to verify.
+ */
+export function tcFor(view: View, signers: readonly MemberIndex[] = [0, 1, 2], highQcViews: readonly View[] = [], highQc: QuorumCert | null = null): TimeoutCert {
   return {
-    epoch: 0, view,
+    epoch: 0, view, highQc,
     signatures: signers.map((m, i) => {
       const hq = highQcViews[i] ?? 0;
       return { member: m, highQcView: hq, signature: signMessage(simKey(m), timeoutSigningBytes(CHAIN, 0, view, hq)) };

@@ -50,7 +50,7 @@ describe('app pipeline sync requests', () => {
     const events: PipelineEvent[] = [];
     const head = { height: 0, hash: new Uint8Array(32), view: 0, epoch: 0, timestampMs: 0 };
     const app = { onTxsAvailable: () => undefined, committedHead: () => head } as unknown as Application;
-    const pipeline = new AppPipeline({ emptyBlockIntervalMs: 0 }, {
+    const pipeline = new AppPipeline({ emptyBlockIntervalMs: 0, maxClockSkewMs: 10_000, maxVoteWaitMs: 4_000 }, {
       app, clock: new VirtualClock(), enqueue: (ev) => events.push(ev), fail: (e) => { throw e; },
       sync: { syncTo: () => { runs++; return new Promise<void>((r) => { release = r; }); } },
     });

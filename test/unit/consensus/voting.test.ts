@@ -54,7 +54,7 @@ describe('voting', () => {
   it('after a timeout, votes only for a block extending a QC at least as high as the TC reports', () => {
     // docs/protocol.md R6: B.view = TC.view + 1 requires B.qc.view >= max(TC.highQcViews)
     const { blocks, qcs } = chain(2);
-    const tc = tcFor(3, [0, 1, 2], [2, 1, 1]);
+    const tc = tcFor(3, [0, 1, 2], [2, 1, 1], qcs[1] ?? null);
     const known = (): ReturnType<typeof startCore>['core'] => {
       const { core } = startCore(3);
       for (const b of blocks) proposeAndCheck(core, b);
