@@ -9,6 +9,7 @@ import type { Hash, MemberIndex } from '../../types/primitives.js';
 import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
 import { HotStuffCore } from '../core/core.js';
+import { scheduleHorizon, type LeaderSchedule } from '../core/leader-schedule.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { Application, RuntimeLogger, SafetyStateStore, SyncDriver } from './application.js';
 import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
@@ -43,6 +44,8 @@ export interface ConsensusRuntimeDeps {
    * transport at the new member list, so that member indices mean the same to both.
    */
   readonly onEpochChange?: (epoch: EpochInfo) => void;
+  /** The leader schedule (R3); only the simulator's planted-bug tests replace the default. */
+  readonly schedule?: LeaderSchedule;
 }
 
 // Peer messages beyond this many queued events are dropped (loss is normal for the protocol);
@@ -162,10 +165,14 @@ export class ConsensusRuntime {
     this.core = new HotStuffCore(
       {
         chainId: this.opts.chainId, self, params: this.opts.params, epoch, committedHead: this.deps.application.committedHead(), safety,
+        history: this.deps.application.recentHeaders?.(scheduleHorizon(epoch.members.length)) ?? [],
         ...(this.opts.maxFetchGap === undefined ? {} : { maxFetchGap: this.opts.maxFetchGap }),
         ...(this.opts.mutations === undefined ? {} : { mutations: this.opts.mutations }),
       },
-      { signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}) },
+      {
+        signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}),
+        ...(this.deps.schedule ? { schedule: this.deps.schedule } : {}),
+      },
     );
   }
 
