@@ -22,7 +22,7 @@ import { OperationalError, invariant } from '../util/errors.js';
 import { decodeEpoch, encodeEpoch, EpochHistory, genesisEpoch } from './epochs.js';
 import { scheduleHorizon } from '../consensus/core/leader-schedule.js';
 
-// Recent committed headers kept in memory for the leader schedule (its horizon is 12 per member).
+// Recent committed headers kept in memory for the leader schedule (its horizon is 9 per member).
 const RECENT_HEADERS = 512;
 
 /** What the API and metrics learn about each committed block. */

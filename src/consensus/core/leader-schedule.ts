@@ -31,9 +31,9 @@ export function scheduleEntry(h: BlockHeader, rootView: View): ScheduleEntry {
   };
 }
 
-/** R3a: committed blocks the reputation window spans: 4 turns of every member. */
+/** R3a: committed blocks the reputation window spans: three turns of every member. */
 export function reputationWindow(memberCount: number): number {
-  return 4 * memberCount;
+  return 3 * memberCount;
 }
 
 /**

@@ -14,6 +14,7 @@ import { fixedMembers, type MemberPlan } from './member-changes.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
 import type { SeededRng } from './rng.js';
 import type { SimFaults } from './sim-faults.js';
+import { plantedSchedule, type PlantedSchedule } from './planted-schedules.js';
 import type { NodeId, SimNetwork, SimTransport } from './sim-network.js';
 import { ScopedClock, type VirtualClock } from './virtual-clock.js';
 
@@ -80,6 +81,8 @@ export interface SimClusterOptions {
   readonly txBytes: number;
   readonly idle?: boolean;
   readonly maxFetchGap?: number;
+  /** A broken leader schedule for one process (test/sim/schedule-bug.test.ts only). */
+  readonly plantedSchedule?: { readonly node: NodeId; readonly kind: PlantedSchedule };
 }
 
 /** Dependencies of a cluster. */
@@ -226,6 +229,7 @@ export class SimCluster {
         clock: scoped, transport, safetyStore: d.store, application: app, sync, verifier,
         ...this.loggers(node), onFatal: (e) => this.deps.onFatal(node, e),
         ...(follow ? { onEpochChange: (e: EpochInfo) => simTransport.updateMembers(this.nodesOf(e.members)) } : {}),
+        ...(this.opts.plantedSchedule?.node === node ? { schedule: plantedSchedule(this.opts.plantedSchedule.kind) } : {}),
       },
     );
     const inst: SimInstance = { node, slot, transport: simTransport, app, clock: scoped, runtime, alive: true };
