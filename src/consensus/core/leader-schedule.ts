@@ -119,3 +119,8 @@ function pick(view: View, members: ReadonlySet<MemberIndex> | null, n: number): 
   }
   return leaderOf(view, n);
 }
+
+/** R3 alone: round-robin whatever the history (the schedule before reputation; a baseline for measurements). */
+export const roundRobinSchedule: LeaderSchedule = {
+  leaderFor: (view, _chain, memberCount) => leaderOf(view, memberCount),
+};
