@@ -41,8 +41,8 @@ export interface Scenario {
   readonly crashAfterVote: readonly { member: MemberIndex; vote: number; downMs: number }[];
   /**
    * Every honest member of the final epoch must commit this many blocks past the GST height
-   * and past the last reconfiguration block (3, or two reputation windows more in half the
-   * seeds, so that the leader schedule's window fills and turns over)...
+   * and past the last reconfiguration block (3, or a reputation window and a turn of every
+   * member more in 30% of the seeds, so that the leader schedule's window fills and is judged)...
    */
   readonly livenessBlocks: number;
   /** ...within this much virtual time after GST. */
@@ -110,7 +110,7 @@ export function generateScenario(seed: number, nodes: number, byzantine: number,
   }
   const rep = new SeededRng(seed ^ REPUTATION_STREAM);
   for (const m of order.slice(0, byzantine)) if (rep.chance(0.3)) behaviours.set(m as MemberIndex, rep.pick(REPUTATION_BEHAVIOURS));
-  const longRun = rep.chance(0.5);
+  const longRun = rep.chance(0.3);
   let members = fixedMembers(nodes);
   if (opts.reconfigure === true) {
     const mr = new SeededRng(seed ^ MEMBER_STREAM);
@@ -121,7 +121,7 @@ export function generateScenario(seed: number, nodes: number, byzantine: number,
   }
   return {
     seed, nodes, byzantine, behaviours, members, gstMs, chaos, partitions, crashes, crashAfterVote,
-    livenessBlocks: longRun ? 3 + 2 * reputationWindow(nodes) : 3,
+    livenessBlocks: longRun ? 3 + reputationWindow(nodes) + nodes : 3,
     livenessBoundMs: 60_000,
   };
 }
