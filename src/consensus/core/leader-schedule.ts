@@ -63,8 +63,8 @@ export interface LeaderSchedule {
  *   committed (a block followed by one of the next view, whose certificate the chain carries);
  * - R3b a member is active when it proposed one of those blocks or signed one of their
  *   parent certificates;
- * - R3c a member failed when a committed block of the window follows a view that produced
- *   nothing, and the member was that view's leader by the activity rule alone;
+ * - R3c a member failed when a committed block of the window follows views that produced
+ *   nothing, and the member was the last such view's leader by the activity rule alone;
  * - R3d the leader of view v is the first eligible member (active and not failed; all active
  *   ones when none is) at or after position v mod n; round-robin while the chain does not
  *   hold a full window below its committed tip (genesis, a new epoch).
@@ -102,9 +102,10 @@ function eligible(chain: readonly ScheduleEntry[], end: number, n: number, judge
   const failed = new Set<MemberIndex>();
   for (let i = Math.max(lo, 1); i <= tip; i++) {
     const e = chain[i] as ScheduleEntry;
-    // Only the first skipped view: it was entered through the parent's certificate, so its
-    // leader is known; later skipped views may have followed certificates off this chain.
-    if (e.view > e.parentView + 1) failed.add(pick(e.parentView + 1, eligible(chain, i - 1, n, false), n));
+    // Votes of view w go to the leader of w + 1, so the view just before the block failed with
+    // its aggregator (this block's proposer) alive: its own leader did not propose. Earlier
+    // skipped views may have failed for want of that leader's aggregation, not their own.
+    if (e.view > e.parentView + 1) failed.add(pick(e.view - 1, eligible(chain, i - 1, n, false), n));
   }
   const ok = new Set([...active].filter((m) => !failed.has(m)));
   return ok.size > 0 ? ok : active;

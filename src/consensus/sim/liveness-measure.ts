@@ -11,13 +11,17 @@ import { VirtualClock } from './virtual-clock.js';
 /** Options of one liveness measurement. */
 export interface CommitRateOptions {
   readonly nodes: number;
-  /** Members that are down for the whole run (never started: a crashed or unreachable host). */
+  /** Members that are down (the last ones of the list): a crashed or unreachable host. */
   readonly down: number;
+  /** When they go down (virtual ms); 0 (default): they never start. */
+  readonly downFromMs?: number;
   /** Virtual time measured, after `warmupMs`. */
   readonly virtualMs: number;
   /** Virtual time before counting starts (the reputation window fills meanwhile). */
   readonly warmupMs: number;
   readonly seed?: number;
+  /** An idle chain: no transactions, empty proposals wait emptyBlockIntervalMs (R19), devnet timing. */
+  readonly idle?: boolean;
   /** Replaces the default leader schedule on every member (a baseline to compare against). */
   readonly schedule?: LeaderSchedule;
 }
@@ -31,6 +35,9 @@ export interface CommitRate {
   /** Views per virtual second the first up member went through (view changes, ended by QC or TC). */
   readonly viewsPerSecond: number;
 }
+
+// The devnet's consensus timing (ledger init): an idle chain makes an empty block per 500 ms.
+const IDLE_PARAMS = { ...SIM_PARAMS, viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, emptyBlockIntervalMs: 500 };
 
 function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -52,11 +59,13 @@ export async function measureCommitRate(opts: CommitRateOptions): Promise<Commit
   const verifier = cachedVerifier();
   const runtimes: ConsensusRuntime[] = [];
   const chain0 = new FakeChain(SIM_GENESIS_HASH, 0);
-  for (let i = 0; i < n - opts.down; i++) {
+  const downFrom = opts.downFromMs ?? 0;
+  const started = downFrom > 0 ? n : n - opts.down;
+  for (let i = 0; i < started; i++) {
     const chain = i === 0 ? chain0 : new FakeChain(SIM_GENESIS_HASH, 0);
-    const app = new FakeApplication({ chainId: SIM_CHAIN_ID, epoch, txsPerBlock: 1, txBytes: 32 }, chain);
+    const app = new FakeApplication({ chainId: SIM_CHAIN_ID, epoch, txsPerBlock: opts.idle ? 0 : 1, txBytes: 32, ...(opts.idle ? { idle: true } : {}) }, chain);
     const rt = new ConsensusRuntime(
-      { chainId: SIM_CHAIN_ID, signingKey: simKey(i), params: SIM_PARAMS },
+      { chainId: SIM_CHAIN_ID, signingKey: simKey(i), params: opts.idle ? IDLE_PARAMS : SIM_PARAMS },
       { clock, transport: net.transport(i), safetyStore: new MemorySafetyStore(), application: app, verifier, ...(opts.schedule ? { schedule: opts.schedule } : {}) },
     );
     runtimes.push(rt);
@@ -67,11 +76,16 @@ export async function measureCommitRate(opts: CommitRateOptions): Promise<Commit
     while (clock.now() < t && clock.runNext()) await settle();
   };
   const view = (): number => runtimes[0]?.status?.view ?? 0;
+  if (downFrom > 0) {
+    await runUntil(downFrom);
+    for (const rt of runtimes.slice(n - opts.down)) await rt.stop();
+    for (let i = n - opts.down; i < n; i++) net.kill(i);
+  }
   await runUntil(opts.warmupMs);
   const [h0, v0, t0] = [chain0.head().height, view(), clock.now()];
   await runUntil(opts.warmupMs + opts.virtualMs);
   const [h1, v1, t1] = [chain0.head().height, view(), clock.now()];
-  for (const rt of runtimes) await rt.stop();
+  for (const rt of runtimes.slice(0, n - (downFrom > 0 ? opts.down : 0))) await rt.stop();
   const secs = (t1 - t0) / 1000;
   return { blocks: h1 - h0, virtualMs: t1 - t0, perSecond: (h1 - h0) / secs, viewsPerSecond: (v1 - v0) / secs };
 }

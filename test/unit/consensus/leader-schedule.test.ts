@@ -88,21 +88,19 @@ describe('leader schedule (reputation)', () => {
     expect(leadersOver(crashAt + W - 1, stillSeen)).toContain(3);
   });
 
-  it('skips the leader of a view that produced no block, and only the first such view of a gap', () => {
-    // docs/protocol.md R3c: a member failed when a committed block follows a skipped view it led by the activity rule
+  it('skips the leader of the last view of a gap, whose votes the next proposer was alive to collect', () => {
+    // docs/protocol.md R3c: a member failed when a committed block follows skipped views and it led the last one
     const c = run(W + 4, (v) => leaderOf(v, N), all);
     const top = c[c.length - 1] as ScheduleEntry;
-    const failedView = top.view + 1;
-    const failed = leaderOf(failedView, N);
-    // Views failedView and failedView + 1 produced nothing; the next block is then committed.
-    let g = extend(c, failedView + 2, leaderOf(failedView + 2, N), all());
-    expect(leadersOver(failedView + 3, g)).toContain(failed);
-    g = extend(g, failedView + 3, leaderOf(failedView + 3, N), all());
-    const after = leadersOver(failedView + 4, g);
-    expect(after).not.toContain(failed);
-    // The leader of the second skipped view is not blamed: that view may have followed a
-    // certificate off this chain.
-    expect(after).toContain(leaderOf(failedView + 1, N));
+    // Two views produce nothing: the first one's votes went to the second one's leader, who
+    // was down; that leader is the one to blame, not the honest proposer before it.
+    const [first, last] = [top.view + 1, top.view + 2];
+    let g = extend(c, last + 1, leaderOf(last + 1, N), all());
+    expect(leadersOver(last + 2, g)).toContain(leaderOf(last, N));
+    g = extend(g, last + 2, leaderOf(last + 2, N), all());
+    const after = leadersOver(last + 3, g);
+    expect(after).not.toContain(leaderOf(last, N));
+    expect(after).toContain(leaderOf(first, N));
   });
 
   it('lets a failed member lead again once its failure left the window', () => {
@@ -110,6 +108,7 @@ describe('leader schedule (reputation)', () => {
     let c = run(W + 4, (v) => leaderOf(v, N), all);
     const failedView = W + 5;
     const failed = leaderOf(failedView, N);
+    // One view produced nothing (gap of one), then two blocks commit the one after it.
     c = extend(c, failedView + 1, leaderOf(failedView + 1, N), all());
     let v = failedView + 2;
     c = extend(c, v, leaderOf(v, N), all());
