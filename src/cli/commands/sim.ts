@@ -1,5 +1,4 @@
-import { reputationWindow } from '../../consensus/core/leader-schedule.js';
-import { measureCommitRate } from '../../consensus/sim/liveness-measure.js';
+import { measureCommitRate, reputationWarmupMs } from '../../consensus/sim/liveness-measure.js';
 import { runSeeds } from '../../consensus/sim/run-seeds.js';
 import { maxByzantine } from '../../consensus/sim/scenario.js';
 import { replayCommand } from '../../consensus/sim/simulation.js';
@@ -136,8 +135,7 @@ export const simCommand: Command = {
     if (a.liveness && a.nodes >= 2) {
       const down = Math.max(1, a.byzantine);
       const up = await measureCommitRate({ nodes: a.nodes, down: 0, virtualMs: 3000, warmupMs: 2000 });
-      // The first window fills under round-robin (R3d), a timeout per down member's turn.
-      const slow = await measureCommitRate({ nodes: a.nodes, down, virtualMs: 3000, warmupMs: 1500 * reputationWindow(a.nodes) });
+      const slow = await measureCommitRate({ nodes: a.nodes, down, virtualMs: 3000, warmupMs: reputationWarmupMs(a.nodes) });
       io.out(
         `liveness (virtual time): ${a.nodes} members all up ${up.perSecond.toFixed(1)} commits/s, ${up.viewsPerSecond.toFixed(1)} views/s; ` +
         `${down} down ${slow.perSecond.toFixed(1)} commits/s, ${slow.viewsPerSecond.toFixed(1)} views/s (${((100 * slow.perSecond) / up.perSecond).toFixed(0)}% of all up)`,

@@ -1,4 +1,4 @@
-import type { LeaderSchedule } from '../core/leader-schedule.js';
+import { reputationWindow, type LeaderSchedule } from '../core/leader-schedule.js';
 import { ConsensusRuntime } from '../runtime/runtime.js';
 import { FakeApplication, FakeChain } from './fake-application.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
@@ -38,6 +38,14 @@ export interface CommitRate {
 
 // The devnet's consensus timing (ledger init): an idle chain makes an empty block per 500 ms.
 const IDLE_PARAMS = { ...SIM_PARAMS, viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, emptyBlockIntervalMs: 500 };
+
+/**
+ * Virtual warm-up after which a cluster with members down from the start is past its first
+ * reputation window, which fills under round-robin (R3d) at a timeout per down member's turn.
+ */
+export function reputationWarmupMs(nodes: number): number {
+  return 1500 * reputationWindow(nodes);
+}
 
 function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
