@@ -27,20 +27,23 @@ const { values: args } = parseArgs({
     nodes: { type: 'string', default: '4' }, duration: { type: 'string', default: '30' }, rate: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '5' }, accounts: { type: 'string', default: '64' }, sweep: { type: 'boolean', default: false },
     rates: { type: 'string' }, keep: { type: 'boolean', default: false }, profile: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results' },
-    'verify-threads': { type: 'string' },
+    'verify-threads': { type: 'string' }, down: { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (args.help) {
   process.stdout.write(`Usage: npm run bench -- [--nodes 4] [--duration 30] [--rate 2000] [--warmup 5] [--accounts 64]
                       [--sweep [--rates 500,1000,...]] [--json] [--out bench/results]
-                      [--keep] [--profile DIR] [--verify-threads N]
+                      [--keep] [--profile DIR] [--verify-threads N] [--down N]
 Starts --nodes real members on 127.0.0.1, offers --rate tx/s for --warmup + --duration seconds
 from a separate load process, and reports steady-state throughput and commit latency next to
 this machine's limits. --sweep runs increasing rates, finds saturation, reruns at 80% of it and
 writes an SVG chart next to the JSON. --keep keeps the members' data and info logs;
 --profile DIR writes a V8 CPU profile of every member into DIR (open in Chrome DevTools);
---verify-threads N sets each member's signature-verification threads (default: the node's).\n`);
+--verify-threads N sets each member's signature-verification threads (default: the node's).
+--down N measures twice in the same run: all members up, then with the last N members stopped
+(SIGSTOP, as a crashed or unreachable host looks) for the whole measurement, load sent to the
+others; prints both figures side by side.\n`);
   process.exit(0);
 }
 const nodes = Number(args.nodes);
@@ -48,7 +51,12 @@ const durationS = Number(args.duration);
 const warmupS = Number(args.warmup);
 const accountsN = Number(args.accounts);
 const sweepRates = (args.rates ?? '250,500,1000,1500,2000,3000,4000').split(',').map(Number);
-const levelCount = args.sweep ? sweepRates.length + 1 : 1;
+const down = Number(args.down);
+if (!Number.isInteger(down) || down < 0 || down >= nodes) {
+  process.stderr.write(`bench: --down must be an integer from 0 to ${nodes - 1}\n`);
+  process.exit(2);
+}
+const levelCount = (args.sweep ? sweepRates.length + 1 : 1) * (down > 0 ? 2 : 1);
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 function gitCommit(): string {
@@ -95,6 +103,20 @@ async function runLevel(api: readonly string[], pids: readonly number[], keys: S
   return { ...summarise(report, rate, Math.min(warmupS * 1000, (seconds * 1000) / 3)), memberCpuUsPerTx, loadGenCpuUsPerTx };
 }
 
+async function heightOf(apiUrl: string): Promise<number> {
+  const r = await fetch(`${apiUrl}/v1/status`);
+  return ((await r.json()) as { height: number }).height;
+}
+
+// Polling REST is the observable progress signal of separate processes.
+async function waitHeight(apiUrl: string, height: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await heightOf(apiUrl)) < height) {
+    if (Date.now() > deadline) throw new Error(`height ${height} not reached within ${timeoutMs} ms with members stopped`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function main(): Promise<void> {
   const loadAtStart = loadavg();
   log('measuring this machine: ed25519 verify per core, LevelDB batched puts ...');
@@ -120,6 +142,7 @@ async function main(): Promise<void> {
   });
   const levels: Level[] = [];
   let final: Level;
+  let downResult: { final: Level; levels: Level[]; upLevels: Level[] } | null = null;
   try {
     const manifest = await devnet.start();
     await devnet.waitReady(1, 60_000);
@@ -128,22 +151,42 @@ async function main(): Promise<void> {
     const allKeys = await Promise.all(manifest.accounts.filter((a) => a.name.startsWith('bench')).map((a) => loadKeyFile(a.keyFile)));
     let level = 0;
     const nextAccounts = (): SigningKey[] => allKeys.slice(accountsN * level, accountsN * ++level);
-    if (args.sweep) {
-      for (const r of sweepRates) {
+    const measure = async (apis: readonly string[], phase: string): Promise<{ final: Level; levels: Level[] }> => {
+      const phaseLevels: Level[] = [];
+      if (args.sweep) {
+        for (const r of sweepRates) {
+          const keys = nextAccounts();
+          const lv = await runLevel(apis, pids, keys, keys.map(() => 0), manifest.chainId, r, Math.min(durationS, 15), workDir, `${phase}s${r}`);
+          log(`  ${phase}: offered ${r} tx/s → ${lv.tps} tx/s, p50 ${lv.p50Ms} ms, p99 ${lv.p99Ms} ms, ${lv.memberCpuUsPerTx} member-CPU µs/tx`);
+          phaseLevels.push(lv);
+        }
+        const saturation = Math.max(...phaseLevels.map((l) => l.tps));
+        const at80 = Math.max(50, Math.round(saturation * 0.8));
+        log(`${phase}: saturation ≈ ${saturation} tx/s; measuring at 80% (${at80} tx/s) for ${durationS} s`);
         const keys = nextAccounts();
-        const lv = await runLevel(api, pids, keys, keys.map(() => 0), manifest.chainId, r, Math.min(durationS, 15), workDir, `s${r}`);
-        log(`  offered ${r} tx/s → ${lv.tps} tx/s, p50 ${lv.p50Ms} ms, p99 ${lv.p99Ms} ms, ${lv.memberCpuUsPerTx} member-CPU µs/tx`);
-        levels.push(lv);
+        return { final: await runLevel(apis, pids, keys, keys.map(() => 0), manifest.chainId, at80, warmupS + durationS, workDir, `${phase}at80`), levels: phaseLevels };
       }
-      const saturation = Math.max(...levels.map((l) => l.tps));
-      const at80 = Math.max(50, Math.round(saturation * 0.8));
-      log(`saturation ≈ ${saturation} tx/s; measuring at 80% (${at80} tx/s) for ${durationS} s`);
+      log(`${phase}: offering ${args.rate} tx/s for ${warmupS} + ${durationS} s`);
       const keys = nextAccounts();
-      final = await runLevel(api, pids, keys, keys.map(() => 0), manifest.chainId, at80, warmupS + durationS, workDir, 'at80');
-    } else {
-      log(`offering ${args.rate} tx/s for ${warmupS} + ${durationS} s`);
-      const keys = nextAccounts();
-      final = await runLevel(api, pids, keys, keys.map(() => 0), manifest.chainId, Number(args.rate), warmupS + durationS, workDir, 'main');
+      return { final: await runLevel(apis, pids, keys, keys.map(() => 0), manifest.chainId, Number(args.rate), warmupS + durationS, workDir, `${phase}main`), levels: phaseLevels };
+    };
+    const upRun = await measure(api, 'all-up');
+    final = upRun.final;
+    levels.push(...upRun.levels);
+    if (down > 0) {
+      const stopped = pids.slice(nodes - down);
+      const upApis = api.slice(0, nodes - down);
+      for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+      try {
+        // The schedule skips a stopped member after its first failed turn (docs/protocol.md
+        // R3c) and once its signatures leave the window (R3b): let a few windows commit first.
+        const from = await heightOf(upApis[0] as string);
+        await waitHeight(upApis[0] as string, from + 3 * 3 * nodes, 120_000);
+        const downRun = await measure(upApis, `${down}-down`);
+        downResult = { ...downRun, upLevels: upRun.levels };
+      } finally {
+        for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      }
     }
   } finally {
     await devnet.stop();
@@ -151,7 +194,7 @@ async function main(): Promise<void> {
     else await rm(workDir, { recursive: true, force: true });
   }
   const line = {
-    nodes, durationS, offeredTps: final.offeredTps, tps: final.tps, p50Ms: final.p50Ms, p95Ms: final.p95Ms, p99Ms: final.p99Ms,
+    nodes, durationS, ...(downResult === null ? {} : { down, downTps: downResult.final.tps, downP99Ms: downResult.final.p99Ms }), offeredTps: final.offeredTps, tps: final.tps, p50Ms: final.p50Ms, p95Ms: final.p95Ms, p99Ms: final.p99Ms,
     verifyPerSecPerCore, levelPutsPerSec, limitTps, cores, nodeVersion: process.version, commit: gitCommit(),
   };
   const env = { cpuModel: cpus()[0]?.model ?? 'unknown', date: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() };
@@ -166,12 +209,24 @@ async function main(): Promise<void> {
     ['load average 1m (start / end)', `${(loadAtStart[0] ?? 0).toFixed(2)} / ${(loadavg()[0] ?? 0).toFixed(2)}`],
     ['cores / cpu', `${cores} / ${env.cpuModel}`], ['node / commit', `${process.version} / ${line.commit}`],
   ];
-  for (const [k, v] of table) process.stdout.write(`${(k as string).padEnd(28)} ${v}\n`);
+  if (downResult !== null) {
+    const d = downResult.final;
+    const sat = (ls: readonly Level[], f: Level): number => (ls.length > 0 ? Math.max(...ls.map((l) => l.tps)) : f.tps);
+    const [upSat, downSat] = [sat(downResult.upLevels, final), sat(downResult.levels, d)];
+    table.splice(3, 0,
+      [`${down} down: achieved tx/s`, `${d.tps} (offered ${d.offeredTps})`],
+      [`${down} down: p50 / p95 / p99 ms`, `${d.p50Ms} / ${d.p95Ms} / ${d.p99Ms}`],
+      [args.sweep ? 'saturation up / down / ratio' : 'tx/s up / down / ratio', `${upSat} / ${downSat} / ${(downSat / Math.max(1, upSat)).toFixed(2)}`],
+      ['p99 down / up', (d.p99Ms / Math.max(1, final.p99Ms)).toFixed(2)],
+    );
+  }
+  for (const [k, v] of table) process.stdout.write(`${(k as string).padEnd(32)} ${v}\n`);
   await mkdir(args.out as string, { recursive: true });
-  const name = `throughput-${nodes}n${args.sweep ? '-sweep' : ''}`;
+  const name = `throughput-${nodes}n${args.sweep ? '-sweep' : ''}${down > 0 ? `-down${down}` : ''}`;
   await writeFile(join(args.out as string, `${name}.json`), JSON.stringify({
     ...line, ...env, memberCpuUsPerTx: final.memberCpuUsPerTx, loadGenCpuUsPerTx: final.loadGenCpuUsPerTx, verifyThreads: args['verify-threads'] ?? 'default',
     levels, tpsOverLimit: final.tps / limitTps, loadAverageAtStart: loadAtStart, loadAverage: loadavg(),
+    ...(downResult === null ? {} : { down, downFinal: downResult.final, downLevels: downResult.levels }),
   }, null, 2) + '\n');
   if (args.sweep) await writeFile(join(args.out as string, `${name}.svg`), sweepChartSvg(levels, `${nodes} members, ${cores} cores: throughput and p99 vs offered load`));
   process.stdout.write(JSON.stringify(line) + '\n');

@@ -13,7 +13,7 @@ import type { Mempool } from '../state/mempool/mempool.js';
 import type { BlockStore } from '../storage/block-store.js';
 import { historyKey, indexKey, membersKey, prefixRange } from '../storage/prefixes.js';
 import { PREFIX } from '../storage/prefixes.js';
-import type { Block, CommittedBlock } from '../types/block.js';
+import type { Block, BlockHeader, CommittedBlock } from '../types/block.js';
 import type { KvOp } from '../types/edges.js';
 import type { Genesis, Member } from '../types/genesis.js';
 import type { Hash, Height, PublicKey } from '../types/primitives.js';
@@ -21,6 +21,10 @@ import { bytesEqual, fromHex, toHex } from '../util/bytes.js';
 import { OperationalError, invariant } from '../util/errors.js';
 import { decodeEpoch, encodeEpoch, EpochHistory, genesisEpoch } from './epochs.js';
 import type { Metrics } from './metrics.js';
+import { scheduleHorizon } from '../consensus/core/leader-schedule.js';
+
+// Recent committed headers kept in memory for the leader schedule (its horizon is 9 per member).
+const RECENT_HEADERS = 512;
 
 /** What the API and metrics learn about each committed block. */
 export interface CommitNotice {
@@ -80,6 +84,8 @@ export class LedgerChain implements Application, SyncChain {
   private readonly commitListeners: ((n: CommitNotice) => void)[] = [];
   private readonly txsListeners: (() => void)[] = [];
   private proposerNames: { epoch: number; names: string[] } | null = null;
+  /** Headers of the last committed blocks, ascending (the leader schedule's history, R3a). */
+  private recent: BlockHeader[] = [];
 
   constructor(opts: LedgerChainOpts, deps: LedgerChainDeps) {
     this.opts = opts;
@@ -121,6 +127,13 @@ export class LedgerChain implements Application, SyncChain {
     }
     this.headState = state;
     const h = cb.block.header;
+    const recent: BlockHeader[] = [];
+    for (let height = Math.max(1, h.height - scheduleHorizon(this.epochs.current.members.length) + 1); height < h.height; height++) {
+      const b = await store.getBlock(height);
+      if (b !== null) recent.push(b.block.header);
+    }
+    recent.push(h);
+    this.recent = recent;
     this.headInfo = { height: h.height, hash: cb.hash, view: h.view, epoch: h.epoch, timestampMs: h.timestampMs };
     log.info({ height: h.height, keys: state.size, ms: this.deps.now() - started }, 'State rebuilt from storage');
   }
@@ -153,6 +166,10 @@ export class LedgerChain implements Application, SyncChain {
 
   committedHead(): CommittedHead {
     return this.headInfo;
+  }
+
+  recentHeaders(count: number): readonly BlockHeader[] {
+    return this.recent.slice(-count);
   }
 
   currentEpoch(): EpochInfo {
@@ -329,6 +346,8 @@ export class LedgerChain implements Application, SyncChain {
     endTimer?.();
     this.headState = exec.state;
     this.headInfo = { height: h.height, hash: cb.hash, view: h.view, epoch: h.epoch, timestampMs: h.timestampMs };
+    this.recent.push(h);
+    if (this.recent.length > 2 * RECENT_HEADERS) this.recent = this.recent.slice(-RECENT_HEADERS);
     if (epoch !== null) this.epochs.push(epoch);
     // Once an epoch ended, its suffix blocks can never commit: drop them with the rest below.
     for (const [k, s] of this.speculative) {

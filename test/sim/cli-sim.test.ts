@@ -25,7 +25,8 @@ describe('ledger sim', () => {
     expect(() => parseSimArgs(['--nodes', '4', '--seeds', '1'])).toThrow(UsageError);
     expect(() => parseSimArgs(['--nodes', 'x', '--byzantine', '0', '--seeds', '1'])).toThrow(UsageError);
     expect(() => parseSimArgs(['--bogus'])).toThrow(UsageError);
-    expect(parseSimArgs(['--nodes', '7', '--byzantine', '2', '--seeds', '5'])).toEqual({ nodes: 7, byzantine: 2, seeds: 5, seed: 1, reconfigure: false, json: false, help: false });
+    expect(parseSimArgs(['--nodes', '7', '--byzantine', '2', '--seeds', '5'])).toEqual({ nodes: 7, byzantine: 2, seeds: 5, seed: 1, reconfigure: false, liveness: false, json: false, help: false });
+    expect(parseSimArgs(['--nodes', '4', '--byzantine', '1', '--seeds', '1', '--liveness']).liveness).toBe(true);
     expect(parseSimArgs(['--nodes', '4', '--byzantine', '1', '--seeds', '2', '--reconfigure']).reconfigure).toBe(true);
     const c = capture();
     expect(await simCommand.run(['--help'], c.io)).toBe(0);

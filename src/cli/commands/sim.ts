@@ -1,9 +1,10 @@
+import { measureCommitRate, reputationWarmupMs } from '../../consensus/sim/liveness-measure.js';
 import { runSeeds } from '../../consensus/sim/run-seeds.js';
 import { maxByzantine } from '../../consensus/sim/scenario.js';
 import { replayCommand } from '../../consensus/sim/simulation.js';
 import { EXIT, UsageError, type Command, type CommandIo } from '../command.js';
 
-const HELP = `Usage: ledger sim --nodes N --byzantine F --seeds K [--seed S] [--reconfigure] [--json]
+const HELP = `Usage: ledger sim --nodes N --byzantine F --seeds K [--seed S] [--reconfigure] [--liveness] [--json]
 
 Runs the real consensus core and runtime of N members, F of them Byzantine, over K seeded
 schedules of faults (message loss, duplication, delays that reorder, partitions that heal,
@@ -20,6 +21,8 @@ floods of future-view votes, inflated TCs) in virtual time, checking after every
   - every honest core holds a bounded number of peer votes and timeouts (at most one vote per
     member per view, in a bounded window of views),
   - no member's committed height goes down across a restart,
+  - every honest proposal comes from the leader the schedule names after its parent
+    (docs/protocol.md R3: all honest members agree on the leader reputation schedule),
   - after the network heals, every honest member (of the final epoch) commits again within a
     bounded time.
 
@@ -36,6 +39,9 @@ Options:
   --seeds K       schedules to run
   --seed S        first seed (default 1): seeds S .. S+K-1 run
   --reconfigure   add member-set changes to every seed (see above)
+  --liveness      also measure commits per virtual second of a calm cluster of N members all
+                  up and with max(F, 1) members down for the whole run (the leader schedule's
+                  cost of a down member; deterministic, whatever the machine)
   --json          print one JSON line last: {nodes, byzantine, seeds, safetyViolations,
                   livenessFailures, committedBlocks, failingSeeds}
   --help          this text
@@ -49,6 +55,7 @@ interface SimArgs {
   readonly seeds: number;
   readonly seed: number;
   readonly reconfigure: boolean;
+  readonly liveness: boolean;
   readonly json: boolean;
   readonly help: boolean;
 }
@@ -68,6 +75,7 @@ export function parseSimArgs(args: readonly string[]): SimArgs {
   let seed = 1;
   let json = false;
   let reconfigure = false;
+  let liveness = false;
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
@@ -78,14 +86,15 @@ export function parseSimArgs(args: readonly string[]): SimArgs {
       case '--seed': seed = intArg(a, args[++i], 0); break;
       case '--json': json = true; break;
       case '--reconfigure': reconfigure = true; break;
+      case '--liveness': liveness = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new UsageError(`unknown argument ${a}`);
     }
   }
-  if (help) return { nodes: 0, byzantine: 0, seeds: 0, seed, reconfigure, json, help };
+  if (help) return { nodes: 0, byzantine: 0, seeds: 0, seed, reconfigure, liveness, json, help };
   if (nodes === null || byzantine === null || seeds === null) throw new UsageError('--nodes, --byzantine and --seeds are required');
   if (byzantine > maxByzantine(nodes)) throw new UsageError(`${nodes} members tolerate at most ${maxByzantine(nodes)} Byzantine`);
-  return { nodes, byzantine, seeds, seed, reconfigure, json, help };
+  return { nodes, byzantine, seeds, seed, reconfigure, liveness, json, help };
 }
 
 // Progress goes to stderr at most this often, so long runs show life without flooding logs.
@@ -126,6 +135,16 @@ export const simCommand: Command = {
       `${summary.seeds} seeds of ${a.nodes} members (${a.byzantine} Byzantine${a.reconfigure ? ', member changes' : ''}): ${summary.safetyViolations} safety violations, ` +
       `${summary.livenessFailures} liveness failures, ${summary.committedBlocks} blocks committed, ${seconds.toFixed(1)}s`,
     );
+    if (a.liveness && a.nodes < 2) io.err('sim: --liveness needs at least 2 members');
+    if (a.liveness && a.nodes >= 2) {
+      const down = Math.max(1, a.byzantine);
+      const up = await measureCommitRate({ nodes: a.nodes, down: 0, virtualMs: 3000, warmupMs: 2000 });
+      const slow = await measureCommitRate({ nodes: a.nodes, down, virtualMs: 3000, warmupMs: reputationWarmupMs(a.nodes) });
+      io.out(
+        `liveness (virtual time): ${a.nodes} members all up ${up.perSecond.toFixed(1)} commits/s, ${up.viewsPerSecond.toFixed(1)} views/s; ` +
+        `${down} down ${slow.perSecond.toFixed(1)} commits/s, ${slow.viewsPerSecond.toFixed(1)} views/s (${((100 * slow.perSecond) / up.perSecond).toFixed(0)}% of all up)`,
+      );
+    }
     if (a.json) {
       io.out(JSON.stringify({
         nodes: summary.nodes, byzantine: summary.byzantine, seeds: summary.seeds, safetyViolations: summary.safetyViolations,

@@ -1,6 +1,6 @@
 import type { SafetyState, TimeoutMessage, ProposalMessage, VoteMessage, SyncInfoMessage } from '../../codec/consensus.js';
 import { verifySignature, type SigningKey } from '../../crypto/ed25519.js';
-import type { Block, QuorumCert, TimeoutCert, VoteData } from '../../types/block.js';
+import type { Block, BlockHeader, QuorumCert, TimeoutCert, VoteData } from '../../types/block.js';
 import type { Hash, MemberIndex, Signature, View } from '../../types/primitives.js';
 import { toHex } from '../../util/bytes.js';
 import { invariant } from '../../util/errors.js';
@@ -9,7 +9,7 @@ import { CommitTracker } from './commit-rule.js';
 import { BlockTree, blockHash, rootFromHead, type TreeNode } from './block-tree.js';
 import { CertificateChecker, faultBound, quorumSize, tcMaxHighQcView, voteSigningBytes } from './certificates.js';
 import { TimeoutCollector, VoteCollector } from './collectors.js';
-import { leaderOf } from './leader-schedule.js';
+import { leaderOf, reputationSchedule, scheduleEntry, scheduleHorizon, type LeaderSchedule, type ScheduleEntry } from './leader-schedule.js';
 import { OutputBuilder } from './output-builder.js';
 import { Pacemaker } from './pacemaker.js';
 import { SafetyRules } from './safety-rules.js';
@@ -27,6 +27,8 @@ export interface CoreDeps {
   /** Defaults to crypto.verifySignature; the simulator shares a cached one across its nodes. */
   readonly verifier?: SignatureVerifier;
   readonly logger?: CoreLogger | null;
+  /** R3a-R3d by default; the simulator injects a broken one to prove its invariants catch it. */
+  readonly schedule?: LeaderSchedule;
   /** Replacement parts; only the simulator's planted-bug tests inject them (test/sim/planted-bugs.ts). */
   readonly overrides?: CoreOverrides;
 }
@@ -85,6 +87,9 @@ export class HotStuffCore implements ConsensusCore {
   private ownTimeout: TimeoutMessage | null = null;
   private readonly commits: CommitTracker;
   private out = new OutputBuilder();
+  private readonly schedule: LeaderSchedule;
+  /** Committed blocks of this epoch up to the root, as the leader schedule reads them (R3a). */
+  private history: ScheduleEntry[] = [];
 
   constructor(opts: CoreOptions, deps: CoreDeps) {
     this.chainId = opts.chainId;
@@ -92,6 +97,7 @@ export class HotStuffCore implements ConsensusCore {
     this.mutations = opts.mutations ?? {};
     this.certs = new CertificateChecker(opts.chainId, deps.verifier ?? verifySignature);
     this.log = deps.logger ?? null;
+    this.schedule = deps.schedule ?? reputationSchedule;
     this.epoch = opts.epoch;
     invariant(opts.self >= 0 && opts.self < opts.epoch.members.length, 'self is not a member');
     // A safety state from an older epoch says nothing about this one (R21).
@@ -102,6 +108,7 @@ export class HotStuffCore implements ConsensusCore {
     this.tree = new BlockTree(rootFromHead(opts.committedHead));
     this.voted = new VotedBlocks(s?.votedBlocks ?? []);
     this.voted.prune(opts.committedHead.height);
+    this.resetHistory(opts.history ?? [], opts.committedHead.height);
     this.commits = new CommitTracker(this.tree, this.mutations.commitOneChain === true);
     this.fetcher = new BlockFetcher(
       { self: opts.self, memberCount: opts.epoch.members.length, maxFetchGap: opts.maxFetchGap ?? DEFAULT_MAX_FETCH_GAP },
@@ -116,7 +123,7 @@ export class HotStuffCore implements ConsensusCore {
   get status(): CoreStatus {
     const root = this.tree.root;
     return {
-      epoch: this.epoch.epoch, view: this.pm.view, leader: leaderOf(this.pm.view, this.epoch.members.length),
+      epoch: this.epoch.epoch, view: this.pm.view, leader: this.leaderAfter(this.pm.view, this.highQcKey()) ?? leaderOf(this.pm.view, this.epoch.members.length),
       highQcView: this.pm.highQcView, lockedView: this.safety.lockedView, lastVotedView: this.safety.lastVotedView,
       committedHeight: root.height, committedHash: root.hash, syncing: this.fetcher.syncing,
     };
@@ -154,7 +161,7 @@ export class HotStuffCore implements ConsensusCore {
       case 'blockBuilt': this.onBlockBuilt(event.view, event.block); break;
       case 'blockChecked': this.onBlockChecked(event.hash, event.valid, event.vote !== false); break;
       case 'blocksFetched': if (this.isMember(event.from)) this.afterInsert(this.fetcher.accept(event.from, event.blocks)); break;
-      case 'syncCompleted': this.onSyncCompleted(event.head); break;
+      case 'syncCompleted': this.onSyncCompleted(event.head, event.history ?? []); break;
     }
     return this.out.build();
   }
@@ -227,6 +234,11 @@ export class HotStuffCore implements ConsensusCore {
       this.fetcher.want(h.parentHash, h.height - 1, h.proposer);
       return;
     }
+    // R3/R4: the leader is a function of the parent's chain, so it is judged once that is here.
+    if (h.proposer !== this.leaderAfter(h.view, parentKey)) {
+      this.debug({ from, view: h.view, proposer: h.proposer }, 'Dropped proposal: proposer is not the leader of the view');
+      return;
+    }
     const node = this.tree.insert(m.block, r.value.hash, m.tc, 'checking');
     if (node === null) return;
     this.proposalsPerView.set(h.view, seen + 1);
@@ -237,8 +249,9 @@ export class HotStuffCore implements ConsensusCore {
   private onVote(from: MemberIndex, m: VoteMessage): void {
     const d = m.data;
     const n = this.epoch.members.length;
-    // R8: votes for view v go to the leader of v + 1; only a QC above our highest helps.
-    if (d.epoch !== this.epoch.epoch || leaderOf(d.view + 1, n) !== this.self) return;
+    // R8: votes for view v go to the leader of v + 1 after the voted block (kept while that
+    // block is unknown here: the proposal may arrive after its votes); only a QC above our highest helps.
+    if (d.epoch !== this.epoch.epoch || (this.leaderAfter(d.view + 1, toHex(d.blockHash)) ?? this.self) !== this.self) return;
     if (d.view <= this.pm.highQcView || d.parentView >= d.view || d.height < this.epoch.startHeight) return;
     // R8: a bounded window of views, checked before the signature (a far view costs nothing).
     if (d.view > this.pm.view + VOTE_WINDOW_VIEWS) return;
@@ -316,6 +329,7 @@ export class HotStuffCore implements ConsensusCore {
       return;
     }
     this.voted.prune(r.height);
+    for (const b of r.blocks) this.remember(b.block.header);
     this.out.commit(r.blocks);
     if (this.log !== null) this.debug({ height: r.height }, 'Committed');
   }
@@ -327,10 +341,11 @@ export class HotStuffCore implements ConsensusCore {
     this.tryPropose();
   }
 
-  private onSyncCompleted(head: CommittedHead): void {
+  private onSyncCompleted(head: CommittedHead, history: readonly BlockHeader[]): void {
     this.fetcher.synced();
     if (head.height > this.tree.root.height && head.epoch === this.epoch.epoch) {
       this.tree.resetRoot(head);
+      this.resetHistory(history, head.height);
       this.debug({ height: head.height }, 'Root moved by sync');
     }
     this.afterInsert(this.fetcher.connect());
@@ -362,14 +377,14 @@ export class HotStuffCore implements ConsensusCore {
     // R9: the runtime makes this durable (with the block) before the vote below leaves the node.
     if (this.mutations.skipPersistBeforeVote !== true) this.persist();
     if (this.log !== null) this.debug({ view: node.view, height: node.height, qcView }, 'Voted');
-    const next = leaderOf(node.view + 1, this.epoch.members.length);
+    const next = this.leaderAfter(node.view + 1, node.key) ?? leaderOf(node.view + 1, this.epoch.members.length);
     if (next === this.self) this.addVote(vote.data, this.self, vote.signature);
     else this.out.send(next, vote);
   }
 
   private tryPropose(): void {
     const view = this.pm.view;
-    if (leaderOf(view, this.epoch.members.length) !== this.self || this.requestedView >= view || this.fetcher.syncing) return;
+    if (this.requestedView >= view || this.fetcher.syncing) return;
     // R4/R7: nothing to propose in a view already voted or timed out in (before a restart, too).
     if (!this.safety.mayPropose(view)) return;
     const qc = this.pm.highQc;
@@ -381,7 +396,9 @@ export class HotStuffCore implements ConsensusCore {
     const parentHeight = qc === null ? this.epoch.startHeight - 1 : qc.data.height;
     const parentKey = toHex(parentHash);
     const parent = this.tree.position(parentKey);
-    if (parent === null || this.tree.get(parentKey)?.status === 'invalid') {
+    // R3: who leads depends on the parent's chain; a missing parent was asked for with its QC.
+    if (parent === null || this.leaderAfter(view, parentKey) !== this.self) return;
+    if (this.tree.get(parentKey)?.status === 'invalid') {
       this.fetcher.want(parentHash, parentHeight, leaderOf(qcView, this.epoch.members.length));
       return;
     }
@@ -433,6 +450,42 @@ export class HotStuffCore implements ConsensusCore {
     this.out.send('all', msg);
     const tc = this.timeouts.add(this.epoch.epoch, view, { member: this.self, highQcView: qcView, signature: msg.signature }, qc);
     if (tc !== null) this.processTc(tc);
+  }
+
+  /**
+   * R3: the leader of `view` when its proposal extends the block `parentKey` (the root or a
+   * held block); undefined when that block is not here. A pure function of the block's chain,
+   * so every node that holds it names the same leader.
+   */
+  private leaderAfter(view: View, parentKey: string): MemberIndex | undefined {
+    const branch = this.tree.branch(parentKey);
+    if (branch === null) return undefined;
+    const chain = branch.length === 0 ? this.history : [...this.history, ...branch.map((b) => scheduleEntry(b.block.header, this.epoch.rootView))];
+    return this.schedule.leaderFor(view, chain, this.epoch.members.length);
+  }
+
+  private highQcKey(): string {
+    const qc = this.pm.highQc;
+    return qc === null ? toHex(this.epoch.rootHash) : toHex(qc.data.blockHash);
+  }
+
+  // Committed headers of this epoch ending at the head at `height` (from the application at
+  // start and after a sync); anything else (another epoch, a gap) is not history of this chain.
+  private resetHistory(headers: readonly BlockHeader[], height: number): void {
+    this.history = [];
+    const mine = headers.filter((h) => h.epoch === this.epoch.epoch && h.height >= this.epoch.startHeight && h.height <= height);
+    const last = mine[mine.length - 1];
+    if (last === undefined || last.height !== height) return;
+    for (const h of mine) this.remember(h);
+  }
+
+  private remember(h: BlockHeader): void {
+    if (h.epoch !== this.epoch.epoch || h.height < this.epoch.startHeight) return;
+    const prev = this.history[this.history.length - 1];
+    if (prev !== undefined && prev.height + 1 !== h.height) this.history = [];
+    this.history.push(scheduleEntry(h, this.epoch.rootView));
+    const keep = scheduleHorizon(this.epoch.members.length);
+    if (this.history.length > 2 * keep) this.history = this.history.slice(-keep);
   }
 
   private persist(): void {

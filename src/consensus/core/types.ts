@@ -1,5 +1,5 @@
 import type { ConsensusMessage, SafetyState } from '../../codec/consensus.js';
-import type { Block, CommittedBlock, QuorumCert } from '../../types/block.js';
+import type { Block, BlockHeader, CommittedBlock, QuorumCert } from '../../types/block.js';
 import type { ConsensusParams } from '../../types/genesis.js';
 import type { Hash, Height, MemberIndex, PublicKey, Signature, View } from '../../types/primitives.js';
 
@@ -51,7 +51,8 @@ export type ConsensusEvent =
   /** A peer's answer to a fetchBlocks request: the block first, then its ancestors. */
   | { readonly type: 'blocksFetched'; readonly from: MemberIndex; readonly blocks: readonly Block[] }
   /** The sync module finished; `head` is the application's committed head now. */
-  | { readonly type: 'syncCompleted'; readonly head: CommittedHead };
+  /** `history`: the application's recent committed headers ending at `head` (the leader schedule reads them, R3a). */
+  | { readonly type: 'syncCompleted'; readonly head: CommittedHead; readonly history?: readonly BlockHeader[] };
 
 /** Everything the core asks of the runtime; each answer arrives as an event. */
 export type CoreRequest =
@@ -139,6 +140,12 @@ export interface CoreOptions {
   readonly params: Pick<ConsensusParams, 'viewTimeoutMs' | 'maxViewTimeoutMs'>;
   readonly epoch: EpochInfo;
   readonly committedHead: CommittedHead;
+  /**
+   * Recent committed headers ending at `committedHead`, ascending (Application.recentHeaders):
+   * the leader schedule reads them (R3a). Without them the node judges leaders with less
+   * history than its peers until enough blocks commit.
+   */
+  readonly history?: readonly BlockHeader[];
   /** Loaded from the safety store; null on a fresh data directory. */
   readonly safety: SafetyState | null;
   /** Heights behind beyond which the core asks for sync instead of fetching blocks (default 64). */

@@ -4,7 +4,6 @@ import { bytesEqual } from '../../util/bytes.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { blockHash } from './block-tree.js';
 import { proposalSigningBytes, type CertificateChecker } from './certificates.js';
-import { leaderOf } from './leader-schedule.js';
 import type { EpochInfo } from './types.js';
 
 /** What a valid proposal yields: its block hash and the view of the QC it extends. */
@@ -14,8 +13,9 @@ export interface VerifiedProposal {
 }
 
 /**
- * R4: a proposal is well-formed when it is for this chain and epoch, signed by the leader of
- * its view, and justified: its parentQc certifies its parent at height - 1 (or it is the
+ * R4: a proposal is well-formed when it is for this chain and epoch, signed by its proposer,
+ * and justified (whether the proposer leads the view depends on the parent's chain, R3, and is
+ * judged once the parent is here): its parentQc certifies its parent at height - 1 (or it is the
  * first block of the epoch and extends the epoch root), the QC is from an earlier view, and a
  * carried TC is valid and earlier too. Whether this node may vote on it is decided later (R5).
  */
@@ -28,7 +28,7 @@ export function verifyProposal(
   if (h.epoch !== epoch.epoch) return err('wrong epoch');
   if (h.view <= epoch.rootView) return err('view not above the epoch root');
   if (h.height < epoch.startHeight) return err('height below the epoch');
-  if (h.proposer !== leaderOf(h.view, members.length)) return err('proposer is not the leader of the view');
+  if (!Number.isInteger(h.proposer) || h.proposer < 0 || h.proposer >= members.length) return err('proposer is not a member');
   const hash = blockHash(h);
   if (!certs.verifySigner(members, h.proposer, proposalSigningBytes(chainId, hash), msg.signature)) return err('bad proposal signature');
   let qcView: View;

@@ -1,6 +1,7 @@
 import type { Block, CommittedBlock } from '../../types/block.js';
 import type { Cancel, Clock } from '../../types/edges.js';
 import type { Hash, Height, MemberIndex } from '../../types/primitives.js';
+import { scheduleHorizon } from '../core/leader-schedule.js';
 import type { ConsensusEvent, CoreRequest, EpochInfo } from '../core/types.js';
 import type { Application, SyncDriver } from './application.js';
 
@@ -142,7 +143,7 @@ export class AppPipeline {
           // The core asks again on the next proposal it cannot place.
         }
       }
-      enqueue({ type: 'syncCompleted', head: app.committedHead() });
+      enqueue({ type: 'syncCompleted', head: app.committedHead(), history: app.recentHeaders?.(scheduleHorizon(app.currentEpoch().members.length)) ?? [] });
     });
   }
 

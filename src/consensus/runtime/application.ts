@@ -1,4 +1,4 @@
-import type { Block, CommittedBlock, QuorumCert } from '../../types/block.js';
+import type { Block, BlockHeader, CommittedBlock, QuorumCert } from '../../types/block.js';
 import type { Hash, Height, MemberIndex, View } from '../../types/primitives.js';
 import type { CommittedHead, EpochInfo } from '../core/types.js';
 
@@ -40,6 +40,12 @@ export interface Application {
   commit(blocks: readonly CommittedBlock[]): Promise<EpochInfo | null>;
   /** The last durable block (height 0 = genesis). */
   committedHead(): CommittedHead;
+  /**
+   * Headers of the last `count` committed blocks (fewer near genesis), ascending and ending at
+   * the committed head. The leader schedule reads them (docs/protocol.md R3a); without them a
+   * restarted node judges leaders from less history than its peers until blocks commit.
+   */
+  recentHeaders?(count: number): readonly BlockHeader[];
   /** The epoch in force after the committed head. */
   currentEpoch(): EpochInfo;
   /** A committed block by hash, to serve peers' fetch requests; null when unknown. */

@@ -12,6 +12,7 @@ import { bytesEqual } from '../../util/bytes.js';
 import { InvariantError, OperationalError } from '../../util/errors.js';
 import { PeerLimiter, type PeerLimits } from '../../util/peer-limiter.js';
 import { HotStuffCore, type CoreHoldings, type CoreOverrides } from '../core/core.js';
+import { scheduleHorizon, type LeaderSchedule } from '../core/leader-schedule.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
 import type { Application, ConsensusMetrics, RuntimeLogger, SafetyStateStore, SyncDriver, ViewChangeCause } from './application.js';
 import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
@@ -59,6 +60,8 @@ export interface ConsensusRuntimeDeps {
   readonly metrics?: ConsensusMetrics | null;
   /** A member's name for logs, by index in the epoch in force (the index otherwise). */
   readonly memberName?: (member: MemberIndex) => string;
+  /** The leader schedule (R3); only the simulator's planted-bug tests replace the default. */
+  readonly schedule?: LeaderSchedule;
 }
 
 // Peer messages beyond this many queued events are dropped (loss is normal for the protocol);
@@ -222,12 +225,14 @@ export class ConsensusRuntime {
     this.core = new HotStuffCore(
       {
         chainId: this.opts.chainId, self, params: this.opts.params, epoch, committedHead: this.deps.application.committedHead(), safety,
+        history: this.deps.application.recentHeaders?.(scheduleHorizon(epoch.members.length)) ?? [],
         ...(this.opts.maxFetchGap === undefined ? {} : { maxFetchGap: this.opts.maxFetchGap }),
         ...(this.opts.mutations === undefined ? {} : { mutations: this.opts.mutations }),
       },
       {
         signingKey: this.opts.signingKey, logger: this.deps.coreLogger ?? null, ...(this.deps.verifier ? { verifier: this.deps.verifier } : {}),
         ...(this.deps.coreOverrides ? { overrides: this.deps.coreOverrides } : {}),
+        ...(this.deps.schedule ? { schedule: this.deps.schedule } : {}),
       },
     );
   }

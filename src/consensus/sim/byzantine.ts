@@ -26,8 +26,17 @@ import type { SeededRng } from './rng.js';
  */
 export const BEHAVIOURS = ['silent', 'equivocator', 'conflicter', 'invalidSigner', 'outdated', 'forker', 'twins'] as const;
 
-/** One of BEHAVIOURS. */
-export type Behaviour = (typeof BEHAVIOURS)[number];
+/**
+ * Behaviours aimed at the leader schedule (docs/protocol.md R3a-R3d), drawn from their own
+ * seed stream so that the schedules of BEHAVIOURS seeds stay as they were:
+ * - late: as leader, holds each proposal back for about a view timeout (often too late);
+ * - gamer: votes just often enough to stay in the reputation window and never leads (its
+ *   proposals are withheld), hoping to keep its turns while doing none of the work.
+ */
+export const REPUTATION_BEHAVIOURS = ['late', 'gamer'] as const;
+
+/** One of BEHAVIOURS or REPUTATION_BEHAVIOURS. */
+export type Behaviour = (typeof BEHAVIOURS)[number] | (typeof REPUTATION_BEHAVIOURS)[number];
 
 /**
  * Attacks a seed adds on top of a Byzantine member's behaviour:
@@ -66,12 +75,18 @@ const FLOOD_VOTES = 6;
 const FLOOD_REACH_VIEWS = VOTE_WINDOW_VIEWS + 4;
 
 const HISTORY = 64;
+// The late leader's hold, around the simulator's view timeout (400 ms).
+const LATE_MIN_MS = 200;
+const LATE_MAX_MS = 600;
+// The gamer sends one vote in this many: enough to appear in some certificate of every window.
+const GAMER_VOTE_EVERY = 4;
 
 /** A Transport that applies a Byzantine behaviour to outgoing 'consensus' messages. */
 export class ByzantineTransport implements Transport {
   private readonly d: ByzantineDeps;
   private readonly history: ConsensusWireMessage[] = [];
   private readonly forker: Forker | null;
+  private votesSeen = 0;
 
   constructor(deps: ByzantineDeps) {
     this.d = deps;
@@ -208,6 +223,15 @@ export class ByzantineTransport implements Transport {
         this.forker?.outgoing(m, to);
         return;
       case 'twins':
+        this.out(m, to);
+        return;
+      case 'late':
+        if (m.type === 'proposal') this.d.clock.setTimer(this.d.rng.range(LATE_MIN_MS, LATE_MAX_MS), () => this.out(m, to));
+        else this.out(m, to);
+        return;
+      case 'gamer':
+        if (m.type === 'proposal') return;
+        if (m.type === 'vote' && this.votesSeen++ % GAMER_VOTE_EVERY !== 0) return;
         this.out(m, to);
         return;
     }

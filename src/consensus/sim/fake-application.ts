@@ -48,6 +48,11 @@ export class FakeChain {
     return this.byHash.get(key);
   }
 
+  /** Headers of the last `count` committed blocks, ascending. */
+  recentHeaders(count: number): BlockHeader[] {
+    return this.blocks.slice(-count).map((c) => c.block.header);
+  }
+
   /** The committed block at `height` (1-based). */
   at(height: Height): CommittedBlock | undefined {
     return this.blocks[height - 1];
@@ -184,6 +189,11 @@ export class FakeApplication implements Application {
     const epoch = this.currentEpoch().epoch;
     for (const [k, e] of this.executed) if (e.height <= head || (e.block !== null && e.block.header.epoch < epoch)) this.executed.delete(k);
     return next;
+  }
+
+  /** Headers of the last committed blocks (the leader schedule's history). */
+  recentHeaders(count: number): readonly BlockHeader[] {
+    return this.chain.recentHeaders(count);
   }
 
   /** Head of the durable chain. */

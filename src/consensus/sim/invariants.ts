@@ -1,10 +1,11 @@
 import { decodeConsensusMessage } from '../../codec/consensus.js';
 import { ZERO_HASH } from '../../crypto/hash.js';
-import type { CommittedBlock } from '../../types/block.js';
+import type { BlockHeader, CommittedBlock } from '../../types/block.js';
 import type { Hash, Height } from '../../types/primitives.js';
 import { bytesEqual, toHex } from '../../util/bytes.js';
 import { blockHash } from '../core/block-tree.js';
 import { CertificateChecker } from '../core/certificates.js';
+import { reputationSchedule, scheduleEntry, scheduleHorizon, type ScheduleEntry } from '../core/leader-schedule.js';
 import type { SignatureVerifier } from '../core/types.js';
 import type { EpochSchedule } from './epoch-schedule.js';
 import type { NodeId } from './sim-network.js';
@@ -47,7 +48,9 @@ interface Deferred {
  *   suffix headers that hash-link it to the certified block (R20), and they are empty;
  * - no honest node signs two votes in one view of an epoch, nor a vote in an epoch it is not
  *   a member of;
- * - no node's committed height goes down across a restart.
+ * - no node's committed height goes down across a restart;
+ * - every honest proposal is made by the leader the schedule names after the proposal's
+ *   parent (R3): honest members agree on the schedule, whatever each has committed so far.
  * Liveness after GST is judged by the simulation, which knows the schedule.
  */
 export class InvariantMonitor {
@@ -61,6 +64,10 @@ export class InvariantMonitor {
   private readonly proposals = new Map<string, string>();
   private readonly voteEpoch = new Map<NodeId, number>();
   private readonly deferred: Deferred[] = [];
+  /** Every block header seen on the wire or committed, by hex hash: the chains proposals extend. */
+  private readonly headers = new Map<string, BlockHeader>();
+  // A broadcast is one byte array sent to each peer: decoded once.
+  private readonly seenBytes = new WeakSet<Uint8Array>();
   private readonly found: Violation[] = [];
   private blocksCommitted = 0;
 
@@ -109,26 +116,32 @@ export class InvariantMonitor {
   /** Every commit of every honest node goes through here. */
   onCommit(node: NodeId, blocks: readonly CommittedBlock[]): void {
     if (!this.opts.honest(node)) return;
-    for (const c of blocks) this.checkCommitted(node, c);
+    for (const c of blocks) {
+      this.headers.set(toHex(c.hash), c.block.header);
+      this.checkCommitted(node, c);
+    }
   }
 
   /** Every message an honest endpoint sends goes through here; finds double votes and votes of non-members. */
   onSend(node: NodeId, bytes: Uint8Array): void {
-    if (!this.opts.honest(node)) return;
-    // A proposal encodes as [0, block, tc, sig]: fixarray(4) then tag 0 (R4, R7: one block per view).
-    if (bytes[0] === 0x94 && bytes[1] === 0x00) {
-      const p = decodeConsensusMessage(bytes);
-      if (p.type !== 'proposal') return;
-      const h = p.block.header;
-      const key = `${node}/${h.epoch}/${h.view}`;
-      const hash = toHex(blockHash(h));
-      const before = this.proposals.get(key);
-      if (before !== undefined && before !== hash) this.safety(`member ${node} signed two different proposals in view ${h.view}`);
-      this.proposals.set(key, hash);
+    // PERF: a proposal encodes as [0, block, tc, sig] (fixarray(4), tag 0), a block response
+    // as [5, blocks]; a vote as [1, voteData, sig]: fixarray(3) then tag 1; the rest is skipped undecoded.
+    if ((bytes[0] === 0x94 && bytes[1] === 0x00) || (bytes[0] === 0x92 && bytes[1] === 0x05)) {
+      this.onBlocks(node, bytes);
+      if (bytes[1] === 0x00 && this.opts.honest(node)) {
+        // R4, R7: an honest member signs one block per view.
+        const p = decodeConsensusMessage(bytes);
+        if (p.type !== 'proposal') return;
+        const h = p.block.header;
+        const key = `${node}/${h.epoch}/${h.view}`;
+        const hash = toHex(blockHash(h));
+        const before = this.proposals.get(key);
+        if (before !== undefined && before !== hash) this.safety(`member ${node} signed two different proposals in view ${h.view}`);
+        this.proposals.set(key, hash);
+      }
       return;
     }
-    // PERF: a vote encodes as [1, voteData, sig]: fixarray(3) then tag 1; skip the rest undecoded.
-    if (bytes[0] !== 0x93 || bytes[1] !== 0x01) return;
+    if (!this.opts.honest(node) || bytes[0] !== 0x93 || bytes[1] !== 0x01) return;
     const m = decodeConsensusMessage(bytes);
     if (m.type !== 'vote') return;
     const { epoch, view } = m.data;
@@ -137,6 +150,41 @@ export class InvariantMonitor {
     this.votes.add(key);
     if (!this.opts.epochs.isMember(node, epoch)) this.safety(`member ${node} signed a vote in epoch ${epoch} it is not a member of`);
     if (epoch > (this.voteEpoch.get(node) ?? -1)) this.voteEpoch.set(node, epoch);
+  }
+
+  private onBlocks(node: NodeId, bytes: Uint8Array): void {
+    if (this.seenBytes.has(bytes)) return;
+    this.seenBytes.add(bytes);
+    const m = decodeConsensusMessage(bytes);
+    if (m.type === 'blockResponse') {
+      for (const b of m.blocks) this.headers.set(toHex(blockHash(b.header)), b.header);
+      return;
+    }
+    if (m.type !== 'proposal') return;
+    const h = m.block.header;
+    this.headers.set(toHex(blockHash(h)), h);
+    if (this.opts.honest(node)) this.checkLeader(node, h);
+  }
+
+  // R3: the proposer of an honest proposal is the leader after its parent's chain, computed
+  // here from the blocks seen anywhere; skipped when a block of that chain was never seen.
+  private checkLeader(node: NodeId, h: BlockHeader): void {
+    const e = h.epoch;
+    const n = this.opts.epochs.members(e).length;
+    const start = this.opts.epochs.startOf(e);
+    const horizon = scheduleHorizon(n);
+    const chain: ScheduleEntry[] = [];
+    let hash = h.parentHash;
+    for (let height = h.height - 1; height >= start && chain.length < horizon; height--) {
+      const p = this.headers.get(toHex(hash));
+      if (p === undefined || p.height !== height) return;
+      // The epoch's root view only matters for the epoch's first block, whose parent the schedule never reads.
+      chain.push(scheduleEntry(p, 0));
+      hash = p.parentHash;
+    }
+    chain.reverse();
+    const leader = reputationSchedule.leaderFor(h.view, chain, n);
+    if (h.proposer !== leader) this.safety(`member ${node} proposed in view ${h.view} of epoch ${e}, but the schedule names member ${leader} after its parent (R3)`);
   }
 
   /** A node restarted: its durable height must not have gone down. */

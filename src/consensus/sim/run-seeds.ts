@@ -1,6 +1,7 @@
 import type { CoreOverrides } from '../core/core.js';
 import type { CoreMutations } from '../core/types.js';
 import type { SimFaults } from './sim-faults.js';
+import type { PlantedSchedule } from './planted-schedules.js';
 import { replayCommand, runSimulation, type SimResult } from './simulation.js';
 
 /** Options of a multi-seed run. */
@@ -17,6 +18,8 @@ export interface RunSeedsOptions {
   readonly reconfigure?: boolean;
   /** Planted epoch bugs outside the core (test/sim/sim-faults.test.ts only). */
   readonly faults?: SimFaults;
+  /** A broken leader schedule for one honest member (test/sim/schedule-bug.test.ts only). */
+  readonly plantedSchedule?: PlantedSchedule;
   /** Stop at the first failing seed (planted-bug tests). */
   readonly stopOnFailure?: boolean;
   /** Called after every seed. */
@@ -48,6 +51,7 @@ export async function runSeeds(opts: RunSeedsOptions): Promise<SeedsSummary> {
       nodes: opts.nodes, byzantine: opts.byzantine, seed, ...(opts.mutations ? { mutations: opts.mutations } : {}),
       ...(opts.reconfigure ? { reconfigure: true } : {}), ...(opts.faults ? { faults: opts.faults } : {}),
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
+      ...(opts.plantedSchedule ? { plantedSchedule: opts.plantedSchedule } : {}),
     });
     done++;
     committedBlocks += r.committedBlocks;

@@ -1,6 +1,7 @@
 import type { MemberIndex } from '../../types/primitives.js';
 import { faultBound } from '../core/certificates.js';
-import { ATTACKS, BEHAVIOURS, type Attack, type Behaviour } from './byzantine.js';
+import { reputationWindow } from '../core/leader-schedule.js';
+import { ATTACKS, BEHAVIOURS, REPUTATION_BEHAVIOURS, type Attack, type Behaviour } from './byzantine.js';
 import { describeMemberPlan, fixedMembers, planMemberChanges, type MemberPlan } from './member-changes.js';
 import { SeededRng } from './rng.js';
 import type { LinkFaults } from './sim-network.js';
@@ -40,7 +41,8 @@ export interface Scenario {
   readonly crashAfterVote: readonly { member: MemberIndex; vote: number; downMs: number }[];
   /**
    * Every honest member of the final epoch must commit this many blocks past the GST height
-   * and past the last reconfiguration block...
+   * and past the last reconfiguration block (3, or a reputation window and a turn of every
+   * member more in 30% of the seeds, so that the leader schedule's window fills and is judged)...
    */
   readonly livenessBlocks: number;
   /** ...within this much virtual time after GST. */
@@ -81,6 +83,9 @@ export interface ScenarioOptions {
 const MEMBER_STREAM = 0x6d656d62;
 // Likewise for the attacks and clock skews, so that seeds without them keep their schedules.
 const ATTACK_STREAM = 0x61747463;
+// Likewise for what exercises the leader schedule (R3a-R3d): behaviours aimed at it, and runs
+// long enough after GST for its window to fill and be judged.
+const REPUTATION_STREAM = 0x72657075;
 
 /**
  * Derives a scenario from a seed: which members are Byzantine and how, and a fault schedule
@@ -114,6 +119,9 @@ export function generateScenario(seed: number, nodes: number, byzantine: number,
   if (honest.length > 0 && rng.chance(0.5)) {
     crashAfterVote.push({ member: rng.pick(honest), vote: rng.range(1, 30), downMs: rng.range(1, 200) });
   }
+  const rep = new SeededRng(seed ^ REPUTATION_STREAM);
+  for (const m of order.slice(0, byzantine)) if (rep.chance(0.3)) behaviours.set(m as MemberIndex, rep.pick(REPUTATION_BEHAVIOURS));
+  const longRun = rep.chance(0.3);
   let members = fixedMembers(nodes);
   if (opts.reconfigure === true) {
     const mr = new SeededRng(seed ^ MEMBER_STREAM);
@@ -138,7 +146,7 @@ export function generateScenario(seed: number, nodes: number, byzantine: number,
   if (skewed) for (let n = nodes; n < members.processes; n++) clockSkewMs.set(n, ar.range(-HONEST_SKEW_MS, HONEST_SKEW_MS));
   return {
     seed, nodes, byzantine, behaviours, members, gstMs, chaos, partitions, crashes, crashAfterVote,
-    livenessBlocks: 3,
+    livenessBlocks: longRun ? 3 + reputationWindow(nodes) + nodes : 3,
     livenessBoundMs: 60_000,
     attacks, clockSkewMs,
   };

@@ -16,6 +16,7 @@ import { MemorySafetyStore } from './memory-safety-store.js';
 import type { SeededRng } from './rng.js';
 import { SIM_MAX_CLOCK_SKEW_MS } from './scenario.js';
 import type { SimFaults } from './sim-faults.js';
+import { plantedSchedule, type PlantedSchedule } from './planted-schedules.js';
 import type { NodeId, SimNetwork, SimTransport } from './sim-network.js';
 import { ScopedClock, type VirtualClock } from './virtual-clock.js';
 
@@ -88,6 +89,8 @@ export interface SimClusterOptions {
   readonly clockSkewMs?: ReadonlyMap<NodeId, number>;
   /** Planted core parts for honest members (test/sim/planted-bugs.ts only). */
   readonly overrides?: CoreOverrides;
+  /** A broken leader schedule for one process (test/sim/schedule-bug.test.ts only). */
+  readonly plantedSchedule?: { readonly node: NodeId; readonly kind: PlantedSchedule };
 }
 
 /** Dependencies of a cluster. */
@@ -235,6 +238,7 @@ export class SimCluster {
         ...(behaviour === null && this.opts.overrides ? { coreOverrides: this.opts.overrides } : {}),
         ...this.loggers(node), onFatal: (e) => this.deps.onFatal(node, e),
         ...(follow ? { onEpochChange: (e: EpochInfo) => simTransport.updateMembers(this.nodesOf(e.members)) } : {}),
+        ...(this.opts.plantedSchedule?.node === node ? { schedule: plantedSchedule(this.opts.plantedSchedule.kind) } : {}),
       },
     );
     const inst: SimInstance = { node, slot, transport: simTransport, app, clock: scoped, runtime, alive: true };

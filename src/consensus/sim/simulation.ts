@@ -7,6 +7,7 @@ import { SeededRng } from './rng.js';
 import { describeScenario, generateScenario, SIM_PARAMS, type Scenario } from './scenario.js';
 import { cachedVerifier, SimCluster, SIM_CHAIN_ID, simKey, type SimInstance } from './sim-cluster.js';
 import type { SimFaults } from './sim-faults.js';
+import type { PlantedSchedule } from './planted-schedules.js';
 import { CALM_LINKS, SimNetwork, type NodeId } from './sim-network.js';
 import { TraceHash } from './trace.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -24,6 +25,8 @@ export interface SimulationOptions {
   readonly reconfigure?: boolean;
   /** Planted epoch bugs outside the core, for honest nodes (test/sim/sim-faults.test.ts only). */
   readonly faults?: SimFaults;
+  /** A broken leader schedule for the lowest honest member (test/sim/schedule-bug.test.ts only). */
+  readonly plantedSchedule?: PlantedSchedule;
   /** Replaces the scenario derived from the seed (hand-written tests). */
   readonly scenario?: Scenario;
   /** Safety net against a run that never ends (default 2,000,000 events). */
@@ -108,6 +111,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
       ...(opts.mutations ? { mutations: opts.mutations } : {}), ...(opts.faults ? { faults: opts.faults } : {}),
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
       ...(sc.attacks ? { attacks: sc.attacks } : {}), ...(sc.clockSkewMs ? { clockSkewMs: sc.clockSkewMs } : {}),
+      ...(opts.plantedSchedule ? { plantedSchedule: { node: [...Array(sc.nodes).keys()].find(honest) ?? 0, kind: opts.plantedSchedule } } : {}),
     },
     {
       clock, net, rng: rng.fork(), verifier,

@@ -6,7 +6,7 @@ import { proposalSigningBytes, timeoutSigningBytes, voteSigningBytes } from '../
 import { HotStuffCore } from '../../../src/consensus/core/core.js';
 import type { ConsensusMessage, ConsensusOutput, CoreMutations, EpochInfo, SafetyState } from '../../../src/consensus/core/types.js';
 import { SIM_CHAIN_ID, SIM_GENESIS_HASH, simKey } from '../../../src/consensus/sim/sim-cluster.js';
-import type { Block, QuorumCert, TimeoutCert, VoteData } from '../../../src/types/block.js';
+import type { Block, BlockHeader, QuorumCert, TimeoutCert, VoteData } from '../../../src/types/block.js';
 import type { Hash, MemberIndex, View } from '../../../src/types/primitives.js';
 
 // A 4-member chain (f = 1, quorum 3) with real keys: every certificate below is really signed.
@@ -81,11 +81,12 @@ export function tcFor(view: View, signers: readonly MemberIndex[] = [0, 1, 2], h
 }
 
 /** A core for member `self` (started), with the output of its start step. */
-export function startCore(self: MemberIndex, opts: { safety?: SafetyState | null; mutations?: CoreMutations; head?: typeof genesisHead; maxFetchGap?: number } = {}): { core: HotStuffCore; start: ConsensusOutput } {
+export function startCore(self: MemberIndex, opts: { safety?: SafetyState | null; mutations?: CoreMutations; head?: typeof genesisHead; maxFetchGap?: number; history?: readonly BlockHeader[] } = {}): { core: HotStuffCore; start: ConsensusOutput } {
   const core = new HotStuffCore(
     {
       chainId: CHAIN, self, params: PARAMS, epoch, committedHead: opts.head ?? genesisHead, safety: opts.safety ?? null,
       ...(opts.mutations ? { mutations: opts.mutations } : {}), ...(opts.maxFetchGap ? { maxFetchGap: opts.maxFetchGap } : {}),
+      ...(opts.history ? { history: opts.history } : {}),
     },
     { signingKey: simKey(self) },
   );
