@@ -10,12 +10,14 @@
  * decode, hashing, nonce checks, contracts, overlays, index derivation, roots and the one
  * StateTree.update per block. Each block is re-executed `reps` times from its own pre-state
  * (states are immutable versions), after one warm-up pass. The StateTree.update share is the
- * same update re-timed alone. Prints a table and one JSON line, written to --out.
+ * same update re-timed alone. Main-thread GC pauses inside the timed blocks are summed from
+ * perf_hooks 'gc' entries (gcMsPerBlock, gcShare). Prints a table and one JSON line, written to --out.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cpus, loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { encodeTxEnvelope } from '../src/codec/tx.js';
 import { signingKeyFromSeed, type SigningKey } from '../src/crypto/ed25519.js';
 import { sha256 } from '../src/crypto/hash.js';
@@ -215,8 +217,18 @@ const calibrate = (): void => {
   for (let i = 0; i < 50_000; i++) sha256(data);
   calib.push(50_000 / ((performance.now() - t) / 1000));
 };
+// GC pauses on the main thread during the timed blocks (the tree's new nodes survive their
+// first scavenge, so a block's garbage collection is a cost of executing it). Entries arrive
+// asynchronously, so each is matched to the timed windows by its start time.
+const windows: [number, number][] = [];
+const gcEntries: { startTime: number; duration: number }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcEntries.push({ startTime: e.startTime, duration: e.duration });
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 for (let rep = 0; rep < REPS; rep++) {
   calibrate();
+  const windowStart = performance.now();
   for (let b = 0; b < BLOCKS; b++) {
     const c = cpuMs();
     const t = performance.now();
@@ -230,7 +242,15 @@ for (let rep = 0; rep < REPS; rep++) {
     updateMs.push(performance.now() - u);
     updateCpuMs.push(cpuMs() - uc);
   }
+  windows.push([windowStart, performance.now()]);
 }
+await new Promise((resolve) => setTimeout(resolve, 20));
+gcObserver.disconnect();
+const timedGc = gcEntries.filter((e) => windows.some(([a, b]) => e.startTime >= a && e.startTime < b));
+const gcPauseMs = timedGc.reduce((a, e) => a + e.duration, 0);
+// Per timed block: executeBlock plus the re-timed update (their pauses cannot be told apart).
+const gcMsPerBlock = gcPauseMs / (REPS * BLOCKS);
+const gcShare = gcPauseMs / windows.reduce((a, [s, e]) => a + (e - s), 0);
 const writesPerBlock = results.reduce((a, r) => a + r.stateWrites.length, 0) / BLOCKS;
 results = [];
 
@@ -262,6 +282,7 @@ console.log(`  ${'tx/s (fastest block)'.padEnd(36)} ${Math.round(tpsBest).toLoca
 console.log(`  ${'first execution (warm-up) median'.padEnd(36)} ${median(firstMs.slice(1)).toFixed(2).padStart(12)} ms   (blocks 2..${BLOCKS}; block 1 includes JIT warm-up)`);
 console.log(`  ${'tx/s by process CPU time'.padEnd(36)} ${Math.round(tpsCpu).toLocaleString('en-US').padStart(12)}   (block CPU median ${median(blockCpuMs).toFixed(2)} ms)`);
 console.log(`  ${'StateTree.update median (share)'.padEnd(36)} ${median(updateMs).toFixed(2).padStart(12)} ms (${(share * 100).toFixed(0)}%; by CPU ${(shareCpu * 100).toFixed(0)}%)`);
+console.log(`  ${'GC pauses per timed block (share)'.padEnd(36)} ${gcMsPerBlock.toFixed(2).padStart(12)} ms (${(gcShare * 100).toFixed(0)}% of timed wall, ${timedGc.length} pauses)`);
 console.log(`  ${'load average (1 min) at end'.padEnd(36)} ${loadavg()[0]?.toFixed(2).padStart(12)}`);
 console.log(`  ${'calibration sha256 200 B'.padEnd(36)} ${Math.round(sha256PerS).toLocaleString('en-US').padStart(12)} /s (quiet: ${QUIET_SHA256_PER_S.toLocaleString('en-US')}/s, slowdown x${slowdown.toFixed(2)})`);
 console.log(`  ${'tx/s estimate on a quiet machine'.padEnd(36)} ${Math.round(tps * slowdown).toLocaleString('en-US').padStart(12)}   (median tx/s x slowdown; an estimate, not a measurement)`);
@@ -269,7 +290,7 @@ console.log(`  ${env.cpu}, ${env.cores} cores, node ${env.node}, commit ${env.co
 const json = {
   id, seed: SEED, warmup: 1, reps: REPS, blocks: BLOCKS, txsPerBlock: TXS, stateKeys: base.size, okRatio: okTxs / (BLOCKS * TXS),
   stateWritesPerBlock: Math.round(writesPerBlock), blockMsMedian: median(blockMs), blockMsP99: p99(blockMs), tps: Math.round(tps),
-  tpsBest: Math.round(tpsBest), firstExecutionMsMedian: median(firstMs.slice(1)), blockMsMin: Math.min(...blockMs), updateMsMin: Math.min(...updateMs), tpsCpu: Math.round(tpsCpu), blockCpuMsMedian: median(blockCpuMs), updateMsMedian: median(updateMs), updateShare: share, updateShareCpu: shareCpu,
+  tpsBest: Math.round(tpsBest), firstExecutionMsMedian: median(firstMs.slice(1)), blockMsMin: Math.min(...blockMs), updateMsMin: Math.min(...updateMs), tpsCpu: Math.round(tpsCpu), blockCpuMsMedian: median(blockCpuMs), updateMsMedian: median(updateMs), updateShare: share, updateShareCpu: shareCpu, gcMsPerBlock, gcShare,
   loadAvg1m: loadavg()[0], sha256PerS: Math.round(sha256PerS), slowdown, tpsQuietEstimate: Math.round(tps * slowdown), command: `npx tsx bench/executor.bench.ts --blocks ${BLOCKS} --txs ${TXS} --reps ${REPS} --seed ${SEED}`, ...env,
 };
 console.log(JSON.stringify(json));
