@@ -13,6 +13,8 @@ import { eventRoutes } from './routes/events.js';
 import { invoiceRoutes } from './routes/invoices.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { proofRoutes } from './routes/proofs.js';
+import { READ_AUTH_DEFAULTS, ReadAuth, type ReadAuthOptions } from './read-auth.js';
+import type { ReaderAccount } from './deps.js';
 import { statusRoutes } from './routes/status.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { strictValidatorCompiler } from './validator.js';
@@ -35,6 +37,24 @@ export interface ApiOptions {
   readonly events?: Partial<EventStreamOptions>;
   /** Trust X-Forwarded-For (only behind a proxy you run), so rate limits apply per real client. */
   readonly trustProxy?: boolean;
+  /**
+   * Read authentication (read-auth.ts). `false` serves every read to anyone with full scope:
+   * only for unit tests of route logic; the node never passes it.
+   */
+  readonly readAuth?: Partial<ReadAuthOptions> | false;
+  /** Serve GET /metrics on this API (default true; false when it has its own listener). */
+  readonly serveMetrics?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated reader; null on public routes, or when read auth is off (full scope). */
+    reader: ReaderAccount | null;
+  }
+  interface FastifyContextConfig {
+    /** Served without a read token (health, docs, metrics, signed submissions). */
+    public?: boolean;
+  }
 }
 
 /** Defaults of ApiOptions. */
@@ -99,6 +119,17 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
     });
   }
 
+  // Every read needs a token (read-auth.ts) except routes marked public. Unknown routes answer
+  // 404 unauthenticated: that a path does not exist is no one's data.
+  app.decorateRequest('reader', null);
+  if (opts.readAuth !== false) {
+    const auth = new ReadAuth({ ...READ_AUTH_DEFAULTS, ...opts.readAuth }, { chainId: () => deps.status().chainId, reader: (k) => deps.reader(k) });
+    app.addHook('onRequest', async (req) => {
+      if (req.routeOptions.url === undefined || req.routeOptions.config.public === true) return;
+      req.reader = auth.authenticate(req.headers.authorization);
+    });
+  }
+
   const stream = new BlockEventStream({ ...EVENT_STREAM_DEFAULTS, ...opts.events }, deps, app.log);
   app.addHook('preClose', async () => stream.close());
 
@@ -110,11 +141,11 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   void app.register(accountRoutes, { deps });
   void app.register(proofRoutes, { deps });
   void app.register(eventRoutes, { deps, stream });
-  void app.register(metricsRoutes, { deps });
+  if (opts.serveMetrics !== false) void app.register(metricsRoutes, { deps });
   void app.register(async (docs) => {
     const serve = async (): Promise<unknown> => docs.swagger();
-    docs.get('/docs', { schema: { hide: true } }, serve);
-    docs.get('/docs/json', { schema: { hide: true } }, serve);
+    docs.get('/docs', { schema: { hide: true }, config: { public: true } }, serve);
+    docs.get('/docs/json', { schema: { hide: true }, config: { public: true } }, serve);
   });
   return app;
 }

@@ -15,7 +15,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         tags: ['accounts'],
         summary: 'An account by current public key (hex) or id, with the next nonce to sign with',
         params: AccountParams,
-        response: { 200: AccountJson, ...errorResponses(404) },
+        response: { 200: AccountJson, ...errorResponses(401, 404) },
       },
     },
     async (req) => {
@@ -29,7 +29,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
 
   app.get(
     '/v1/members',
-    { schema: { tags: ['accounts'], summary: 'The member (validator) set in force', response: { 200: MembersJson, ...errorResponses() } } },
+    { schema: { tags: ['accounts'], summary: 'The member (validator) set in force', response: { 200: MembersJson, ...errorResponses(401) } } },
     async () => {
       const m = deps.members();
       return {

@@ -9,7 +9,7 @@ import type { RouteOptions } from './route-options.js';
 export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/assets/:id',
-    { schema: { tags: ['assets'], summary: 'A registered asset', params: IdParams, response: { 200: AssetJson, ...errorResponses(404) } } },
+    { schema: { tags: ['assets'], summary: 'A registered asset', params: IdParams, response: { 200: AssetJson, ...errorResponses(401, 404) } } },
     async (req) => {
       const asset = await deps.getAsset(req.params.id);
       if (asset === null) throw new ApiError('NOT_FOUND', 'unknown asset');
@@ -24,7 +24,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         tags: ['assets'],
         summary: 'Assets, optionally by owner, one page at a time',
         querystring: AssetsQuery,
-        response: { 200: AssetsPage, ...errorResponses() },
+        response: { 200: AssetsPage, ...errorResponses(401) },
       },
     },
     async (req) => {
@@ -40,7 +40,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
 
   app.get(
     '/v1/assets/:id/history',
-    { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first', params: IdParams, response: { 200: History, ...errorResponses(404) } } },
+    { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first', params: IdParams, response: { 200: History, ...errorResponses(401, 404) } } },
     async (req) => {
       const entries = await deps.assetHistory(req.params.id);
       if (entries === null) throw new ApiError('NOT_FOUND', 'unknown asset');

@@ -10,7 +10,7 @@ const DEFAULT_BLOCKS_PER_PAGE = 20;
 
 /** GET /v1/blocks/latest, /v1/blocks/:height and /v1/blocks?from=&limit=. */
 export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
-  const one = { 200: BlockJson, ...errorResponses(404) };
+  const one = { 200: BlockJson, ...errorResponses(401, 404) };
 
   app.get('/v1/blocks/latest', { schema: { tags: ['blocks'], summary: 'The latest committed block', response: one } }, async () => {
     const height = deps.status().height;
@@ -36,7 +36,7 @@ export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         tags: ['blocks'],
         summary: 'Committed blocks in height order from `from` (default 1); follow `next` for the rest',
         querystring: BlocksQuery,
-        response: { 200: BlocksPage, ...errorResponses() },
+        response: { 200: BlocksPage, ...errorResponses(401) },
       },
     },
     async (req) => {

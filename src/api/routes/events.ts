@@ -29,7 +29,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (
             description: 'text/event-stream of `block` events; data is a BlockEvent',
             content: { 'text/event-stream': { schema: Type.String({ description: JSON.stringify(BlockEventJson) }) } },
           },
-          ...errorResponses(),
+          ...errorResponses(401),
         },
       },
     },

@@ -9,7 +9,7 @@ import type { RouteOptions } from './route-options.js';
 export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/invoices/:id',
-    { schema: { tags: ['invoices'], summary: 'An invoice', params: IdParams, response: { 200: InvoiceJson, ...errorResponses(404) } } },
+    { schema: { tags: ['invoices'], summary: 'An invoice', params: IdParams, response: { 200: InvoiceJson, ...errorResponses(401, 404) } } },
     async (req) => {
       const inv = await deps.getInvoice(req.params.id);
       if (inv === null) throw new ApiError('NOT_FOUND', 'unknown invoice');
@@ -24,7 +24,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         tags: ['invoices'],
         summary: 'Invoices, optionally by holder and status, one page at a time',
         querystring: InvoicesQuery,
-        response: { 200: InvoicesPage, ...errorResponses() },
+        response: { 200: InvoicesPage, ...errorResponses(401) },
       },
     },
     async (req) => {
@@ -41,7 +41,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
 
   app.get(
     '/v1/invoices/:id/history',
-    { schema: { tags: ['invoices'], summary: 'Every change of an invoice, oldest first', params: IdParams, response: { 200: History, ...errorResponses(404) } } },
+    { schema: { tags: ['invoices'], summary: 'Every change of an invoice, oldest first', params: IdParams, response: { 200: History, ...errorResponses(401, 404) } } },
     async (req) => {
       const entries = await deps.invoiceHistory(req.params.id);
       if (entries === null) throw new ApiError('NOT_FOUND', 'unknown invoice');

@@ -17,7 +17,7 @@ export const proofRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         tags: ['proofs'],
         summary: 'The value of a state key (or its absence) with a Merkle proof and the commit certificate of its state root',
         querystring: StateProofQuery,
-        response: { 200: StateAnswer, ...errorResponses(404) },
+        response: { 200: StateAnswer, ...errorResponses(401, 404) },
       },
     },
     async (req) => {

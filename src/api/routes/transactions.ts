@@ -33,6 +33,8 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async 
   app.post(
     '/v1/transactions',
     {
+      // Public: a transaction carries its own signature, checked at admission.
+      config: { public: true },
       schema: {
         tags: ['transactions'],
         summary: 'Submit a signed transaction to the pool',
@@ -54,7 +56,7 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async 
         tags: ['transactions'],
         summary: 'A transaction, its status and, once in a block, its inclusion proof and commit certificate',
         params: HashParams,
-        response: { 200: TxAnswer, 404: TxUnknown, ...errorResponses() },
+        response: { 200: TxAnswer, 404: TxUnknown, ...errorResponses(401) },
       },
     },
     async (req, reply) => {

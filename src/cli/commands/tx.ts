@@ -46,7 +46,7 @@ Example:
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new UsageError('--payload must be a JSON object');
     const timeoutMs = intFlag(values['timeout-ms'], 'timeout-ms', 30_000, 100, 3_600_000);
     const key = await loadKeyFile(required(values.key, 'key'));
-    const client = new LedgerClient({ url: required(values.node, 'node') });
+    const client = new LedgerClient({ url: required(values.node, 'node'), key });
     const print = (o: { hash: string | null; status: string; height: number | null; error: { code: string; message: string } | null }): void => {
       io.out(values.json ? JSON.stringify(o) : `${o.status}${o.hash ? ` ${o.hash}` : ''}${o.height !== null ? ` at height ${o.height}` : ''}${o.error ? `: ${o.error.code} ${o.error.message}` : ''}`);
     };
