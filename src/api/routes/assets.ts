@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import { AssetJson, AssetsPage, AssetsQuery } from '../schemas/assets.js';
 import { History, IdParams, PAGE_LIMITS } from '../schemas/common.js';
 import { errorResponses } from '../schemas/error.js';
+import { mayReadAsset } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
 /** GET /v1/assets/:id, /v1/assets?owner=, /v1/assets/:id/history. */
@@ -12,7 +13,8 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
     { schema: { tags: ['assets'], summary: 'A registered asset', params: IdParams, response: { 200: AssetJson, ...errorResponses(401, 404) } } },
     async (req) => {
       const asset = await deps.getAsset(req.params.id);
-      if (asset === null) throw new ApiError('NOT_FOUND', 'unknown asset');
+      // Out of scope answers exactly as unknown (scope.ts).
+      if (asset === null || !mayReadAsset(req.reader, asset)) throw new ApiError('NOT_FOUND', 'unknown asset');
       return asset;
     },
   );
@@ -34,7 +36,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         ...(owner !== undefined && { owner }),
         ...(cursor !== undefined && { cursor }),
       });
-      return { items: [...page.items], nextCursor: page.nextCursor };
+      return { items: page.items.filter((a) => mayReadAsset(req.reader, a)), nextCursor: page.nextCursor };
     },
   );
 
@@ -42,7 +44,8 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
     '/v1/assets/:id/history',
     { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first', params: IdParams, response: { 200: History, ...errorResponses(401, 404) } } },
     async (req) => {
-      const entries = await deps.assetHistory(req.params.id);
+      const asset = await deps.getAsset(req.params.id);
+      const entries = asset === null || !mayReadAsset(req.reader, asset) ? null : await deps.assetHistory(req.params.id);
       if (entries === null) throw new ApiError('NOT_FOUND', 'unknown asset');
       return { id: req.params.id, entries: [...entries] };
     },

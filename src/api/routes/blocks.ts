@@ -4,6 +4,7 @@ import { blockToJson } from '../json.js';
 import { BlocksPage, BlocksQuery, HeightParams } from '../schemas/blocks.js';
 import { BlockJson } from '../schemas/chain.js';
 import { errorResponses } from '../schemas/error.js';
+import { scopeBlock } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
 const DEFAULT_BLOCKS_PER_PAGE = 20;
@@ -12,11 +13,11 @@ const DEFAULT_BLOCKS_PER_PAGE = 20;
 export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   const one = { 200: BlockJson, ...errorResponses(401, 404) };
 
-  app.get('/v1/blocks/latest', { schema: { tags: ['blocks'], summary: 'The latest committed block', response: one } }, async () => {
+  app.get('/v1/blocks/latest', { schema: { tags: ['blocks'], summary: 'The latest committed block', response: one } }, async (req) => {
     const height = deps.status().height;
     const rec = height === 0 ? null : await deps.getBlock(height);
     if (rec === null) throw new ApiError('NOT_FOUND', 'no block committed yet');
-    return blockToJson(rec);
+    return scopeBlock(req.reader, blockToJson(rec));
   });
 
   app.get(
@@ -25,7 +26,7 @@ export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
     async (req) => {
       const rec = await deps.getBlock(req.params.height);
       if (rec === null) throw new ApiError('NOT_FOUND', `no block at height ${req.params.height}`);
-      return blockToJson(rec);
+      return scopeBlock(req.reader, blockToJson(rec));
     },
   );
 
@@ -47,7 +48,7 @@ export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
       for (let h = from; h <= head && h < from + limit; h++) {
         const rec = await deps.getBlock(h);
         if (rec === null) break;
-        blocks.push(blockToJson(rec));
+        blocks.push(scopeBlock(req.reader, blockToJson(rec)));
       }
       const after = from + blocks.length;
       return { blocks, next: after <= head ? after : null };

@@ -11,6 +11,7 @@ import { merkleProofToJson, receiptToJson, txToJson } from '../json.js';
 import { HashParams } from '../schemas/common.js';
 import { errorResponses } from '../schemas/error.js';
 import { SubmitTxAccepted, SubmitTxBody, TxAnswer, TxUnknown } from '../schemas/transactions.js';
+import { mayReadTx } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
 function hexField(hex: string, field: string): Uint8Array {
@@ -63,22 +64,26 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async 
       const hash = hexField(req.params.hash, 'hash');
       const hashHex = toHex(hash);
       const loc = await deps.findTx(hash);
+      // Someone else's transaction answers exactly as an unknown one (scope.ts).
+      const unknown = (): typeof reply => reply.code(404).send({ error: { code: 'TX_UNKNOWN', message: 'unknown transaction' }, hash: hashHex, status: 'unknown' });
       if (loc === null) {
         const pending = deps.pendingTx(hash);
-        if (pending !== null) return { hash: hashHex, status: 'pending' as const, tx: txToJson(pending, hash) };
-        return reply.code(404).send({ error: { code: 'TX_UNKNOWN', message: 'unknown transaction' }, hash: hashHex, status: 'unknown' });
+        if (pending !== null && mayReadTx(req.reader, toHex(pending.signer))) return { hash: hashHex, status: 'pending' as const, tx: txToJson(pending, hash) };
+        return unknown();
       }
       const rec = await deps.getBlock(loc.height);
       invariant(rec !== null, `indexed block ${loc.height} is missing from the store`);
       const receipt = rec.receipts[loc.index];
       const bytes = rec.committed.block.txs[loc.index];
       invariant(receipt !== undefined && bytes !== undefined && bytesEqual(receipt.hash, hash), `tx index of ${hashHex} disagrees with its block`);
+      const tx = decodeTxEnvelope(bytes);
+      if (!mayReadTx(req.reader, toHex(tx.signer))) return unknown();
       // PERF: the proof rehashes the block's leaves (~2 µs each); blocks hold at most thousands.
       const proof = merkleProof(rec.receipts.map((r) => r.hash), loc.index);
       return {
         hash: hashHex,
         status: receipt.ok ? ('committed' as const) : ('rejected' as const),
-        tx: txToJson(decodeTxEnvelope(bytes), hash),
+        tx: txToJson(tx, hash),
         height: loc.height,
         index: loc.index,
         receipt: receiptToJson(receipt),

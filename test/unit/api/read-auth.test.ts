@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { LedgerClient, LedgerClientError } from '../../../src/client/index.js';
+import { buildTx, LedgerClient, LedgerClientError } from '../../../src/client/index.js';
 import { signMessage } from '../../../src/crypto/ed25519.js';
 import { createReadToken, parseReadToken, READ_TOKEN_LIMITS } from '../../../src/crypto/read-token.js';
 import { ReadAuth } from '../../../src/api/read-auth.js';
 import { ApiError } from '../../../src/api/errors.js';
 import { toHex } from '../../../src/util/bytes.js';
 import { testKey } from './fake-chain.js';
-import { sampleInvoice } from './fake-node.js';
+import { sampleAsset, sampleInvoice } from './fake-node.js';
 import { startApi, type RunningApi } from './harness.js';
 
 const reader = testKey(41);
@@ -106,5 +106,69 @@ describe('read routes over HTTP', () => {
     await expect(anonymous.getInvoice('INV-1')).rejects.toMatchObject({ code: 'UNAUTHORIZED', status: 401 } satisfies Partial<LedgerClientError>);
     const strangerClient = new LedgerClient({ url: api.url, key: stranger });
     await expect(strangerClient.getInvoice('INV-1')).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('scopes by role over HTTP', () => {
+  const a = testKey(43);
+  const b = testKey(44);
+  const ida = toHex(a.publicKey);
+  const idb = toHex(b.publicKey);
+  let api: RunningApi;
+  let txA: string;
+  let txB: string;
+  beforeAll(async () => {
+    api = await startApi(undefined, { rateLimit: false });
+    api.node.addAccount(a.publicKey, 'a');
+    api.node.addAccount(b.publicKey, 'b');
+    api.node.addAccount(reader.publicKey, 'regulator', 'regulator');
+    api.node.invoices.set('INV-A', sampleInvoice('INV-A', { seller: ida, holder: ida, buyer: 'x' }));
+    api.node.invoices.set('INV-B', sampleInvoice('INV-B', { seller: idb, holder: idb, buyer: 'x' }));
+    api.node.invoices.set('INV-B.1', sampleInvoice('INV-B.1', { seller: idb, holder: 'y', buyer: 'x', parent: 'INV-B' }));
+    api.node.invoices.set('INV-A.1', sampleInvoice('INV-A.1', { seller: 'z', holder: 'z', buyer: 'x', parent: 'INV-A' }));
+    api.node.invoices.set('INV-A', { ...(api.node.invoices.get('INV-A') as ReturnType<typeof sampleInvoice>), children: ['INV-A.1'] });
+    api.node.assets.set('AS-A', sampleAsset('AS-A', { owner: 'w', pledgee: ida }));
+    api.node.assets.set('AS-B', sampleAsset('AS-B', { owner: idb }));
+    const ca = new LedgerClient({ url: api.url, key: a });
+    const cb = new LedgerClient({ url: api.url, key: b });
+    txA = (await ca.submit(buildTx(a, CHAIN, 'asset.register', { id: 'R-A', kind: 'k', fingerprint: 'f'.repeat(64), metadata: {} }, 0))).hash;
+    txB = (await cb.submit(buildTx(b, CHAIN, 'asset.register', { id: 'R-B', kind: 'k', fingerprint: 'e'.repeat(64), metadata: {} }, 0))).hash;
+    api.node.commitPending();
+  });
+  afterAll(() => api.close());
+
+  test('an integrator reads its own data and its lineage; another party\'s answers 404 like missing data', async () => {
+    const ca = new LedgerClient({ url: api.url, key: a });
+    expect((await ca.getInvoice('INV-A'))?.id).toBe('INV-A');
+    expect((await ca.getInvoice('INV-A.1'))?.id).toBe('INV-A.1'); // split part of its invoice
+    expect(await ca.getInvoice('INV-B')).toBeNull();
+    expect(await ca.getInvoice('INV-B.1')).toBeNull();
+    expect(await ca.invoiceHistory('INV-B')).toBeNull();
+    expect((await ca.getAsset('AS-A'))?.id).toBe('AS-A'); // held in pledge
+    expect(await ca.getAsset('AS-B')).toBeNull();
+    expect(await ca.assetHistory('AS-B')).toBeNull();
+    expect((await ca.listInvoices()).items.map((i) => i.id).sort()).toEqual(['INV-A', 'INV-A.1']);
+    expect((await ca.listAssets()).items.map((i) => i.id)).toEqual(['AS-A']);
+    expect((await ca.getAccount(ida))?.publicKey).toBe(ida);
+    expect(await ca.getAccount(idb)).toBeNull();
+    expect((await ca.getTx(txA)).status).toBe('committed');
+    const other = await fetch(`${api.url}/v1/transactions/${txB}`, { headers: { authorization: `Bearer ${await ca.readToken()}` } });
+    const unknown = await fetch(`${api.url}/v1/transactions/${'0'.repeat(64)}`, { headers: { authorization: `Bearer ${await ca.readToken()}` } });
+    expect(other.status).toBe(404);
+    expect(((await other.json()) as { error: unknown }).error).toEqual(((await unknown.json()) as { error: unknown }).error);
+    const block = await ca.latestBlock();
+    expect(block?.txs.map((t) => t.hash)).toEqual([txA]);
+    expect(block?.receipts.map((r) => r.hash)).toEqual([txA]);
+    await expect(ca.stateProof(Buffer.from('inv/INV-B'))).rejects.toMatchObject({ status: 404 });
+    await expect(ca.stateProof(Buffer.from('members'))).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('a regulator reads everything', async () => {
+    const cr = new LedgerClient({ url: api.url, key: reader });
+    expect((await cr.getInvoice('INV-B'))?.id).toBe('INV-B');
+    expect((await cr.getAsset('AS-B'))?.id).toBe('AS-B');
+    expect((await cr.getTx(txB)).status).toBe('committed');
+    expect((await cr.latestBlock())?.txs.map((t) => t.hash).sort()).toEqual([txA, txB].sort());
+    expect((await cr.stateProof(Buffer.from('members'))).key).toBe(toHex(Buffer.from('members')));
   });
 });
