@@ -118,7 +118,8 @@ fi
 step "Runbook 1: each member makes its key with the image (ledger keygen)"
 run_cli() { podman run --rm --no-healthcheck "$@"; }
 new_account_key() { # name: a key made with the image's keygen (kept under $WORK/accounts), prints its public key
-  run_cli -v "$WORK/accounts:/keys" "$IMAGE" keygen --out "/keys/$1.key.json" --json | tail -1 | jq -r .publicKey
+  # --plaintext: throw-away keys of a test run (keygen encrypts by default; RUNBOOK.md step 1).
+  run_cli -v "$WORK/accounts:/keys" "$IMAGE" keygen --plaintext --out "/keys/$1.key.json" --json | tail -1 | jq -r .publicKey
 }
 mkdir -p "$WORK/accounts"
 chown 1000:1000 "$WORK/accounts"
@@ -126,7 +127,7 @@ mkdir -p "$WORK/consortium"
 for m in "${MEMBERS[@]}"; do
   mkdir -p "$WORK/$m"
   chown 1000:1000 "$WORK/$m"
-  pk=$(run_cli -v "$WORK/$m:/keys" "$IMAGE" keygen --out /keys/member.key.json --json | tail -1 | jq -r .publicKey)
+  pk=$(run_cli -v "$WORK/$m:/keys" "$IMAGE" keygen --plaintext --out /keys/member.key.json --json | tail -1 | jq -r .publicKey)
   [ "${#pk}" = 64 ] || die "keygen printed no public key for $m"
   # What the member sends the coordinator: name, public key, p2p address (never the key file).
   jq -n --arg name "$m" --arg publicKey "$pk" --arg address "/dns4/$m/tcp/9080" \

@@ -43,11 +43,12 @@ Options:
   --node URL      read blocks from a node's REST API
   --key FILE      with --node: the key of a member, auditor or regulator account (reads of
                   whole blocks need one; the requests carry tokens it signs)
+  --passphrase-file FILE  passphrase of an encrypted --key file
   --data DIR      read blocks from a data directory (the node must be stopped)
   --genesis FILE  the genesis you trust (default: genesis.json near DIR, or the node's /v1/genesis)
   --json          print the report as one JSON line`,
   async run(args, io) {
-    const { values } = parseFlags(args, { node: { type: 'string' }, key: { type: 'string' }, data: { type: 'string' }, genesis: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parseFlags(args, { node: { type: 'string' }, key: { type: 'string' }, 'passphrase-file': { type: 'string' }, data: { type: 'string' }, genesis: { type: 'string' }, json: { type: 'boolean' } });
     if (values.help) {
       io.out(this.help);
       return EXIT.ok;
@@ -77,7 +78,7 @@ Options:
       }
     } else {
       if (values.key === undefined) throw new UsageError('--node needs --key FILE: the key of a member, auditor or regulator account');
-      const client = new LedgerClient({ url: values.node as string, key: await loadKeyFile(values.key) });
+      const client = new LedgerClient({ url: values.node as string, key: await loadKeyFile(values.key, values['passphrase-file']) });
       let genesis: Genesis;
       if (values.genesis !== undefined) genesis = await readGenesisFile(values.genesis);
       else {
