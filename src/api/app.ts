@@ -44,6 +44,8 @@ export interface ApiOptions {
   readonly readAuth?: Partial<ReadAuthOptions> | false;
   /** Serve GET /metrics on this API (default true; false when it has its own listener). */
   readonly serveMetrics?: boolean;
+  /** HTTPS: PEM certificate chain and key; with `ca`, clients must present a certificate it signed. */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer };
 }
 
 declare module 'fastify' {
@@ -69,7 +71,15 @@ export const API_DEFAULTS = {
  * every event stream first so shutdown does not wait on open SSE connections.
  */
 export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
+  const https = opts.https === undefined ? {} : {
+    https: {
+      cert: opts.https.cert, key: opts.https.key, minVersion: 'TLSv1.2' as const,
+      ...(opts.https.ca !== undefined ? { ca: opts.https.ca, requestCert: true, rejectUnauthorized: true } : {}),
+    },
+  };
+  // The https option changes only the server's type; the routes see the same request/reply.
   const app = Fastify({
+    ...(https as object),
     ...(opts.logger !== undefined ? { loggerInstance: opts.logger } : { logger: false }),
     // PERF: per-request info logs cost ~40% of throughput (MEASURED.md); see the debug hook below.
     logController: new LogController({ disableRequestLogging: true }),

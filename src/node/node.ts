@@ -1,4 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -80,6 +81,7 @@ export class LedgerNode {
   private gossip: TxGossip | null = null;
   private sync: BlockSync | null = null;
   private api: FastifyInstance | null = null;
+  private metricsServer: Server | null = null;
   private verifyPool: VerifyPool | null = null;
   private stopping: Promise<void> | null = null;
   /** The API's bound address once started. */
@@ -235,10 +237,15 @@ export class LedgerNode {
         chain?.notifyTxsAvailable();
       },
     });
+    const https = await loadApiTls(cfg);
     this.api = buildApi(
-      { logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false },
+      {
+        logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false,
+        serveMetrics: cfg.metricsPort === null, ...(https !== undefined ? { https } : {}),
+      },
       apiDeps,
     );
+    if (cfg.metricsPort !== null) this.metricsServer = await serveMetrics(cfg.metricsHost, cfg.metricsPort, this.registry);
     try {
       this.apiUrl = await this.api.listen({ host: cfg.apiHost, port: cfg.apiPort });
     } catch (e) {
@@ -260,6 +267,7 @@ export class LedgerNode {
           }
         };
         await step('api', async () => void (await this.api?.close()));
+        await step('metrics', () => new Promise<void>((res) => (this.metricsServer === null ? res() : this.metricsServer.close(() => res()))));
         await step('consensus', async () => this.runtime?.stop());
         this.gossip?.stop();
         this.sync?.stop();
@@ -272,6 +280,54 @@ export class LedgerNode {
     }
     return this.stopping;
   }
+}
+
+/** True for a host name or address that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The API's certificate and key (and client CA) when configured. Without them, plain HTTP is
+ * allowed on loopback only, unless the operator says apiInsecureHttp (a TLS proxy in front).
+ */
+async function loadApiTls(cfg: NodeConfig): Promise<{ cert: Buffer; key: Buffer; ca?: Buffer } | undefined> {
+  if (cfg.apiTlsCert === null || cfg.apiTlsKey === null) {
+    if (!isLoopbackHost(cfg.apiHost) && !cfg.apiInsecureHttp) {
+      throw new OperationalError('API_PLAIN_HTTP', `refusing to serve REST over plain HTTP on ${cfg.apiHost}: set apiTlsCert and apiTlsKey (docker/RUNBOOK.md), or apiInsecureHttp true (LEDGER_API_INSECURE_HTTP=1) behind a TLS proxy you run`);
+    }
+    return undefined;
+  }
+  const read = async (f: string, what: string): Promise<Buffer> => {
+    try {
+      return await readFile(f);
+    } catch (e) {
+      throw new OperationalError('API_TLS_UNREADABLE', `cannot read the API's TLS ${what} ${f}: ${(e as Error).message}`);
+    }
+  };
+  return {
+    cert: await read(cfg.apiTlsCert, 'certificate'), key: await read(cfg.apiTlsKey, 'key'),
+    ...(cfg.apiTlsCa !== null ? { ca: await read(cfg.apiTlsCa, 'client CA') } : {}),
+  };
+}
+
+/** GET /metrics on its own listener (a scrape address apart from the client-facing API). */
+async function serveMetrics(host: string, port: number, registry: Registry): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((res, rej) => {
+    server.once('error', (e) => rej(new OperationalError('METRICS_LISTEN_FAILED', `cannot serve metrics on ${host}:${port}: ${e.message}`)));
+    server.listen(port, host, () => res());
+  });
+  return server;
 }
 
 /** True for errors that mean "operator must act", printed as one line. */
