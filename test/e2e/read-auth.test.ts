@@ -29,7 +29,8 @@ describe('authenticated reads over HTTPS', () => {
     const c = client(as, key);
     const tx = buildTx(key, chainId, type, payload as never, await c.nextNonce(key.publicKey));
     const { hash } = await c.submit(tx);
-    const a = await c.waitForTx(hash, { timeoutMs: 90_000 });
+    // Waited for as the auditor: a rotation takes the signer's own read access away at commit.
+    const a = await client('auditor').waitForTx(hash, { timeoutMs: 90_000 });
     expect(a.status, `${type} by ${as}: ${JSON.stringify(a.receipt)}`).toBe('committed');
     return { hash, height: a.height as number };
   }
