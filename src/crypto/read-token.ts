@@ -74,7 +74,8 @@ export function parseReadToken(token: string, chainId: string, nowMs = Date.now(
     return 'malformed';
   }
   const signature = Buffer.from(s, 'base64url');
-  if (signature.length !== 64) return 'malformed';
+  // Canonical base64url only: the last character has spare bits, and a token must have one form.
+  if (signature.length !== 64 || signature.toString('base64url') !== s) return 'malformed';
   if (aud !== chainId) return 'wrong-audience';
   const now = Math.floor(nowMs / 1000);
   const [issued, expires] = [iat as number, exp as number];
