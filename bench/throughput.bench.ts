@@ -67,6 +67,9 @@ function gitCommit(): string {
   }
 }
 
+// A member's key: the load process's event stream reads whole blocks, which needs a read token.
+let readKeyFile = '';
+
 type Level = LevelResult & { memberCpuUsPerTx: number | null; loadGenCpuUsPerTx: number | null };
 
 async function runLevel(api: readonly string[], pids: readonly number[], keys: SigningKey[], nonces: number[], chainId: string, rate: number, seconds: number, workDir: string, tag: string): Promise<Level> {
@@ -84,7 +87,7 @@ async function runLevel(api: readonly string[], pids: readonly number[], keys: S
   const txsFile = join(workDir, `${tag}.jsonl`);
   await writeFile(txsFile, lines.join('\n') + '\n');
   const jobFile = join(workDir, `${tag}.job.json`);
-  await writeFile(jobFile, JSON.stringify({ apis: api, txsFile, ratePerSec: rate, drainMs: 15_000 }));
+  await writeFile(jobFile, JSON.stringify({ apis: api, txsFile, ratePerSec: rate, drainMs: 15_000, readKeyFile, chainId }));
   const cpuBefore = totalCpuSeconds(pids);
   const out = await new Promise<string>((res, rej) => {
     const p = spawn(process.execPath, [join(here, 'throughput', 'load-gen.js'), jobFile], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
     await devnet.waitReady(1, 60_000);
     const api = manifest.nodes.map((n) => n.api);
     const pids = manifest.nodes.map((n) => n.pid);
+    readKeyFile = manifest.accounts.find((a) => a.role === 'member')?.keyFile ?? '';
     const allKeys = await Promise.all(manifest.accounts.filter((a) => a.name.startsWith('bench')).map((a) => loadKeyFile(a.keyFile)));
     let level = 0;
     const nextAccounts = (): SigningKey[] => allKeys.slice(accountsN * level, accountsN * ++level);

@@ -13,6 +13,8 @@
 //       prints the node's height.
 //   node docker/cluster-check.mjs version VERSION COMMIT URL...
 //       every node reports this version and commit in GET /v1/status (a rolling upgrade's check).
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 const [cmd, ...args] = process.argv.slice(2);
@@ -22,8 +24,26 @@ function fail(msg) {
   process.exit(1);
 }
 
+// Reads need a read token (docs/security.md): with LEDGER_READ_KEY (a plaintext key file of a
+// member, auditor or regulator) and LEDGER_CHAIN_ID set, every GET carries one, minted here the
+// way the SDK does: an EdDSA JWT over base64url(header).base64url(claims), audience = chain id.
+const READ_KEY = process.env.LEDGER_READ_KEY;
+const CHAIN_ID = process.env.LEDGER_CHAIN_ID;
+const b64 = (b) => Buffer.from(b).toString('base64url');
+
+function readToken() {
+  const file = JSON.parse(readFileSync(READ_KEY, 'utf8'));
+  // PKCS#8 DER of an ed25519 seed: the fixed 16-byte prefix, then the 32-byte seed.
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(file.secretKey, 'hex')]);
+  const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  const iat = Math.floor(Date.now() / 1000);
+  const input = `${b64(JSON.stringify({ alg: 'EdDSA', typ: 'JWT' }))}.${b64(JSON.stringify({ sub: file.publicKey, aud: CHAIN_ID, iat, exp: iat + 120 }))}`;
+  return `${input}.${b64(sign(null, Buffer.from(input, 'ascii'), key))}`;
+}
+
 async function getJson(url) {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  const headers = READ_KEY && CHAIN_ID ? { authorization: `Bearer ${readToken()}` } : {};
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return res.json();
 }
@@ -76,6 +96,9 @@ if (cmd === 'free-ports') {
   const wrong = urls.filter((_, i) => seen[i] !== `${version} ${commit}`);
   if (wrong.length > 0) fail(`expected version ${version} commit ${commit}: ${urls.map((u, i) => `${u} ${seen[i]}`).join(', ')}`);
   console.log(`version ${version} commit ${commit} on ${urls.length} node(s)`);
+} else if (cmd === 'token') {
+  if (!READ_KEY || !CHAIN_ID) fail('token needs LEDGER_READ_KEY and LEDGER_CHAIN_ID');
+  console.log(readToken());
 } else {
-  fail('usage: cluster-check.mjs free-ports N | height URL | wait-height MIN TIMEOUT_S URL... | same-blocks URL... | version VERSION COMMIT URL...');
+  fail('usage: cluster-check.mjs free-ports N | token | height URL | wait-height MIN TIMEOUT_S URL... | same-blocks URL... | version VERSION COMMIT URL...');
 }

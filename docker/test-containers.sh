@@ -132,7 +132,8 @@ info "ledger --version in the image: $said"
 step "Runbook 1: each member makes its key with the image (ledger keygen)"
 run_cli() { podman run --rm --no-healthcheck "$@"; }
 new_account_key() { # name: a key made with the image's keygen (kept under $WORK/accounts), prints its public key
-  run_cli -v "$WORK/accounts:/keys" "$IMAGE" keygen --out "/keys/$1.key.json" | tail -1
+  # --plaintext: throw-away keys of a test run (keygen encrypts by default; RUNBOOK.md step 1).
+  run_cli -v "$WORK/accounts:/keys" "$IMAGE" keygen --plaintext --out "/keys/$1.key.json" | tail -1
 }
 mkdir -p "$WORK/accounts"
 chown 1000:1000 "$WORK/accounts"
@@ -141,7 +142,7 @@ member_args=()
 for m in "${MEMBERS[@]}"; do
   mkdir -p "$WORK/$m"
   chown 1000:1000 "$WORK/$m"
-  PK[$m]=$(run_cli -v "$WORK/$m:/keys" "$IMAGE" keygen --out /keys/member.key.json | tail -1)
+  PK[$m]=$(run_cli -v "$WORK/$m:/keys" "$IMAGE" keygen --plaintext --out /keys/member.key.json | tail -1)
   [[ "${PK[$m]}" =~ ^[0-9a-f]{64}$ ]] || die "keygen printed no public key for $m"
   # What the member sends the coordinator: name, public key, p2p address (never the key file).
   member_args+=(--member "$m=${PK[$m]}@$m:9080")
@@ -156,6 +157,8 @@ out=$(run_cli -v "$WORK/consortium:/out" "$IMAGE" genesis --chain-id "containers
 echo "$out" | sed 's/^/   /'
 GENESIS_HASH=$(echo "$out" | sed -n 's/^genesis hash \([0-9a-f]\{64\}\)$/\1/p')
 [ "${#GENESIS_HASH}" = 64 ] || die "ledger genesis printed no hash"
+# Reads need a read token (docs/security.md): cluster-check.mjs mints them with member1's key.
+export LEDGER_READ_KEY="$WORK/member1/member.key.json" LEDGER_CHAIN_ID="containers-$PROJECT"
 [ "$(ls "$WORK/consortium")" = genesis.json ] || die "the coordinator's folder holds more than genesis.json: $(ls "$WORK/consortium")"
 
 step "Runbook 2: every member checks the hash of the genesis.json it received (ledger genesis-hash --expect)"
@@ -222,7 +225,7 @@ node docker/cluster-check.mjs wait-height "$h" 60 "${urls[@]}"
 node docker/cluster-check.mjs same-blocks "${urls[@]}"
 
 step "Runbook 5: verify with ledger audit --node"
-audit=$(podman exec "$(ctr member2)" ledger audit --node http://127.0.0.1:8080 --genesis /etc/ledger/genesis.json --json | tail -1)
+audit=$(podman exec "$(ctr member2)" ledger audit --node http://127.0.0.1:8080 --key /etc/ledger/member.key.json --genesis /etc/ledger/genesis.json --json | tail -1)
 info "audit: $audit"
 [ "$(echo "$audit" | jq -r .ok)" = true ] || die "audit failed"
 
@@ -283,7 +286,7 @@ fi
 
 step "Runbook 7: remove member4 by vote (member.propose + member.vote), then add it back"
 members_count() { curl_json "${urls[0]}/v1/members" | jq '.members | length'; }
-curl_json() { node -e "fetch(process.argv[1]).then(r => r.text()).then(t => process.stdout.write(t))" "$1"; }
+curl_json() { node -e "fetch(process.argv[1], { headers: { authorization: 'Bearer ' + process.argv[2] } }).then(r => r.text()).then(t => process.stdout.write(t))" "$1" "$(node docker/cluster-check.mjs token)"; }
 propose() { # proposer, action, member name; prints the proposal id (the propose tx hash)
   local pk out
   pk=${PK[$3]}

@@ -2,8 +2,9 @@
 // devnet: npx tsx examples/sdk-example.ts
 import { LedgerClient, buildTx, hexBytes, loadKeyFile, verifyTxInclusion } from '../src/client/index.js';
 
-const client = new LedgerClient({ url: 'http://127.0.0.1:8080' });
 const key = await loadKeyFile('.devnet/supplier.key.json');
+// Reads carry short-lived tokens this key signs; the supplier reads only its own data.
+const client = new LedgerClient({ url: 'http://127.0.0.1:8080', key });
 const { chainId } = await client.status();
 const nonce = await client.nextNonce(key.publicKey);
 const tx = buildTx(key, chainId, 'asset.register',

@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { buildTx, txToJson } from '../../src/client/build-tx.js';
 import { parseSse } from '../../src/client/sse.js';
 import { loadKeyFile } from '../../src/crypto/keys.js';
+import { createReadToken } from '../../src/crypto/read-token.js';
 import type { SigningKey } from '../../src/crypto/ed25519.js';
 import { txHash } from '../../src/crypto/tx.js';
 import { toHex } from '../../src/util/bytes.js';
@@ -24,6 +25,8 @@ export interface LoadJob {
   /** Keep following commits this long after the last first send. */
   readonly drainMs: number;
   readonly outFile: string;
+  /** Key file of an account that may read everything (reads carry a read token it signs). */
+  readonly readKeyFile: string;
 }
 
 /** What the load writes at the end. */
@@ -42,6 +45,7 @@ interface Pending { readonly body: string; lastSendMs: number; member: number; a
 async function main(): Promise<void> {
   const job = JSON.parse(await readFile(process.argv[2] as string, 'utf8')) as LoadJob;
   const keys: SigningKey[] = await Promise.all(job.keyFiles.map((f) => loadKeyFile(f)));
+  const reader = await loadKeyFile(job.readKeyFile);
   const nonces = keys.map(() => 0);
   const t0 = Date.now();
   const now = (): number => Date.now() - t0;
@@ -86,7 +90,9 @@ async function main(): Promise<void> {
     while (!stopping) {
       const ctl = new AbortController();
       try {
-        const r = await fetch(`${job.apis[member]}/v1/events?fromHeight=${from}`, { signal: ctl.signal });
+        const r = await fetch(`${job.apis[member]}/v1/events?fromHeight=${from}`, {
+          signal: ctl.signal, headers: { authorization: `Bearer ${createReadToken(reader, job.chainId)}` },
+        });
         if (r.body === null || !r.ok) throw new Error(`events ${r.status}`);
         const watchdog = setInterval(() => {
           if (stopping) ctl.abort();

@@ -32,6 +32,8 @@ export interface NemesisContext {
   readonly holdMs: readonly [number, number];
   readonly catchUpTimeoutMs: number;
   readonly log: (line: string) => void;
+  /** Headers that authenticate a read (a read token of an account that reads everything). */
+  readonly readHeaders: () => Record<string, string>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -49,7 +51,7 @@ async function currentLeader(ctx: NemesisContext): Promise<number | null> {
   for (const m of ctx.cluster.members) {
     if (!ctx.cluster.running(m.index)) continue;
     try {
-      const r = await fetch(`${m.api}/v1/blocks/latest`, { signal: AbortSignal.timeout(1_000) });
+      const r = await fetch(`${m.api}/v1/blocks/latest`, { headers: ctx.readHeaders(), signal: AbortSignal.timeout(1_000) });
       if (r.ok) return ((await r.json()) as { header: { proposer: number } }).header.proposer;
     } catch {
       // Try the next member.

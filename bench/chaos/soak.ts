@@ -11,6 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initConsortium } from '../../src/node/init-consortium.js';
+import { loadKeyFile } from '../../src/crypto/keys.js';
+import { createReadToken } from '../../src/crypto/read-token.js';
 import { captureEnvironment } from '../lib/environment.js';
 import { ChaosCluster } from './cluster.js';
 import { checkHistory, DEFAULT_BOUNDS, type CheckedBlock, type ChaosHistory } from './checker.js';
@@ -52,11 +54,11 @@ function pair(v: string, flag: string): [number, number] {
 
 class UsageError extends Error {}
 
-async function readChain(api: string, upTo: number): Promise<CheckedBlock[]> {
+async function readChain(api: string, upTo: number, headers: () => Record<string, string>): Promise<CheckedBlock[]> {
   const out: CheckedBlock[] = [];
   let from: number | null = 1;
   while (from !== null && from <= upTo) {
-    const r = await fetch(`${api}/v1/blocks?from=${from}&limit=${Math.min(100, upTo - from + 1)}`, { signal: AbortSignal.timeout(30_000) });
+    const r = await fetch(`${api}/v1/blocks?from=${from}&limit=${Math.min(100, upTo - from + 1)}`, { headers: headers(), signal: AbortSignal.timeout(30_000) });
     if (!r.ok) throw new Error(`${api}/v1/blocks?from=${from}: ${r.status}`);
     const page = (await r.json()) as { blocks: { hash: string; header: { height: number }; txs: { hash: string; signer: string; nonce: number }[] }[]; next: number | null };
     for (const b of page.blocks) out.push({ height: b.header.height, hash: b.hash, txs: b.txs.map((t) => ({ hash: t.hash, signer: t.signer, nonce: t.nonce })) });
@@ -119,13 +121,18 @@ async function main(): Promise<number> {
     net.up();
     const init = await initConsortium({
       members, outDir: workDir, chainId: `chaos-${seed}`, host: '127.0.0.1', hosts: net.hosts.slice(0, members).map((h) => h.address),
-      apiPort: 8080, p2pPort: 9080, accounts: Array.from({ length: 16 }, (_, i) => ({ name: `load${i}`, role: 'integrator' as const })), genesisTimeMs: Date.now(),
+      apiPort: 8080, p2pPort: 9080, accounts: [{ name: 'auditor', role: 'auditor' as const }, ...Array.from({ length: 16 }, (_, i) => ({ name: `load${i}`, role: 'integrator' as const }))], genesisTimeMs: Date.now(),
     });
+    const auditor = init.accounts.find((x) => x.name === 'auditor');
+    if (auditor === undefined) throw new Error('no auditor account in the chaos genesis');
+    const readKey = await loadKeyFile(auditor.keyFile);
+    const readHeaders = (): Record<string, string> => ({ authorization: `Bearer ${createReadToken(readKey, init.genesis.chainId)}` });
     const t0 = Date.now();
     cluster = new ChaosCluster({
       net, cliScript: resolve(here, '..', '..', 'src', 'cli', 'main.js'), workDir, apiPort: 8080, tmpfsMb: 512, t0,
       members: init.members.map((m) => ({ name: m.name, configFile: m.configFile, dataDir: m.dataDir })),
-      env: { LEDGER_LOG_LEVEL: process.env['LEDGER_LOG_LEVEL'] ?? 'info' },
+      // Members listen on their namespace's address over plain HTTP: a private test network.
+      env: { LEDGER_LOG_LEVEL: process.env['LEDGER_LOG_LEVEL'] ?? 'info', LEDGER_API_INSECURE_HTTP: '1' },
     });
     await cluster.mountData();
     for (let i = 0; i < members; i++) cluster.start(i);
@@ -139,7 +146,7 @@ async function main(): Promise<number> {
     const loadOut = join(workDir, 'load.json');
     const job: LoadJob = {
       apis: cluster.members.map((m) => m.api), names: cluster.members.map((m) => m.name), chainId: init.genesis.chainId,
-      keyFiles: init.accounts.map((x) => x.keyFile), ratePerSec: rate, durationMs: durationS * 1000, resubmitAfterMs: 5_000, drainMs: 30_000, outFile: loadOut,
+      keyFiles: init.accounts.filter((x) => x.role === 'integrator').map((x) => x.keyFile), readKeyFile: auditor.keyFile, ratePerSec: rate, durationMs: durationS * 1000, resubmitAfterMs: 5_000, drainMs: 30_000, outFile: loadOut,
     };
     await writeFile(join(workDir, 'load-job.json'), JSON.stringify(job));
     const loadStartMs = Date.now() - t0;
@@ -147,7 +154,7 @@ async function main(): Promise<number> {
     const loadDone = new Promise<void>((res) => load?.once('exit', () => res()));
 
     const faults = await runNemesis({
-      cluster, net, monitor, rand: seededRandom(seed), t0, holdMs: hold, catchUpTimeoutMs: 30_000, log,
+      cluster, net, monitor, rand: seededRandom(seed), t0, holdMs: hold, catchUpTimeoutMs: 30_000, log, readHeaders,
     }, loadStartMs + (durationS - 15) * 1000, gap, kinds);
 
     const loadTimer = setTimeout(() => load?.kill('SIGTERM'), (durationS + 60) * 1000 - (Date.now() - t0 - loadStartMs));
@@ -159,7 +166,7 @@ async function main(): Promise<number> {
     log(`load done: ${loadResult.sent} sent, ${loadResult.resends} resends, ${new Set(loadResult.committed.map((c) => c.hash)).size} committed; members ${converged === null ? 'NOT converged' : 'converged'} at ${monitor.heights.join(',')}`);
     monitor.stop();
 
-    const chains = await Promise.all(cluster.members.map(async (m) => ({ name: m.name, blocks: await readChain(m.api, top).catch(() => []) })));
+    const chains = await Promise.all(cluster.members.map(async (m) => ({ name: m.name, blocks: await readChain(m.api, top, readHeaders).catch(() => []) })));
     const history: ChaosHistory = {
       checkHeight: top,
       members: chains,

@@ -5,6 +5,8 @@
 // process used while sending (it shares the machine's cores with the members).
 import { readFile } from 'node:fs/promises';
 import { parseSse } from '../../src/client/sse.js';
+import { loadKeyFile } from '../../src/crypto/keys.js';
+import { createReadToken } from '../../src/crypto/read-token.js';
 import { HttpSender, type SendOutcome } from './http-sender.js';
 
 interface Job {
@@ -14,6 +16,9 @@ interface Job {
   readonly ratePerSec: number;
   /** Stop waiting for commits this long after the last send. */
   readonly drainMs: number;
+  /** Key file of an account that reads whole blocks (a member), and the chain id of its token. */
+  readonly readKeyFile: string;
+  readonly chainId: string;
 }
 
 interface Tx { readonly hash: string; readonly body: string }
@@ -35,7 +40,9 @@ async function main(): Promise<void> {
   const first = job.apis[0] as string;
   const startHeight = ((await (await fetch(`${first}/v1/status`)).json()) as { height: number }).height;
   const watching = (async () => {
-    const r = await fetch(`${first}/v1/events?fromHeight=${startHeight + 1}`, { signal: events.signal });
+    // One token serves the whole stream: it is checked when the stream opens.
+    const token = createReadToken(await loadKeyFile(job.readKeyFile), job.chainId);
+    const r = await fetch(`${first}/v1/events?fromHeight=${startHeight + 1}`, { signal: events.signal, headers: { authorization: `Bearer ${token}` } });
     if (r.body === null) return;
     for await (const ev of parseSse(r.body)) {
       if (ev.event !== 'block') continue;

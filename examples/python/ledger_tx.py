@@ -4,9 +4,11 @@ docs/transactions.md, written from that document alone.
 Needs Debian's python3-msgpack and python3-cryptography (apt-get install -y python3-msgpack
 python3-cryptography) and runs with /usr/bin/python3.
 """
+import base64
 import hashlib
 import json
 import struct
+import time
 import urllib.error
 import urllib.request
 
@@ -89,15 +91,38 @@ def build_tx(key, chain_id, tx_type, payload, nonce):
     return post, hashlib.sha256(body).hexdigest(), parts
 
 
+def _b64url(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode("ascii")
+
+
+def read_token(key, chain_id, lifetime_s=120):
+    """A read token (docs/security.md): an EdDSA JWT the account signs itself, audience = chain id."""
+    now = int(time.time())
+    header = _b64url(json.dumps({"alg": "EdDSA", "typ": "JWT"}, separators=(",", ":")).encode("utf-8"))
+    claims = {"sub": key.public_key.hex(), "aud": chain_id, "iat": now, "exp": now + lifetime_s}
+    signing_input = header + "." + _b64url(json.dumps(claims, separators=(",", ":")).encode("utf-8"))
+    return signing_input + "." + _b64url(key.sign(signing_input.encode("ascii")))
+
+
 class Node:
-    """The few REST calls a signer needs (docs/api.md)."""
+    """The few REST calls a signer needs (docs/api.md). Reads carry a read token once authorize() named a key."""
 
     def __init__(self, url):
         self.url = url.rstrip("/")
+        self._reader = None
+
+    def authorize(self, key, chain_id):
+        """Reads from now on prove that `key` (a registered account's current key) asks."""
+        self._reader = (key, chain_id)
+
+    def _auth(self, req):
+        if self._reader is not None:
+            req.add_header("authorization", "Bearer " + read_token(*self._reader))
 
     def call(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode("utf-8")
         req = urllib.request.Request(self.url + path, data=data, method=method)
+        self._auth(req)
         if data is not None:
             req.add_header("content-type", "application/json")
         try:
@@ -115,6 +140,7 @@ class Node:
     def wait(self, tx_hash, from_height, timeout_s=60):
         """Follows GET /v1/events from `from_height` until a block carries tx_hash."""
         req = urllib.request.Request(f"{self.url}/v1/events?fromHeight={from_height}")
+        self._auth(req)
         with urllib.request.urlopen(req, timeout=timeout_s) as res:
             data = []
             for raw in res:

@@ -13,6 +13,8 @@ import { eventRoutes } from './routes/events.js';
 import { invoiceRoutes } from './routes/invoices.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { proofRoutes } from './routes/proofs.js';
+import { READ_AUTH_DEFAULTS, ReadAuth, type ReadAuthOptions } from './read-auth.js';
+import type { ReaderAccount } from './deps.js';
 import { statusRoutes } from './routes/status.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { strictValidatorCompiler } from './validator.js';
@@ -36,9 +38,27 @@ export interface ApiOptions {
   /** Trust X-Forwarded-For (only behind a proxy you run), so rate limits apply per real client. */
   readonly trustProxy?: boolean;
   /** Request latency by method, route pattern (not the URL: bounded labels) and status code. */
-  /** Serve GET /metrics (default true; false when the node serves it on its own address). */
-  readonly serveMetrics?: boolean;
   readonly requestMetrics?: { observe(labels: { method: string; route: string; status: string }, seconds: number): void } | null;
+  /**
+   * Read authentication (read-auth.ts). `false` serves every read to anyone with full scope:
+   * only for unit tests of route logic; the node never passes it.
+   */
+  readonly readAuth?: Partial<ReadAuthOptions> | false;
+  /** Serve GET /metrics on this API (default true; false when it has its own listener). */
+  readonly serveMetrics?: boolean;
+  /** HTTPS: PEM certificate chain and key; with `ca`, clients must present a certificate it signed. */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated reader; null on public routes, or when read auth is off (full scope). */
+    reader: ReaderAccount | null;
+  }
+  interface FastifyContextConfig {
+    /** Served without a read token (health, docs, metrics, signed submissions). */
+    public?: boolean;
+  }
 }
 
 /** Defaults of ApiOptions. */
@@ -53,7 +73,15 @@ export const API_DEFAULTS = {
  * every event stream first so shutdown does not wait on open SSE connections.
  */
 export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
+  const https = opts.https === undefined ? {} : {
+    https: {
+      cert: opts.https.cert, key: opts.https.key, minVersion: 'TLSv1.2' as const,
+      ...(opts.https.ca !== undefined ? { ca: opts.https.ca, requestCert: true, rejectUnauthorized: true } : {}),
+    },
+  };
+  // The https option changes only the server's type; the routes see the same request/reply.
   const app = Fastify({
+    ...(https as object),
     ...(opts.logger !== undefined ? { loggerInstance: opts.logger } : { logger: false }),
     // PERF: per-request info logs cost ~40% of throughput (docs/measurements.md); see the debug hook below.
     logController: new LogController({ disableRequestLogging: true }),
@@ -110,6 +138,17 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
     });
   }
 
+  // Every read needs a token (read-auth.ts) except routes marked public. Unknown routes answer
+  // 404 unauthenticated: that a path does not exist is no one's data.
+  app.decorateRequest('reader', null);
+  if (opts.readAuth !== false) {
+    const auth = new ReadAuth({ ...READ_AUTH_DEFAULTS, ...opts.readAuth }, { chainId: () => deps.status().chainId, reader: (k) => deps.reader(k) });
+    app.addHook('onRequest', async (req) => {
+      if (req.routeOptions.url === undefined || req.routeOptions.config.public === true) return;
+      req.reader = auth.authenticate(req.headers.authorization);
+    });
+  }
+
   const stream = new BlockEventStream({ ...EVENT_STREAM_DEFAULTS, ...opts.events }, deps, app.log);
   app.addHook('preClose', async () => stream.close());
 
@@ -124,8 +163,8 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   if (opts.serveMetrics !== false) void app.register(metricsRoutes, { deps });
   void app.register(async (docs) => {
     const serve = async (): Promise<unknown> => docs.swagger();
-    docs.get('/docs', { schema: { hide: true } }, serve);
-    docs.get('/docs/json', { schema: { hide: true } }, serve);
+    docs.get('/docs', { schema: { hide: true }, config: { public: true } }, serve);
+    docs.get('/docs/json', { schema: { hide: true }, config: { public: true } }, serve);
   });
   return app;
 }

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { StateProof } from '../crypto/smt.js';
 import type { CommittedBlock } from '../types/block.js';
 import type { Genesis, Member } from '../types/genesis.js';
-import type { Hash, Height } from '../types/primitives.js';
+import type { Hash, Height, Role } from '../types/primitives.js';
 import type { TxEnvelope, TxReceipt } from '../types/tx.js';
 import type { SubmitRejectCode } from './errors.js';
 import type { AccountJson } from './schemas/accounts.js';
@@ -85,6 +85,15 @@ export interface StateProofAt {
   readonly proof: StateProof;
 }
 
+/** An authenticated reader: the account whose current key signed the request's token. */
+export interface ReaderAccount {
+  /** Account id (hex of the key it was created with). */
+  readonly id: string;
+  /** Its current public key (hex). */
+  readonly publicKey: string;
+  readonly role: Role;
+}
+
 /** The member set in force at the head. */
 export interface MemberSet {
   readonly epoch: number;
@@ -97,6 +106,11 @@ export interface MemberSet {
  */
 export interface ApiDeps {
   status(): NodeStatus;
+  /**
+   * The account whose CURRENT key is `publicKeyHex` in the committed head state, or null (an
+   * unknown key, or one rotated away). Called on every authenticated read: cache per head.
+   */
+  reader(publicKeyHex: string): ReaderAccount | null;
   /** The genesis the node runs (served so an auditor can compare it with the one it trusts). */
   genesis(): Genesis;
   /** Mempool admission of an already decoded envelope (signature, chain id, role, nonce, capacity). */

@@ -22,6 +22,7 @@ export const API_ERRORS = {
   NONCE_TOO_LOW: { status: 400, description: 'The nonce was already used (a replay).' },
   NONCE_TOO_HIGH: { status: 400, description: 'The nonce is too far ahead of the signer\'s next nonce.' },
   DUPLICATE_TX: { status: 400, description: 'This transaction, or another with its signer and nonce, is already pending.' },
+  UNAUTHORIZED: { status: 401, description: 'A read needs a valid token signed by the current key of a registered account (Authorization: Bearer).' },
   NOT_FOUND: { status: 404, description: 'No such route or resource.' },
   TX_UNKNOWN: { status: 404, description: 'The node has never seen this transaction hash.' },
   BODY_TOO_LARGE: { status: 413, description: 'The body exceeds the size limit.' },

@@ -3,6 +3,23 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Height } from '../types/primitives.js';
 import type { ApiDeps } from './deps.js';
 import { blockEventToJson } from './json.js';
+import type { BlockEventJson } from './schemas/events.js';
+
+/**
+ * What a subscriber may see of a block event (scope.ts), decided per block so that a rotation
+ * or role change applies from the block that commits it; null ends the stream. None = all.
+ */
+export type EventScope = (ev: BlockEventJson) => BlockEventJson | null;
+
+interface Frame {
+  readonly ev: BlockEventJson;
+  /** The whole event, encoded once for every full-scope subscriber. */
+  readonly text: string;
+}
+
+function render(height: Height, ev: BlockEventJson): string {
+  return `id: ${height}\nevent: block\ndata: ${JSON.stringify(ev)}\n\n`;
+}
 
 /** Tuning of the server-sent events feed. */
 export interface EventStreamOptions {
@@ -30,6 +47,7 @@ interface Subscriber {
   next: Height;
   pumping: boolean;
   closed: boolean;
+  readonly scope: EventScope | undefined;
 }
 
 /**
@@ -45,7 +63,7 @@ export class BlockEventStream {
   private readonly deps: Pick<ApiDeps, 'getBlock' | 'status' | 'onBlockCommitted'>;
   private readonly log: FastifyBaseLogger;
   private readonly subs = new Set<Subscriber>();
-  private readonly frames = new Map<Height, Promise<string | null>>();
+  private readonly frames = new Map<Height, Promise<Frame | null>>();
   private unsubscribe: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
@@ -66,7 +84,7 @@ export class BlockEventStream {
   }
 
   /** Streams committed blocks from `fromHeight` to `res` until the client or the server closes. */
-  attach(res: ServerResponse, fromHeight: Height): void {
+  attach(res: ServerResponse, fromHeight: Height, scope?: EventScope): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -77,7 +95,7 @@ export class BlockEventStream {
     });
     res.socket?.setNoDelay(true);
     res.write(`retry: 2000\n: from height ${fromHeight}\n\n`);
-    const sub: Subscriber = { res, next: fromHeight, pumping: false, closed: false };
+    const sub: Subscriber = { res, next: fromHeight, pumping: false, closed: false, scope };
     this.subs.add(sub);
     res.once('close', () => this.detach(sub));
     this.ensureRunning();
@@ -128,8 +146,14 @@ export class BlockEventStream {
       while (!sub.closed && sub.next <= this.deps.status().height) {
         const frame = await this.frame(sub.next);
         if (frame === null || sub.closed) break;
+        const ev = sub.scope === undefined ? frame.ev : sub.scope(frame.ev);
+        if (ev === null) {
+          sub.res.end();
+          break;
+        }
+        const text = ev === frame.ev ? frame.text : render(sub.next, ev);
         sub.next++;
-        if (!sub.res.write(frame)) await this.drained(sub);
+        if (!sub.res.write(text)) await this.drained(sub);
       }
     } catch (err) {
       this.log.error({ err, height: sub.next }, 'Event stream failed');
@@ -159,7 +183,7 @@ export class BlockEventStream {
 
   // PERF: subscribers usually read the same heights at about the same time, so each block is
   // loaded and encoded once; concurrent readers share the pending promise.
-  private frame(height: Height): Promise<string | null> {
+  private frame(height: Height): Promise<Frame | null> {
     let f = this.frames.get(height);
     if (f === undefined) {
       f = this.deps.getBlock(height).then((rec) => {
@@ -167,7 +191,8 @@ export class BlockEventStream {
           this.frames.delete(height);
           return null;
         }
-        return `id: ${height}\nevent: block\ndata: ${JSON.stringify(blockEventToJson(rec))}\n\n`;
+        const ev = blockEventToJson(rec);
+        return { ev, text: render(height, ev) };
       });
       f.catch(() => this.frames.delete(height));
       this.frames.set(height, f);

@@ -18,6 +18,7 @@
  */
 export { loadKeyFile, keyFromFile, generateSigningKey, saveKeyFile } from '../crypto/keys.js';
 export type { SigningKey } from '../crypto/ed25519.js';
+export { createReadToken, READ_TOKEN_LIMITS, type ReadTokenClaims } from '../crypto/read-token.js';
 export * from './build-tx.js';
 export * from './errors.js';
 export * from './ledger-client.js';

@@ -1,3 +1,5 @@
+import type { SigningKey } from '../crypto/ed25519.js';
+import { createReadToken, READ_TOKEN_LIMITS } from '../crypto/read-token.js';
 import type { TxEnvelope } from '../types/tx.js';
 import { toHex } from '../util/bytes.js';
 import { txToJson } from './build-tx.js';
@@ -16,6 +18,15 @@ export interface LedgerClientOptions {
   readonly fetch?: typeof fetch;
   /** Per-request timeout; event streams have none. */
   readonly timeoutMs?: number;
+  /**
+   * The key of a registered account: every request carries a short-lived read token it signs
+   * (Authorization: Bearer; reads without one answer 401). Submissions need none.
+   */
+  readonly key?: SigningKey;
+  /** The chain id tokens name; default: read once from GET /v1/status. */
+  readonly chainId?: string;
+  /** Token lifetime in seconds (at most 300); a new one is minted 30 s before expiry. */
+  readonly tokenLifetimeS?: number;
 }
 
 /** What submit resolves to: `{hash}` (HTTP 202), or the settled transaction's answer (HTTP 200). */
@@ -48,11 +59,30 @@ export class LedgerClient {
   private readonly base: string;
   private readonly fetchFn: typeof fetch;
   private readonly timeoutMs: number;
+  private readonly key: SigningKey | undefined;
+  private readonly lifetimeS: number;
+  private chainId: string | undefined;
+  private token: { value: string; renewAtMs: number } | null = null;
 
   constructor(opts: LedgerClientOptions) {
     this.base = opts.url.replace(/\/+$/, '');
     this.fetchFn = opts.fetch ?? globalThis.fetch;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.key = opts.key;
+    this.chainId = opts.chainId;
+    this.lifetimeS = Math.min(opts.tokenLifetimeS ?? READ_TOKEN_LIMITS.defaultLifetimeS, READ_TOKEN_LIMITS.maxLifetimeS);
+  }
+
+  /** The read token requests carry now (minted on first use), or null without a key. */
+  async readToken(): Promise<string | null> {
+    if (this.key === undefined) return null;
+    const now = Date.now();
+    if (this.token === null || now >= this.token.renewAtMs) {
+      this.chainId ??= (await this.status()).chainId;
+      const lifetimeS = this.lifetimeS;
+      this.token = { value: createReadToken(this.key, this.chainId, now, lifetimeS), renewAtMs: now + Math.max(lifetimeS - 30, lifetimeS / 2) * 1000 };
+    }
+    return this.token.value;
   }
 
   /** GET /v1/status. */
@@ -233,12 +263,19 @@ export class LedgerClient {
   // `signal` null means a stream: no timeout, only the caller's abort.
   private async send(method: string, path: string, body: unknown, signal?: AbortSignal | null): Promise<Response> {
     const timeout = signal === undefined ? AbortSignal.timeout(this.timeoutMs) : signal;
+    // Status is public (and is where the chain id for the token comes from); submissions carry
+    // their own signature.
+    const token = path === '/v1/status' || method === 'POST' ? null : await this.readToken();
+    const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
       res = await this.fetchFn(`${this.base}${path}`, {
         method,
+        headers,
         ...(timeout !== null && { signal: timeout }),
-        ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        ...(body !== undefined && { body: JSON.stringify(body) }),
       });
     } catch (e) {
       const timedOut = e instanceof Error && e.name === 'TimeoutError';

@@ -1,12 +1,12 @@
 import type { Registry } from 'prom-client';
-import type { ApiDeps, BlockRecord, NodeStatus, PageOf, SubmitResult } from '../api/deps.js';
+import type { ApiDeps, BlockRecord, NodeStatus, PageOf, ReaderAccount, SubmitResult } from '../api/deps.js';
 import type { AccountJson } from '../api/schemas/accounts.js';
 import type { AssetJson } from '../api/schemas/assets.js';
 import type { HistoryEntryJson } from '../api/schemas/common.js';
 import type { InvoiceJson } from '../api/schemas/invoices.js';
 import { prepareTx } from '../crypto/tx.js';
 import { decodeContractEvent, historySubject } from '../state/events.js';
-import { getAccount, getAsset, getInvoice, getMembers, type AssetView, type InvoiceView } from '../state/queries.js';
+import { getAccount, getAsset, getInvoice, getMembers, getSignerAccount, type AssetView, type InvoiceView } from '../state/queries.js';
 import type { Mempool } from '../state/mempool/mempool.js';
 import type { BlockStore } from '../storage/block-store.js';
 import { decodeKeyParts, historyRange, indexRange } from '../storage/prefixes.js';
@@ -57,6 +57,10 @@ function assetJson(v: AssetView): AssetJson {
 export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): ApiDeps {
   const { chain, store, mempool, metrics } = deps;
   const timestamps = new Map<Height, number>();
+  // Readers resolved against the committed head, dropped when the head moves: a rotation or
+  // role change is seen by the first request after the block that commits it.
+  let readersAt = -1;
+  const readers = new Map<string, ReaderAccount | null>();
 
   async function blockTime(height: Height): Promise<number> {
     let t = timestamps.get(height);
@@ -121,6 +125,20 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
       metrics.mempoolTxs.set(mempool.size);
       metrics.mempoolBytes.set(mempool.bytes);
       return { ok: true, hash: r.hash };
+    },
+    reader(publicKeyHex) {
+      const h = chain.committedHead().height;
+      if (h !== readersAt || readers.size >= 10_000) {
+        readers.clear();
+        readersAt = h;
+      }
+      let r = readers.get(publicKeyHex);
+      if (r === undefined) {
+        const a = getSignerAccount(chain.state, publicKeyHex);
+        r = a === null ? null : { id: a.id, publicKey: a.publicKey, role: a.role };
+        readers.set(publicKeyHex, r);
+      }
+      return r;
     },
     genesis: () => chain.genesis,
     pendingTx: (hash: Hash) => mempool.get(hash)?.tx ?? null,

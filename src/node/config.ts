@@ -14,6 +14,14 @@ export interface NodeConfig {
   readonly p2pListen: string;
   readonly apiHost: string;
   readonly apiPort: number;
+  /** PEM certificate chain and key: REST is served over HTTPS when both are set. */
+  readonly apiTlsCert: string | null;
+  readonly apiTlsKey: string | null;
+  /** PEM CA bundle: when set, clients must present a certificate it signed (mTLS). */
+  readonly apiTlsCa: string | null;
+  /** Serve plain HTTP on a non-loopback address anyway (behind a TLS proxy you run). */
+  readonly apiInsecureHttp: boolean;
+  /** GET /metrics on its own listener (host:port) instead of the REST API; null = on the API. */
   /** Requests per minute per client IP on the REST API; 0 disables the limit. */
   readonly apiRateLimit: number;
   /** Worker threads verifying transaction signatures at admission; 0 verifies on the main thread. */
@@ -32,6 +40,10 @@ export const CONFIG_ENV = {
   apiHost: 'LEDGER_API_HOST',
   apiPort: 'LEDGER_API_PORT',
   apiRateLimit: 'LEDGER_API_RATE_LIMIT',
+  apiTlsCert: 'LEDGER_API_TLS_CERT',
+  apiTlsKey: 'LEDGER_API_TLS_KEY',
+  apiTlsCa: 'LEDGER_API_TLS_CA',
+  apiInsecureHttp: 'LEDGER_API_INSECURE_HTTP',
   verifyThreads: 'LEDGER_VERIFY_THREADS',
   logLevel: 'LEDGER_LOG_LEVEL',
   metricsListen: 'LEDGER_METRICS_LISTEN',
@@ -91,6 +103,21 @@ export async function loadNodeConfig(path: string, env: NodeJS.ProcessEnv, flags
     return n;
   };
   const rel = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+  const optPath = (k: keyof typeof CONFIG_ENV): string | null => {
+    const v = pick(k);
+    return v === undefined || v === '' ? null : rel(str(k, v));
+  };
+  const bool = (k: keyof typeof CONFIG_ENV): boolean => {
+    const v = pick(k);
+    if (v === undefined || v === false || v === '' || v === '0' || v === 'false') return false;
+    if (v === true || v === '1' || v === 'true') return true;
+    return bad(path, `${k} must be true or false`);
+  };
+  const apiTlsCert = optPath('apiTlsCert');
+  const apiTlsKey = optPath('apiTlsKey');
+  if ((apiTlsCert === null) !== (apiTlsKey === null)) bad(path, 'apiTlsCert and apiTlsKey go together');
+  const apiTlsCa = optPath('apiTlsCa');
+  if (apiTlsCa !== null && apiTlsCert === null) bad(path, 'apiTlsCa (client certificates) needs apiTlsCert and apiTlsKey');
   const logLevel = str('logLevel', pick('logLevel'), DEFAULTS.logLevel);
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) bad(path, `logLevel must be one of ${LOG_LEVELS.join(', ')}`);
   const metricsListen = pick('metricsListen');
@@ -102,6 +129,8 @@ export async function loadNodeConfig(path: string, env: NodeJS.ProcessEnv, flags
     p2pListen: str('p2pListen', pick('p2pListen'), DEFAULTS.p2pListen),
     apiHost: str('apiHost', pick('apiHost'), DEFAULTS.apiHost),
     apiPort: int('apiPort', pick('apiPort'), DEFAULTS.apiPort, 0, 65535),
+    apiTlsCert, apiTlsKey, apiTlsCa,
+    apiInsecureHttp: bool('apiInsecureHttp'),
     apiRateLimit: int('apiRateLimit', pick('apiRateLimit'), DEFAULTS.apiRateLimit, 0, 10_000_000),
     verifyThreads: int('verifyThreads', pick('verifyThreads'), defaultVerifyThreads(), 0, 64),
     logLevel: logLevel as NodeConfig['logLevel'],

@@ -100,6 +100,7 @@ export class Devnet {
         ],
       };
       this.opts.log(`created devnet ${base.chainId} with ${this.opts.nodes} members in ${dir}`);
+      this.opts.log('devnet keys are stored UNENCRYPTED (a local test network); production keys come from "ledger keygen", which encrypts them');
     }
     for (const n of base.nodes) {
       const port = Number(new URL(n.api).port);

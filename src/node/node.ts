@@ -262,10 +262,11 @@ export class LedgerNode {
         chain?.notifyTxsAvailable();
       },
     });
+    const https = await loadApiTls(cfg);
     this.api = buildApi(
       {
         logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false,
-        requestMetrics: metrics.apiRequest, serveMetrics: cfg.metricsListen === undefined,
+        requestMetrics: metrics.apiRequest, serveMetrics: cfg.metricsListen === undefined, ...(https !== undefined ? { https } : {}),
       },
       apiDeps,
     );
@@ -311,6 +312,36 @@ export class LedgerNode {
     return this.stopping;
   }
 }
+
+/** True for a host name or address that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * The API's certificate and key (and client CA) when configured. Without them, plain HTTP is
+ * allowed on loopback only, unless the operator says apiInsecureHttp (a TLS proxy in front).
+ */
+async function loadApiTls(cfg: NodeConfig): Promise<{ cert: Buffer; key: Buffer; ca?: Buffer } | undefined> {
+  if (cfg.apiTlsCert === null || cfg.apiTlsKey === null) {
+    if (!isLoopbackHost(cfg.apiHost) && !cfg.apiInsecureHttp) {
+      throw new OperationalError('API_PLAIN_HTTP', `refusing to serve REST over plain HTTP on ${cfg.apiHost}: set apiTlsCert and apiTlsKey (docker/RUNBOOK.md), or apiInsecureHttp true (LEDGER_API_INSECURE_HTTP=1) behind a TLS proxy you run`);
+    }
+    return undefined;
+  }
+  const read = async (f: string, what: string): Promise<Buffer> => {
+    try {
+      return await readFile(f);
+    } catch (e) {
+      throw new OperationalError('API_TLS_UNREADABLE', `cannot read the API's TLS ${what} ${f}: ${(e as Error).message}`);
+    }
+  };
+  return {
+    cert: await read(cfg.apiTlsCert, 'certificate'), key: await read(cfg.apiTlsKey, 'key'),
+    ...(cfg.apiTlsCa !== null ? { ca: await read(cfg.apiTlsCa, 'client CA') } : {}),
+  };
+}
+
 
 /** True for errors that mean "operator must act", printed as one line. */
 export function isOperational(e: unknown): e is LedgerError {

@@ -30,7 +30,7 @@ describe('ledger audit --data', () => {
     net.startAll();
     await net.waitHeight(1);
     const [supplier, buyer] = (await Promise.all(['supplier', 'buyer'].map((n) => loadActor(net, n)))) as [Actor, Actor];
-    const story = new StoryDriver(new LedgerClient({ url: net.nodes[0]?.api as string }), net.init.genesis.chainId);
+    const story = new StoryDriver(await net.client(0), net.init.genesis.chainId);
     issued = await story.send(supplier, 'invoice.issue', {
       id: 'INV-A1', buyer: buyer.id, amount: '250000', currency: 'EUR', dueDate: '2027-03-31', fingerprint: 'de-vat:123:0001',
     });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { loadKeyFile } from '../../src/crypto/keys.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +59,11 @@ describe('ledger devnet', () => {
       heightBefore = Math.max(heightBefore, s.body.height);
     }
     const supplier = manifest.accounts.find((a) => a.name === 'supplier');
-    const acct = await getJson<{ role: string }>(`${manifest.nodes[0]?.api}/v1/accounts/${supplier?.publicKey}`);
+    const supplierKey = await loadKeyFile(supplier?.keyFile ?? '');
+    const acct = await getJson<{ role: string }>(`${manifest.nodes[0]?.api}/v1/accounts/${supplier?.publicKey}`, { key: supplierKey, chainId: manifest.chainId });
     expect(acct.body.role).toBe('integrator');
+    // Reads need a token: the same request without one is refused.
+    expect((await getJson(`${manifest.nodes[0]?.api}/v1/accounts/${supplier?.publicKey}`, null)).status).toBe(401);
 
     running.proc.kill('SIGINT');
     expect(await running.exited).toBe(0);

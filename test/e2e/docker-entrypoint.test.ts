@@ -188,8 +188,8 @@ describe('docker/entrypoint.sh with each compose service environment, as plain p
     const startHelp = await runEntrypoint(['start', '--help'], baseEnv());
     expect(startHelp.code).toBe(0);
     expect(startHelp.out).toContain('Usage: ledger start --config FILE');
-    const keygen = await runEntrypoint(['keygen', '--out', join(dir, 'k.json'), '--json'], baseEnv());
+    const keygen = await runEntrypoint(['keygen', '--out', join(dir, 'k.json'), '--json'], { ...baseEnv(), LEDGER_KEY_PASSPHRASE: 'correct horse' });
     expect(keygen.code).toBe(0);
-    expect(JSON.parse(keygen.out.trim().split('\n').at(-1) ?? '')).toMatchObject({ publicKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(keygen.out.trim().split('\n').at(-1) ?? '')).toMatchObject({ publicKey: expect.stringMatching(/^[0-9a-f]{64}$/), encrypted: true });
   });
 });

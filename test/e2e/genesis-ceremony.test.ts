@@ -50,7 +50,7 @@ describe('genesis ceremony with separately made keys: keygen, genesis, genesis-h
 
     // 1. Every member, on its own host: a key that never leaves it.
     const pks = await Promise.all(hosts.map(async (host) => {
-      const r = await ledger(host, 'keygen', '--out', 'member.key.json', '--json');
+      const r = await ledger(host, 'keygen', '--plaintext', '--out', 'member.key.json', '--json');
       expect(r.code, r.err).toBe(0);
       return (JSON.parse(lastLine(r.out)) as { publicKey: string }).publicKey;
     }));
@@ -104,7 +104,8 @@ describe('genesis ceremony with separately made keys: keygen, genesis, genesis-h
       expect(s.validator).toBe(true);
       expect(`ledger ${s.version} (commit ${s.commit})`).toBe(version);
     }
-    const audit = await ledger(dir, 'audit', '--node', apis[3] as string, '--genesis', genesisFile, '--json');
+    // A member reads everything: its own key authenticates the auditor's reads here.
+    const audit = await ledger(dir, 'audit', '--node', apis[3] as string, '--key', join(hosts[0] as string, 'member.key.json'), '--genesis', genesisFile, '--json');
     expect(audit.code, audit.err).toBe(0);
     expect(JSON.parse(lastLine(audit.out))).toMatchObject({ ok: true, genesisHash: hash });
     step(`audited; status reports ${version}`);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LedgerClient, loadKeyFile, type BlockJson, type MembersJson, type StatusJson } from '../../src/client/index.js';
 import { loadActor, runCli, StoryDriver, type Actor } from '../helpers/story-actors.js';
-import { getJson, Testnet, waitUntil } from '../helpers/testnet.js';
+import { auditorKeyFile, getJson, Testnet, waitUntil } from '../helpers/testnet.js';
 
 // docs/transactions.md, Accounts and governance, and issue #5 item 5: on a running consortium of real
 // processes, the members vote a fifth member in; it syncs from genesis across the change and
@@ -39,7 +39,7 @@ describe('member changes by vote on a running consortium', () => {
     net = await Testnet.create({ nodes: 4 });
     net.startAll();
     await net.waitHeight(1);
-    const client = new LedgerClient({ url: net.nodes[0]?.api ?? '' });
+    const client = await net.client(0);
     driver = new StoryDriver(client, (await client.status()).chainId);
     m = await Promise.all(['member1', 'member2', 'member3', 'member4'].map((n) => loadActor(net, n)));
     newcomer = await net.addNode('member5');
@@ -146,7 +146,7 @@ describe('member changes by vote on a running consortium', () => {
 
   it('ledger audit verifies the whole chain across every member change, against any member', async () => {
     for (const i of [0, 3, 4]) {
-      const r = await runCli(['audit', '--node', net.nodes[i]?.api ?? '', '--json']);
+      const r = await runCli(['audit', '--node', net.nodes[i]?.api ?? '', '--key', auditorKeyFile(net), '--json']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.json?.['ok']).toBe(true);
       expect(r.json?.['height'] as number).toBeGreaterThan(8);

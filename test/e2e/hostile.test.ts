@@ -35,7 +35,7 @@ describe('hostile requests against a live member', () => {
     net.startAll();
     for (const n of ['supplier', 'buyer', 'auditor', 'regulator']) actors[n] = await loadActor(net, n);
     const act = (n: string): Actor => actors[n] as Actor;
-    client = new LedgerClient({ url: net.nodes[0]?.api as string });
+    client = await net.client(0);
     await net.waitHeight(1, [0]);
     const story = new StoryDriver(client, net.init.genesis.chainId);
     const committed: TxBodyJson[] = [];

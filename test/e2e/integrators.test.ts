@@ -44,7 +44,7 @@ describe('integrators on four members', () => {
     net.startAll();
     for (const a of net.init.accounts) keys[a.name] = await loadKeyFile(a.keyFile);
     keys['member0'] = await loadKeyFile(net.init.members[0]?.keyFile as string);
-    clients = net.nodes.map((n) => new LedgerClient({ url: n.api }));
+    clients = await Promise.all(net.nodes.map((_, i) => net.client(i)));
     await net.waitHeight(1);
   });
   afterAll(async () => net?.destroy());

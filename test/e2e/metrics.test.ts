@@ -31,7 +31,7 @@ describe('metrics of a live consortium', () => {
   beforeAll(async () => {
     net = await Testnet.create({ nodes: 4 });
     net.startAll();
-    clients = net.nodes.map((n) => new LedgerClient({ url: n.api }));
+    clients = await Promise.all(net.nodes.map((_, i) => net.client(i)));
     story = new StoryDriver(clients[0] as LedgerClient, net.init.genesis.chainId);
     supplier = await loadActor(net, 'supplier');
     await waitUntil(async () => (await clients[0]?.status()) !== undefined, 'member1 API');

@@ -5,7 +5,7 @@ import {
 import { stateKeyBytes } from '../../src/state/view.js';
 import { toHex } from '../../src/util/bytes.js';
 import { loadActor, runCli, StoryDriver, type Actor } from '../helpers/story-actors.js';
-import { Testnet } from '../helpers/testnet.js';
+import { auditorKeyFile, Testnet } from '../helpers/testnet.js';
 
 // The supply-chain-finance story of docs/transactions.md on a real four-member consortium: integrators and a
 // regulator act over REST through the client SDK (and the `ledger tx` CLI), and afterwards every
@@ -53,7 +53,7 @@ describe('supply-chain finance story on four members', () => {
     for (const name of ['supplier', 'supplier2', 'buyer', 'financier', 'financier2', 'auditor', 'regulator', 'member1']) {
       who[name] = await loadActor(net, name);
     }
-    clients = net.nodes.map((n) => new LedgerClient({ url: n.api }));
+    clients = await Promise.all(net.nodes.map((_, i) => net.client(i)));
     story = new StoryDriver(clients[0] as LedgerClient, net.init.genesis.chainId);
     const key = generateSigningKey();
     const keyFile = `${net.dir}/bank3.key.json`;
@@ -261,7 +261,7 @@ describe('supply-chain finance story on four members', () => {
   it('ledger audit re-verifies the whole chain from every node', async () => {
     const target = await net.height(0);
     for (const n of net.nodes) {
-      const run = await runCli(['audit', '--node', n.api, '--genesis', net.init.genesisFile, '--json']);
+      const run = await runCli(['audit', '--node', n.api, '--key', auditorKeyFile(net), '--genesis', net.init.genesisFile, '--json']);
       expect(run.code, `${n.name}: ${run.stderr}${run.stdout}`).toBe(0);
       expect(run.json, n.name).toMatchObject({ ok: true });
       expect(run.json?.['blocksVerified'] as number, n.name).toBeGreaterThanOrEqual(target - 2);

@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initConsortium, type InitResult } from '../../src/node/init-consortium.js';
 import { DEVNET_ACCOUNTS, MEMBER_NODE_FLAGS } from '../../src/node/devnet.js';
-import { generateSigningKey, saveKeyFile } from '../../src/crypto/keys.js';
+import { generateSigningKey, loadKeyFile, saveKeyFile } from '../../src/crypto/keys.js';
+import type { SigningKey } from '../../src/crypto/ed25519.js';
+import { createReadToken } from '../../src/crypto/read-token.js';
+import { LedgerClient } from '../../src/client/ledger-client.js';
+import { httpsFetch, type TlsClientOpts } from './https-fetch.js';
 import { toHex } from '../../src/util/bytes.js';
 
 /** The built CLI: e2e tests run the real `ledger` binary (npm test builds first). */
@@ -41,10 +45,39 @@ export async function waitUntil(predicate: () => Promise<boolean>, what: string,
   }
 }
 
-/** GET json from a node. */
-export async function getJson<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {
-  const r = await fetch(url);
+/** Whose read token getJson attaches: a key and the chain id its tokens name. */
+export interface ReadAs {
+  readonly key: SigningKey;
+  readonly chainId: string;
+}
+
+// Set by Testnet.create (the consortium's auditor, who reads everything); a test file runs in
+// its own worker, so this is per file.
+let defaultReader: ReadAs | null = null;
+// The fetch getJson uses: an HTTPS testnet swaps in one that trusts its test CA.
+let fetchFn: typeof fetch = (...a) => fetch(...a);
+
+/** Makes getJson sign its reads with `reader` (null: no token). */
+export function setDefaultReader(reader: ReadAs | null): void {
+  defaultReader = reader;
+}
+
+/** The Authorization header of a fresh read token of `reader`. */
+export function authHeader(reader: ReadAs): { authorization: string } {
+  return { authorization: `Bearer ${createReadToken(reader.key, reader.chainId)}` };
+}
+
+/** GET json from a node, with a read token of `as` (default: the Testnet's auditor). */
+export async function getJson<T = Record<string, unknown>>(url: string, as: ReadAs | null = defaultReader): Promise<{ status: number; body: T }> {
+  const r = await fetchFn(url, as === null ? {} : { headers: authHeader(as) });
   return { status: r.status, body: (await r.json()) as T };
+}
+
+/** Key file of the consortium's auditor (full read scope), for `ledger audit --node --key`. */
+export function auditorKeyFile(net: Testnet): string {
+  const f = net.init.accounts.find((a) => a.name === 'auditor')?.keyFile;
+  if (f === undefined) throw new Error('this testnet has no auditor account');
+  return f;
 }
 
 /** A member process of a test consortium. */
@@ -62,6 +95,8 @@ export class Testnet {
   readonly init: InitResult;
   readonly nodes: TestNode[];
   private readonly env: NodeJS.ProcessEnv;
+  /** The fetch that reaches this testnet's APIs (HTTPS ones trust the test CA). */
+  fetch: typeof fetch = (...a) => fetch(...a);
 
   private constructor(dir: string, init: InitResult, env: NodeJS.ProcessEnv) {
     this.dir = dir;
@@ -73,14 +108,34 @@ export class Testnet {
   }
 
   /** Creates keys, genesis and configs; does not start anything. */
-  static async create(opts: { nodes: number; env?: NodeJS.ProcessEnv; viewTimeoutMs?: number }): Promise<Testnet> {
+  static async create(opts: { nodes: number; env?: NodeJS.ProcessEnv; viewTimeoutMs?: number; https?: TlsClientOpts & { serverCert: string; serverKey: string } }): Promise<Testnet> {
     const dir = await mkdtemp(join(tmpdir(), 'ledger-e2e-'));
     const base = await freePortRange(opts.nodes * 2);
     const init = await initConsortium({
       members: opts.nodes, outDir: dir, chainId: `e2e-${Date.now().toString(36)}`, host: '127.0.0.1',
       apiPort: base, p2pPort: base + opts.nodes, accounts: DEVNET_ACCOUNTS, genesisTimeMs: Date.now(),
     });
-    return new Testnet(dir, init, opts.env ?? {});
+    const tlsEnv = opts.https === undefined ? {} : { LEDGER_API_TLS_CERT: opts.https.serverCert, LEDGER_API_TLS_KEY: opts.https.serverKey };
+    const net = new Testnet(dir, init, { ...tlsEnv, ...opts.env });
+    if (opts.https !== undefined) {
+      net.fetch = httpsFetch(opts.https);
+      fetchFn = net.fetch;
+      for (const n of net.nodes) (n as { api: string }).api = n.api.replace(/^http:/, 'https:');
+    }
+    setDefaultReader({ key: await net.accountKey('auditor'), chainId: init.genesis.chainId });
+    return net;
+  }
+
+  /** The key of a genesis account (supplier, buyer, auditor, ...) or member by name. */
+  async accountKey(name: string): Promise<SigningKey> {
+    const f = this.init.accounts.find((a) => a.name === name)?.keyFile ?? this.init.members.find((m) => m.name === name)?.keyFile;
+    if (f === undefined) throw new Error(`no account ${name} in this testnet`);
+    return loadKeyFile(f);
+  }
+
+  /** An SDK client of member i that reads as account `as` (default the auditor: full scope). */
+  async client(i: number, as = 'auditor'): Promise<LedgerClient> {
+    return new LedgerClient({ url: (this.nodes[i] as TestNode).api, key: await this.accountKey(as), chainId: this.init.genesis.chainId, fetch: this.fetch });
   }
 
   /**

@@ -3,16 +3,18 @@ import { ApiError } from '../errors.js';
 import { AssetJson, AssetsPage, AssetsQuery } from '../schemas/assets.js';
 import { History, IdParams, PAGE_LIMITS } from '../schemas/common.js';
 import { errorResponses } from '../schemas/error.js';
+import { mayReadAsset } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
 /** GET /v1/assets/:id, /v1/assets?owner=, /v1/assets/:id/history. */
 export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/assets/:id',
-    { schema: { tags: ['assets'], summary: 'A registered asset', params: IdParams, response: { 200: AssetJson, ...errorResponses(404) } } },
+    { schema: { tags: ['assets'], summary: 'A registered asset', params: IdParams, response: { 200: AssetJson, ...errorResponses(401, 404) } } },
     async (req) => {
       const asset = await deps.getAsset(req.params.id);
-      if (asset === null) throw new ApiError('NOT_FOUND', 'unknown asset');
+      // Out of scope answers exactly as unknown (scope.ts).
+      if (asset === null || !mayReadAsset(req.reader, asset)) throw new ApiError('NOT_FOUND', 'unknown asset');
       return asset;
     },
   );
@@ -24,7 +26,7 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         tags: ['assets'],
         summary: 'Assets, optionally by owner, one page at a time',
         querystring: AssetsQuery,
-        response: { 200: AssetsPage, ...errorResponses() },
+        response: { 200: AssetsPage, ...errorResponses(401) },
       },
     },
     async (req) => {
@@ -34,15 +36,16 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         ...(owner !== undefined && { owner }),
         ...(cursor !== undefined && { cursor }),
       });
-      return { items: [...page.items], nextCursor: page.nextCursor };
+      return { items: page.items.filter((a) => mayReadAsset(req.reader, a)), nextCursor: page.nextCursor };
     },
   );
 
   app.get(
     '/v1/assets/:id/history',
-    { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first', params: IdParams, response: { 200: History, ...errorResponses(404) } } },
+    { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first', params: IdParams, response: { 200: History, ...errorResponses(401, 404) } } },
     async (req) => {
-      const entries = await deps.assetHistory(req.params.id);
+      const asset = await deps.getAsset(req.params.id);
+      const entries = asset === null || !mayReadAsset(req.reader, asset) ? null : await deps.assetHistory(req.params.id);
       if (entries === null) throw new ApiError('NOT_FOUND', 'unknown asset');
       return { id: req.params.id, entries: [...entries] };
     },

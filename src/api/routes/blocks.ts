@@ -4,19 +4,20 @@ import { blockToJson } from '../json.js';
 import { BlocksPage, BlocksQuery, HeightParams } from '../schemas/blocks.js';
 import { BlockJson } from '../schemas/chain.js';
 import { errorResponses } from '../schemas/error.js';
+import { scopeBlock } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
 const DEFAULT_BLOCKS_PER_PAGE = 20;
 
 /** GET /v1/blocks/latest, /v1/blocks/:height and /v1/blocks?from=&limit=. */
 export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
-  const one = { 200: BlockJson, ...errorResponses(404) };
+  const one = { 200: BlockJson, ...errorResponses(401, 404) };
 
-  app.get('/v1/blocks/latest', { schema: { tags: ['blocks'], summary: 'The latest committed block', response: one } }, async () => {
+  app.get('/v1/blocks/latest', { schema: { tags: ['blocks'], summary: 'The latest committed block', response: one } }, async (req) => {
     const height = deps.status().height;
     const rec = height === 0 ? null : await deps.getBlock(height);
     if (rec === null) throw new ApiError('NOT_FOUND', 'no block committed yet');
-    return blockToJson(rec);
+    return scopeBlock(req.reader, blockToJson(rec));
   });
 
   app.get(
@@ -25,7 +26,7 @@ export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
     async (req) => {
       const rec = await deps.getBlock(req.params.height);
       if (rec === null) throw new ApiError('NOT_FOUND', `no block at height ${req.params.height}`);
-      return blockToJson(rec);
+      return scopeBlock(req.reader, blockToJson(rec));
     },
   );
 
@@ -36,7 +37,7 @@ export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
         tags: ['blocks'],
         summary: 'Committed blocks in height order from `from` (default 1); follow `next` for the rest',
         querystring: BlocksQuery,
-        response: { 200: BlocksPage, ...errorResponses() },
+        response: { 200: BlocksPage, ...errorResponses(401) },
       },
     },
     async (req) => {
@@ -47,7 +48,7 @@ export const blockRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
       for (let h = from; h <= head && h < from + limit; h++) {
         const rec = await deps.getBlock(h);
         if (rec === null) break;
-        blocks.push(blockToJson(rec));
+        blocks.push(scopeBlock(req.reader, blockToJson(rec)));
       }
       const after = from + blocks.length;
       return { blocks, next: after <= head ? after : null };

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { ApiError } from '../errors.js';
 import { errorResponses } from '../schemas/error.js';
 import { BlockEventJson, EventsHeaders, EventsQuery } from '../schemas/events.js';
+import { scopeBlockEvent } from '../scope.js';
 import type { EventRouteOptions } from './route-options.js';
 
 const description = [
@@ -29,7 +30,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (
             description: 'text/event-stream of `block` events; data is a BlockEvent',
             content: { 'text/event-stream': { schema: Type.String({ description: JSON.stringify(BlockEventJson) }) } },
           },
-          ...errorResponses(),
+          ...errorResponses(401),
         },
       },
     },
@@ -38,7 +39,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (
       const lastId = req.headers['last-event-id'];
       const from = lastId !== undefined ? Number(lastId) + 1 : (req.query.fromHeight ?? deps.status().height + 1);
       reply.hijack();
-      stream.attach(reply.raw, from);
+      const reader = req.reader;
+      // The reader is resolved again for every block: a key rotated away ends the stream, a
+      // role change narrows or widens what follows.
+      stream.attach(reply.raw, from, reader === null ? undefined : (ev) => {
+        const now = deps.reader(reader.publicKey);
+        return now === null ? null : scopeBlockEvent(now, ev);
+      });
     },
   );
 };

@@ -3,16 +3,18 @@ import { ApiError } from '../errors.js';
 import { History, IdParams, PAGE_LIMITS } from '../schemas/common.js';
 import { errorResponses } from '../schemas/error.js';
 import { InvoiceJson, InvoicesPage, InvoicesQuery } from '../schemas/invoices.js';
+import { mayReadInvoice } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
 /** GET /v1/invoices/:id, /v1/invoices?holder=&status=, /v1/invoices/:id/history. */
 export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/invoices/:id',
-    { schema: { tags: ['invoices'], summary: 'An invoice', params: IdParams, response: { 200: InvoiceJson, ...errorResponses(404) } } },
+    { schema: { tags: ['invoices'], summary: 'An invoice', params: IdParams, response: { 200: InvoiceJson, ...errorResponses(401, 404) } } },
     async (req) => {
       const inv = await deps.getInvoice(req.params.id);
-      if (inv === null) throw new ApiError('NOT_FOUND', 'unknown invoice');
+      // Out of scope answers exactly as unknown (scope.ts).
+      if (inv === null || !(await mayReadInvoice(deps, req.reader, inv))) throw new ApiError('NOT_FOUND', 'unknown invoice');
       return inv;
     },
   );
@@ -24,7 +26,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         tags: ['invoices'],
         summary: 'Invoices, optionally by holder and status, one page at a time',
         querystring: InvoicesQuery,
-        response: { 200: InvoicesPage, ...errorResponses() },
+        response: { 200: InvoicesPage, ...errorResponses(401) },
       },
     },
     async (req) => {
@@ -35,15 +37,18 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         ...(status !== undefined && { status }),
         ...(cursor !== undefined && { cursor }),
       });
-      return { items: [...page.items], nextCursor: page.nextCursor };
+      const items = [];
+      for (const i of page.items) if (await mayReadInvoice(deps, req.reader, i)) items.push(i);
+      return { items, nextCursor: page.nextCursor };
     },
   );
 
   app.get(
     '/v1/invoices/:id/history',
-    { schema: { tags: ['invoices'], summary: 'Every change of an invoice, oldest first', params: IdParams, response: { 200: History, ...errorResponses(404) } } },
+    { schema: { tags: ['invoices'], summary: 'Every change of an invoice, oldest first', params: IdParams, response: { 200: History, ...errorResponses(401, 404) } } },
     async (req) => {
-      const entries = await deps.invoiceHistory(req.params.id);
+      const inv = await deps.getInvoice(req.params.id);
+      const entries = inv === null || !(await mayReadInvoice(deps, req.reader, inv)) ? null : await deps.invoiceHistory(req.params.id);
       if (entries === null) throw new ApiError('NOT_FOUND', 'unknown invoice');
       return { id: req.params.id, entries: [...entries] };
     },

@@ -8,6 +8,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
   app.get(
     '/metrics',
     {
+      config: { public: true },
       schema: {
         tags: ['node'],
         summary: 'Prometheus metrics',

@@ -9,7 +9,9 @@ import type { RouteOptions } from './route-options.js';
 export const statusRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/status',
-    { schema: { tags: ['node'], summary: 'Node status, health and readiness', response: { 200: StatusJson, ...errorResponses() } } },
+    // Public: probes and the SDK (which reads the chain id its tokens name) have no token yet.
+    // It holds no ledger data: identity, height and health only.
+    { config: { public: true }, schema: { tags: ['node'], summary: 'Node status, health and readiness (no token needed)', response: { 200: StatusJson, ...errorResponses() } } },
     async () => {
       const s = deps.status();
       return {
@@ -31,7 +33,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
   );
   app.get(
     '/v1/genesis',
-    { schema: { tags: ['node'], summary: 'The genesis this node runs (for `ledger audit --node`)', response: { 200: GenesisJson, ...errorResponses() } } },
+    { schema: { tags: ['node'], summary: 'The genesis this node runs (for `ledger audit --node`)', response: { 200: GenesisJson, ...errorResponses(401) } } },
     async () => genesisToJson(deps.genesis()) as GenesisJson,
   );
 };

@@ -13,6 +13,7 @@ import { merkleProofToJson, receiptToJson, txToJson } from '../json.js';
 import { HashParams } from '../schemas/common.js';
 import { errorResponses } from '../schemas/error.js';
 import { SubmitTxAccepted, SubmitTxBody, TxAnswer, TxUnknown } from '../schemas/transactions.js';
+import { mayReadTx } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
 function hexField(hex: string, field: string): Uint8Array {
@@ -78,6 +79,8 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async 
   app.post(
     '/v1/transactions',
     {
+      // Public: a transaction carries its own signature, checked at admission.
+      config: { public: true },
       schema: {
         tags: ['transactions'],
         summary: 'Submit a signed transaction to the pool (idempotent: resubmitting the same signed transaction answers its hash or its outcome)',
@@ -104,13 +107,14 @@ export const transactionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async 
         tags: ['transactions'],
         summary: 'A transaction, its status and, once in a block, its inclusion proof and commit certificate',
         params: HashParams,
-        response: { 200: TxAnswer, 404: TxUnknown, ...errorResponses() },
+        response: { 200: TxAnswer, 404: TxUnknown, ...errorResponses(401) },
       },
     },
     async (req, reply) => {
       const hash = hexField(req.params.hash, 'hash');
       const a = await txAnswer(deps, hash);
-      if (a === null) return reply.code(404).send({ error: { code: 'TX_UNKNOWN', message: 'unknown transaction' }, hash: toHex(hash), status: 'unknown' });
+      // Someone else's transaction answers exactly as an unknown one (scope.ts).
+      if (a === null || !mayReadTx(req.reader, a.tx.signer)) return reply.code(404).send({ error: { code: 'TX_UNKNOWN', message: 'unknown transaction' }, hash: toHex(hash), status: 'unknown' });
       return a;
     },
   );

@@ -1,6 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LedgerClient } from '../../client/ledger-client.js';
+import { loadKeyFile } from '../../crypto/keys.js';
 import { genesisFromJson } from '../../codec/genesis.js';
 import { auditChain, clientSource, storeSource, type AuditReport } from '../../node/audit.js';
 import { BlockStore } from '../../storage/block-store.js';
@@ -27,11 +28,11 @@ async function findGenesisNear(dir: string): Promise<string | null> {
   return null;
 }
 
-/** `ledger audit (--node URL | --data DIR) [--genesis FILE] [--json]`. */
+/** `ledger audit (--node URL --key FILE | --data DIR) [--genesis FILE] [--json]`. */
 export const auditCommand: Command = {
   name: 'audit',
   summary: 'Re-verify the whole chain independently',
-  help: `Usage: ledger audit (--node URL | --data DIR) [--genesis FILE] [--json]
+  help: `Usage: ledger audit (--node URL --key FILE | --data DIR) [--genesis FILE] [--json]
 
 Re-verifies every block from genesis without trusting the source: hash links, transaction
 roots, every commit certificate against the member set in force at its height, every
@@ -40,11 +41,14 @@ Prints {ok, height, blocksVerified}; exits 1 naming the first bad height.
 
 Options:
   --node URL      read blocks from a node's REST API
+  --key FILE      with --node: the key of a member, auditor or regulator account (reads of
+                  whole blocks need one; the requests carry tokens it signs)
+  --passphrase-file FILE  passphrase of an encrypted --key file
   --data DIR      read blocks from a data directory (the node must be stopped)
   --genesis FILE  the genesis you trust (default: genesis.json near DIR, or the node's /v1/genesis)
   --json          print the report as one JSON line`,
   async run(args, io) {
-    const { values } = parseFlags(args, { node: { type: 'string' }, data: { type: 'string' }, genesis: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parseFlags(args, { node: { type: 'string' }, key: { type: 'string' }, 'passphrase-file': { type: 'string' }, data: { type: 'string' }, genesis: { type: 'string' }, json: { type: 'boolean' } });
     if (values.help) {
       io.out(this.help);
       return EXIT.ok;
@@ -73,12 +77,14 @@ Options:
         await kv.stop();
       }
     } else {
-      const client = new LedgerClient({ url: values.node as string });
+      if (values.key === undefined) throw new UsageError('--node needs --key FILE: the key of a member, auditor or regulator account');
+      const client = new LedgerClient({ url: values.node as string, key: await loadKeyFile(values.key, values['passphrase-file']) });
       let genesis: Genesis;
       if (values.genesis !== undefined) genesis = await readGenesisFile(values.genesis);
       else {
-        const r = await fetch(`${(values.node as string).replace(/\/+$/, '')}/v1/genesis`).catch(() => null);
-        if (r === null || !r.ok) throw new OperationalError('GENESIS_UNAVAILABLE', `cannot fetch the genesis from ${values.node}; pass --genesis FILE`);
+        const token = await client.readToken().catch(() => null);
+        const r = token === null ? null : await fetch(`${(values.node as string).replace(/\/+$/, '')}/v1/genesis`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+        if (r === null || !r.ok) throw new OperationalError('GENESIS_UNAVAILABLE', `cannot fetch the genesis from ${values.node}${r?.status === 401 ? ' (the key is not a registered account\'s current key)' : ''}; pass --genesis FILE`);
         genesis = genesisFromJson(await r.json());
       }
       report = await auditChain(genesis, clientSource(client), progress);

@@ -7,7 +7,8 @@ import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { simCommand } from './sim.js';
 import { startCommand } from './start.js';
+import { tokenCommand } from './token.js';
 import { txCommand } from './tx.js';
 
 /** Every `ledger` sub-command, in help order. */
-export const COMMANDS: readonly Command[] = [keygenCommand, genesisCommand, genesisHashCommand, initCommand, startCommand, devnetCommand, txCommand, auditCommand, simCommand];
+export const COMMANDS: readonly Command[] = [keygenCommand, genesisCommand, genesisHashCommand, initCommand, startCommand, devnetCommand, txCommand, tokenCommand, auditCommand, simCommand];

@@ -8,6 +8,7 @@ const FLAG_TO_KEY = {
   data: 'dataDir', key: 'keyFile', genesis: 'genesisFile', 'p2p-listen': 'p2pListen', 'api-host': 'apiHost',
   'api-port': 'apiPort', 'api-rate-limit': 'apiRateLimit', 'verify-threads': 'verifyThreads', 'log-level': 'logLevel',
   'metrics-listen': 'metricsListen',
+  'api-tls-cert': 'apiTlsCert', 'api-tls-key': 'apiTlsKey', 'api-tls-ca': 'apiTlsCa',
 } as const satisfies Record<string, keyof typeof CONFIG_ENV>;
 
 /** `ledger start --config FILE`: run one member until SIGTERM/SIGINT. */
@@ -31,6 +32,10 @@ Relative paths in the config file are relative to the file's folder.
   apiHost         --api-host HOST     ${CONFIG_ENV.apiHost}         127.0.0.1
   apiPort         --api-port PORT     ${CONFIG_ENV.apiPort}         8080
   apiRateLimit    --api-rate-limit N  ${CONFIG_ENV.apiRateLimit}    0 (requests/minute per client IP; 0 = off)
+  apiTlsCert      --api-tls-cert FILE ${CONFIG_ENV.apiTlsCert}      - PEM certificate chain: REST over HTTPS (with apiTlsKey)
+  apiTlsKey       --api-tls-key FILE  ${CONFIG_ENV.apiTlsKey}       - PEM private key of apiTlsCert
+  apiTlsCa        --api-tls-ca FILE   ${CONFIG_ENV.apiTlsCa}        - PEM CA: clients must present a certificate it signed (mTLS)
+  apiInsecureHttp --insecure-http     ${CONFIG_ENV.apiInsecureHttp} false: plain HTTP is refused on a non-loopback apiHost
   verifyThreads   --verify-threads N  ${CONFIG_ENV.verifyThreads}   cores - 1, at most 4 (signature-verification threads; 0 = main thread)
   logLevel        --log-level LEVEL   ${CONFIG_ENV.logLevel}        info (fatal|error|warn|info|debug|trace|silent)
   metricsListen   --metrics-listen HOST:PORT  ${CONFIG_ENV.metricsListen}  (unset: GET /metrics on the REST port) serve /metrics here only
@@ -42,6 +47,7 @@ Exit codes: 0 after a clean stop, 1 on an operational failure (the last log line
       'p2p-listen': { type: 'string' }, 'api-host': { type: 'string' }, 'api-port': { type: 'string' },
       'api-rate-limit': { type: 'string' }, 'verify-threads': { type: 'string' }, 'log-level': { type: 'string' },
       'metrics-listen': { type: 'string' },
+      'api-tls-cert': { type: 'string' }, 'api-tls-key': { type: 'string' }, 'api-tls-ca': { type: 'string' }, 'insecure-http': { type: 'boolean' },
     });
     if (values.help) {
       io.out(this.help);
@@ -52,6 +58,7 @@ Exit codes: 0 after a clean stop, 1 on an operational failure (the last log line
       const v = (values as Record<string, unknown>)[flag];
       if (typeof v === 'string') overrides[key] = v;
     }
+    if (values['insecure-http'] === true) overrides.apiInsecureHttp = 'true';
     const config = await loadNodeConfig(required(values.config, 'config'), process.env, overrides);
     const node = new LedgerNode(config);
     let fatal: unknown = null;

@@ -1,7 +1,7 @@
 import { buildTx } from '../../client/build-tx.js';
 import { LedgerClientError } from '../../client/errors.js';
 import { LedgerClient } from '../../client/ledger-client.js';
-import { loadKeyFile } from '../../crypto/keys.js';
+import { loadKeyFile, PASSPHRASE_ENV, PASSPHRASE_FILE_ENV } from '../../crypto/keys.js';
 import { DecodeError } from '../../codec/errors.js';
 import type { Payload } from '../../types/primitives.js';
 import { TX_TYPES } from '../../state/contracts/registry.js';
@@ -18,7 +18,8 @@ export const txCommand: Command = {
 Signs a transaction of TYPE with the key file (the nonce is the account's nextNonce from
 GET /v1/accounts/:publicKey), submits it to the node, and prints {hash, status, height, error}.
 With --wait it returns once the transaction is committed or rejected. The payload is the
-JSON text itself, @FILE for a file holding it, or - to read it from standard input.
+JSON text itself, @FILE for a file holding it, or - to read it from standard input. An
+encrypted key file is opened with --passphrase-file FILE, ${PASSPHRASE_ENV} or ${PASSPHRASE_FILE_ENV}.
 Exit codes: 0 accepted (or committed), 1 refused by the node or rejected in its block, 2 usage.
 
 Types: ${TX_TYPES.join(', ')}
@@ -28,7 +29,7 @@ Example:
     --payload '{"id":"INV-1","buyer":"<buyer account id>","amount":"100000","currency":"CNY","dueDate":"2027-06-30","fingerprint":"<hash>"}'`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, {
-      key: { type: 'string' }, node: { type: 'string' }, payload: { type: 'string' }, wait: { type: 'boolean' },
+      key: { type: 'string' }, 'passphrase-file': { type: 'string' }, node: { type: 'string' }, payload: { type: 'string' }, wait: { type: 'boolean' },
       'timeout-ms': { type: 'string' }, json: { type: 'boolean' },
     }, true);
     if (values.help) {
@@ -48,8 +49,8 @@ Example:
     }
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new UsageError('--payload must be a JSON object');
     const timeoutMs = intFlag(values['timeout-ms'], 'timeout-ms', 30_000, 100, 3_600_000);
-    const key = await loadKeyFile(required(values.key, 'key'));
-    const client = new LedgerClient({ url: required(values.node, 'node') });
+    const key = await loadKeyFile(required(values.key, 'key'), values['passphrase-file']);
+    const client = new LedgerClient({ url: required(values.node, 'node'), key });
     const print = (o: { hash: string | null; status: string; height: number | null; error: { code: string; message: string } | null }): void => {
       io.out(values.json ? JSON.stringify(o) : `${o.status}${o.hash ? ` ${o.hash}` : ''}${o.height !== null ? ` at height ${o.height}` : ''}${o.error ? `: ${o.error.code} ${o.error.message}` : ''}`);
     };

@@ -19,7 +19,7 @@ afterEach(async () => {
 async function start(maxSubscribers = 8): Promise<RunningApi> {
   const node = new FakeNode();
   node.addAccount(signer.publicKey, 'integrator');
-  api = await startApi(node, { rateLimit: false, events: { maxSubscribers, heartbeatMs: 0 } });
+  api = await startApi(node, { rateLimit: false, readAuth: false, events: { maxSubscribers, heartbeatMs: 0 } });
   return api;
 }
 

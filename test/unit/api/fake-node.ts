@@ -56,6 +56,11 @@ export class FakeNode implements ApiDeps {
     this.accounts.set(toHex(publicKey), { publicKey: toHex(publicKey), name, role, nextNonce: 0 });
   }
 
+  reader(publicKeyHex: string): { id: string; publicKey: string; role: AccountJson['role'] } | null {
+    const a = this.accounts.get(publicKeyHex);
+    return a === undefined ? null : { id: a.publicKey, publicKey: a.publicKey, role: a.role };
+  }
+
   status(): NodeStatus {
     return {
       chainId: this.chain.chainId, node: 'member0', height: this.chain.height,

@@ -11,8 +11,11 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Builds the API over `node` and listens on an ephemeral loopback port. Rate limit off unless given. */
-export async function startApi(node: FakeNode = new FakeNode(), opts: ApiOptions = { rateLimit: false }): Promise<RunningApi> {
+/**
+ * Builds the API over `node` and listens on an ephemeral loopback port. Rate limit and read
+ * authentication off unless given (these tests are of route logic; auth has its own tests).
+ */
+export async function startApi(node: FakeNode = new FakeNode(), opts: ApiOptions = { rateLimit: false, readAuth: false }): Promise<RunningApi> {
   const app = buildApi(opts, node);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

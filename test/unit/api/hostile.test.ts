@@ -127,7 +127,7 @@ async function send(r: Req): Promise<void> {
 }
 
 beforeAll(async () => {
-  api = await startApi(undefined, { rateLimit: false, events: { maxSubscribers: 10_000, heartbeatMs: 0 } });
+  api = await startApi(undefined, { rateLimit: false, readAuth: false, events: { maxSubscribers: 10_000, heartbeatMs: 0 } });
   api.node.addAccount(key.publicKey, 'supplier');
   api.node.invoices.set('INV-1', sampleInvoice('INV-1'));
   api.node.assets.set('A-1', sampleAsset('A-1'));

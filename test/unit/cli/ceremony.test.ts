@@ -41,7 +41,7 @@ describe('the genesis ceremony through the CLI: keygen per member, genesis, gene
     dir = await mkdtemp(join(tmpdir(), 'ledger-cli-ceremony-'));
     for (const m of ['a', 'b', 'c', 'd']) {
       await mkdir(join(dir, m));
-      const r = await cli('keygen', '--out', join(dir, m, 'member.key.json'));
+      const r = await cli('keygen', '--plaintext', '--out', join(dir, m, 'member.key.json'));
       expect(r.code).toBe(0);
       pks.push(r.out.at(-1) as string);
     }
@@ -112,7 +112,7 @@ describe('the genesis ceremony through the CLI: keygen per member, genesis, gene
     expect((await cli('init', '--genesis', genesisFile)).err.join('\n')).toMatch(/--key is required/);
     expect((await cli('init', '--members', '4', '--out', dir, '--key', 'k')).err.join('\n')).toMatch(/--key belongs to "ledger init --genesis/);
     const foreign = join(dir, 'foreign.key.json');
-    expect((await cli('keygen', '--out', foreign)).code).toBe(0);
+    expect((await cli('keygen', '--plaintext', '--out', foreign)).code).toBe(0);
     const r = await cli('init', '--genesis', genesisFile, '--key', foreign, '--out', join(dir, 'foreign.config.json'));
     expect(r.code).toBe(1);
     expect(r.err.join('\n')).toMatch(/is not a member in .*members: bank-a, bank-b, bank-c, bank-d/);
