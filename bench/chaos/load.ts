@@ -42,6 +42,13 @@ export interface LoadResult {
 
 interface Pending { readonly body: string; lastSendMs: number; member: number; attempts: number }
 
+/**
+ * Requests in flight per member at most: a paused or cut-off member holds each request for the
+ * whole 3 s timeout, and an open-loop sender would otherwise pile up sockets without bound
+ * (a real client's connection pool is bounded too). Over the cap a send waits for the resend pass.
+ */
+const MAX_IN_FLIGHT_PER_MEMBER = 64;
+
 async function main(): Promise<void> {
   const job = JSON.parse(await readFile(process.argv[2] as string, 'utf8')) as LoadJob;
   const keys: SigningKey[] = await Promise.all(job.keyFiles.map((f) => loadKeyFile(f)));
@@ -60,11 +67,18 @@ async function main(): Promise<void> {
   const count = (k: string): void => {
     outcomes[k] = (outcomes[k] ?? 0) + 1;
   };
+  const inFlight = job.apis.map(() => 0);
   const post = async (hash: string, p: Pending): Promise<void> => {
     p.lastSendMs = now();
     p.attempts++;
+    const member = p.member;
+    if ((inFlight[member] as number) >= MAX_IN_FLIGHT_PER_MEMBER) {
+      count('throttled');
+      return;
+    }
+    inFlight[member] = (inFlight[member] as number) + 1;
     try {
-      const r = await fetch(`${job.apis[p.member]}/v1/transactions`, {
+      const r = await fetch(`${job.apis[member]}/v1/transactions`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: p.body, signal: AbortSignal.timeout(3_000),
       });
       const text = await r.text();
@@ -79,6 +93,8 @@ async function main(): Promise<void> {
       count(code);
     } catch (e) {
       count((e as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable');
+    } finally {
+      inFlight[member] = (inFlight[member] as number) - 1;
     }
     void hash;
   };

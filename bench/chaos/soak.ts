@@ -36,7 +36,7 @@ Options:
   --seed N           nemesis seed (default: random; printed, replay with it)
   --kinds LIST       fault kinds to use (default: all)
   --hold MIN,MAX     how long a fault lasts, ms (default 4000,10000)
-  --gap MIN,MAX      quiet time after each recovery, ms (default 4000,12000)
+  --gap MIN,MAX      quiet time after each recovery, ms (default 3000,8000)
   --out DIR          where chaos-<N>n-<S>s.json and .svg go (default bench/results)
   --keep             keep the work folder (member logs) even when the run passes
 Exit status: 0 checker green, 1 a violation (printed with the seed), 2 bad usage.`;
@@ -71,7 +71,7 @@ async function main(): Promise<number> {
   const { values: a } = parseArgs({
     options: {
       members: { type: 'string', default: '4' }, duration: { type: 'string', default: '600' }, rate: { type: 'string', default: '40' },
-      seed: { type: 'string' }, kinds: { type: 'string' }, hold: { type: 'string', default: '4000,10000' }, gap: { type: 'string', default: '4000,12000' },
+      seed: { type: 'string' }, kinds: { type: 'string' }, hold: { type: 'string', default: '4000,10000' }, gap: { type: 'string', default: '3000,8000' },
       out: { type: 'string', default: 'bench/results' }, keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
   });
@@ -160,7 +160,9 @@ async function main(): Promise<number> {
     const loadTimer = setTimeout(() => load?.kill('SIGTERM'), (durationS + 60) * 1000 - (Date.now() - t0 - loadStartMs));
     await loadDone;
     clearTimeout(loadTimer);
-    const loadResult = JSON.parse(await readFile(loadOut, 'utf8')) as LoadResult;
+    const loadResult = await readFile(loadOut, 'utf8').then((t) => JSON.parse(t) as LoadResult, (e: unknown) => {
+      throw new Error(`the load process left no result (${(e as Error).message}); see its output above`);
+    });
     const top = monitor.maxHeight();
     const converged = await monitor.waitFor(() => mon.heights.every((h) => h >= top), 60_000);
     log(`load done: ${loadResult.sent} sent, ${loadResult.resends} resends, ${new Set(loadResult.committed.map((c) => c.hash)).size} committed; members ${converged === null ? 'NOT converged' : 'converged'} at ${monitor.heights.join(',')}`);
