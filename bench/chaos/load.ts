@@ -136,12 +136,17 @@ async function main(): Promise<void> {
   };
   const following = follow();
 
-  const finish = async (): Promise<void> => {
-    stopping = true;
-    await following;
-    const result: LoadResult = { t0, sent, resends, outcomes, committed, uncommitted: pending.size };
-    await writeFile(job.outFile, JSON.stringify(result) + '\n');
-    process.exit(0);
+  // Once only: the end of the schedule and a SIGTERM may both ask for it.
+  let finishing: Promise<void> | null = null;
+  const finish = (): Promise<void> => {
+    finishing ??= (async () => {
+      stopping = true;
+      await following;
+      const result: LoadResult = { t0, sent, resends, outcomes, committed, uncommitted: pending.size };
+      await writeFile(job.outFile, JSON.stringify(result) + '\n');
+      process.exit(0);
+    })();
+    return finishing;
   };
   process.once('SIGTERM', () => void finish());
 

@@ -101,8 +101,12 @@ async function apply(ctx: NemesisContext, kind: FaultKind): Promise<Applied> {
       // Three leaders in a row, each killed as soon as the chain has moved on to it.
       const targets: string[] = [];
       const catchUp: Applied['catchUp'] = [];
+      let previous = -1;
       for (let k = 0; k < 3; k++) {
-        const leader = (await currentLeader(ctx)) ?? pick(ctx, n);
+        // The newest block may still be the one the previous victim proposed: then its successor.
+        const seen = (await currentLeader(ctx)) ?? pick(ctx, n);
+        const leader = seen === previous ? (seen + 1) % n : seen;
+        previous = leader;
         targets.push(name(leader));
         await crash(ctx, leader);
         await sleep(Math.min(hold, 3_000));
