@@ -33,18 +33,22 @@ export interface ChaosHistory {
   readonly reportedCommitted: readonly { readonly hash: string; readonly member: string; readonly height: number }[];
   readonly faults: readonly FaultRecord[];
   readonly rssMaxMb: readonly { readonly member: string; readonly mb: number }[];
+  /** Transactions the load signed and sent (each once, however often it resent them). */
+  readonly sent: number;
 }
 
 export interface CheckBounds {
   readonly recoveryMs: number;
   readonly catchUpMs: number;
   readonly rssMb: number;
+  /** Share of the sent transactions that must be reported committed by the end (resends included). */
+  readonly minCommittedShare: number;
 }
 
-export const DEFAULT_BOUNDS: CheckBounds = { recoveryMs: 10_000, catchUpMs: 20_000, rssMb: 1_536 };
+export const DEFAULT_BOUNDS: CheckBounds = { recoveryMs: 10_000, catchUpMs: 20_000, rssMb: 1_536, minCommittedShare: 0.9 };
 
 export interface Violation {
-  readonly kind: 'fork' | 'lost' | 'duplicate' | 'nonce-reused' | 'diverged-head' | 'slow-recovery' | 'slow-catch-up' | 'memory' | 'progress-without-quorum' | 'unclean-stop';
+  readonly kind: 'load-stalled' | 'fork' | 'lost' | 'duplicate' | 'nonce-reused' | 'diverged-head' | 'slow-recovery' | 'slow-catch-up' | 'memory' | 'progress-without-quorum' | 'unclean-stop';
   readonly detail: string;
 }
 
@@ -106,6 +110,9 @@ export function checkHistory(h: ChaosHistory, bounds: CheckBounds = DEFAULT_BOUN
     if (f.noQuorumCommits !== undefined && f.noQuorumCommits > 0) out.push({ kind: 'progress-without-quorum', detail: `${label}: ${f.noQuorumCommits} blocks committed with no quorum on either side` });
     if (f.stoppedCleanly === false) out.push({ kind: 'unclean-stop', detail: `${label}: the member did not stop with a clear error` });
   }
+  // A run whose load never got through proves nothing about lost commits.
+  const committed = new Set(h.reportedCommitted.map((r) => r.hash)).size;
+  if (committed < h.sent * bounds.minCommittedShare) out.push({ kind: 'load-stalled', detail: `${committed} of ${h.sent} sent transactions were committed (bound ${Math.round(bounds.minCommittedShare * 100)}%)` });
   for (const r of h.rssMaxMb) if (r.mb > bounds.rssMb) out.push({ kind: 'memory', detail: `${r.member}: RSS reached ${Math.round(r.mb)} MiB (bound ${bounds.rssMb})` });
   return out;
 }

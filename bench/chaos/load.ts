@@ -160,7 +160,7 @@ async function main(): Promise<void> {
         const a = next % keys.length;
         const key = keys[a] as SigningKey;
         const id = `chaos-${t0.toString(36)}-${next}`;
-        const tx = buildTx(key, job.chainId, 'asset.register', { id, kind: 'warehouse-receipt', fingerprint: `fp-${id}` }, (nonces[a] as number));
+        const tx = buildTx(key, job.chainId, 'asset.register', { id, kind: 'warehouse-receipt', fingerprint: `fp-${id}`, metadata: { lot: next } }, (nonces[a] as number));
         nonces[a] = (nonces[a] as number) + 1;
         const hash = toHex(txHash(tx));
         const p: Pending = { body: JSON.stringify(txToJson(tx)), lastSendMs: 0, member: next % job.apis.length, attempts: 0 };

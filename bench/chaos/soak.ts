@@ -173,7 +173,7 @@ async function main(): Promise<number> {
       checkHeight: top,
       members: chains,
       reportedCommitted: loadResult.committed.map((c) => ({ hash: c.hash, member: c.member, height: c.height })),
-      faults, rssMaxMb: cluster.members.map((m, i) => ({ member: m.name, mb: monitor?.rssMaxMb[i] ?? 0 })),
+      faults, rssMaxMb: cluster.members.map((m, i) => ({ member: m.name, mb: monitor?.rssMaxMb[i] ?? 0 })), sent: loadResult.sent,
     };
     const violations = checkHistory(history);
     const recoveries = faults.map((f) => f.recoveryMs ?? Infinity).sort((x, y) => x - y);

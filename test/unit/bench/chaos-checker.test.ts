@@ -27,6 +27,7 @@ function clean(): ChaosHistory {
     reportedCommitted: chain.flatMap((b) => b.txs.map((t) => ({ hash: t.hash, member: 'm1', height: b.height }))),
     faults: [fault()],
     rssMaxMb: [{ member: 'm1', mb: 200 }],
+    sent: 10,
   };
 }
 
@@ -85,6 +86,10 @@ describe('chaos checker', () => {
       rssMaxMb: [{ member: 'm3', mb: 5_000 }],
     };
     expect(checkHistory(h).map((x) => x.kind)).toEqual(['slow-recovery', 'slow-recovery', 'progress-without-quorum', 'unclean-stop', 'slow-catch-up', 'memory']);
+  });
+
+  it('flags a run whose load did not get through', () => {
+    expect(checkHistory({ ...clean(), sent: 100 }).map((x) => x.kind)).toEqual(['load-stalled']);
   });
 
   it('counts each transaction once per second of its first commit report, and charts fault windows', () => {
