@@ -60,7 +60,7 @@ describe('integrators on four members', () => {
     expect(r.code, `python story failed (apt-get install -y python3-msgpack python3-cryptography):\n${r.stdout}\n${r.stderr}`).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ok: boolean; invoice: string; txs: { type: string; hash: string }[] };
     expect(out.ok).toBe(true);
-    expect(out.txs.map((t) => t.type)).toEqual(['invoice.issue', 'invoice.accept', 'invoice.finance', 'invoice.repay', 'invoice.pay', 'invoice.pay']);
+    expect(out.txs.map((t) => t.type)).toEqual(['invoice.issue', 'invoice.accept', 'invoice.finance', 'invoice.fund', 'invoice.repay', 'invoice.pay', 'invoice.pay']);
     for (const c of clients) {
       const head = (await c.status()).height;
       await c.waitForTx(out.txs[out.txs.length - 1]?.hash as string, { timeoutMs: 30_000 });
