@@ -2,6 +2,7 @@
 // a hold and followed by a wait for the cluster to recover. At most f members are faulty at
 // once, except the planned no-quorum split and the restart of every member.
 import { readFile } from 'node:fs/promises';
+import { seededRng } from '../lib/harness.js';
 import type { ChaosCluster } from './cluster.js';
 import type { FaultRecord } from './checker.js';
 import type { ClusterMonitor } from './monitor.js';
@@ -10,16 +11,10 @@ import type { NetnsNetwork } from './netns.js';
 export const FAULT_KINDS = ['kill-restart', 'kill-leader', 'pause', 'isolate', 'split', 'restart-all', 'clock-skew', 'disk-full'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** mulberry32: small, seedable, good enough to pick faults and times reproducibly. */
+/** The bench's seeded generator (mulberry32) as floats in [0, 1): picks faults and times reproducibly. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRng(seed);
+  return () => next() / 4294967296;
 }
 
 export interface NemesisContext {
