@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTx, LedgerClient } from '../../src/client/index.js';
-import { buildInfo } from '../../src/node/build-info.js';
+import { resolve } from 'node:path';
+import { readBuildInfo } from '../../src/node/build-info.js';
 import { parseSamples, promtool, samplesOf, sumOf, type Sample } from '../helpers/prom-text.js';
 import { loadActor, StoryDriver, type Actor } from '../helpers/story-actors.js';
 import { freePortRange, Testnet, waitUntil } from '../helpers/testnet.js';
@@ -69,7 +70,8 @@ describe('metrics of a live consortium', () => {
   it('report what the transactions did', async () => {
     const s = await samples(0);
     const status = await (clients[0] as LedgerClient).status();
-    const build = buildInfo();
+    // What the built node reads (dist/build-info.json, written by npm run build), not the source tree's.
+    const build = readBuildInfo(resolve('dist/src/node'), process.env);
     expect(samplesOf(s, 'ledger_build_info', { version: build.version, commit: build.commit }).map((x) => x.value)).toEqual([1]);
     expect(sumOf(s, 'ledger_chain_height')).toBeGreaterThanOrEqual(status.height - 1);
     expect(sumOf(s, 'ledger_chain_height')).toBeGreaterThan(0);
