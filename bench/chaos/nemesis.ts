@@ -78,6 +78,16 @@ interface Applied {
   readonly stoppedCleanly?: boolean;
 }
 
+/** Cuts member i off (paused or isolated), holds, heals, and measures its way back to the head it missed. */
+async function outage(ctx: NemesisContext, i: number, hold: number, cut: (i: number) => void, heal: (i: number) => void): Promise<Applied> {
+  const name = ctx.cluster.member(i).name;
+  cut(i);
+  await sleep(hold);
+  const head = ctx.monitor.maxHeight();
+  heal(i);
+  return { targets: [name], healMs: Date.now() - ctx.t0, catchUp: [ctx.monitor.memberAt(i, head, ctx.catchUpTimeoutMs).then((ms) => ({ member: name, ms }))] };
+}
+
 async function apply(ctx: NemesisContext, kind: FaultKind): Promise<Applied> {
   const { cluster, net, monitor } = ctx;
   const n = cluster.members.length;
@@ -110,22 +120,10 @@ async function apply(ctx: NemesisContext, kind: FaultKind): Promise<Applied> {
       }
       return { targets, healMs: now(), catchUp };
     }
-    case 'pause': {
-      const i = pick(ctx, n);
-      cluster.pause(i);
-      await sleep(hold);
-      const head = monitor.maxHeight();
-      cluster.resume(i);
-      return { targets: [name(i)], healMs: now(), catchUp: [monitor.memberAt(i, head, ctx.catchUpTimeoutMs).then((ms) => ({ member: name(i), ms }))] };
-    }
-    case 'isolate': {
-      const i = pick(ctx, n);
-      net.isolate(i);
-      await sleep(hold);
-      const head = monitor.maxHeight();
-      net.reconnect(i);
-      return { targets: [name(i)], healMs: now(), catchUp: [monitor.memberAt(i, head, ctx.catchUpTimeoutMs).then((ms) => ({ member: name(i), ms }))] };
-    }
+    case 'pause':
+      return outage(ctx, pick(ctx, n), hold, (i) => cluster.pause(i), (i) => cluster.resume(i));
+    case 'isolate':
+      return outage(ctx, pick(ctx, n), hold, (i) => net.isolate(i), (i) => net.reconnect(i));
     case 'split': {
       // Neither side holds a quorum (2/2 of 4, 4/3 of 7): progress must stop until the heal.
       const group = Array.from({ length: Math.floor(n / 2) }, (_, k) => n - 1 - k);

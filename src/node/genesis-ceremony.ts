@@ -128,15 +128,8 @@ export function consensusWith(overrides: readonly string[]): ConsensusParams {
   return params as unknown as ConsensusParams;
 }
 
-/** What the coordinator collected. */
-export interface CeremonyInput {
-  readonly chainId: string;
-  readonly genesisTimeMs: number;
-  readonly consensus: ConsensusParams;
-  /** In leader-rotation order. */
-  readonly members: readonly Member[];
-  readonly accounts: readonly GenesisAccount[];
-}
+/** What the coordinator collected: exactly a genesis (members in leader-rotation order). */
+export type CeremonyInput = Genesis;
 
 function firstDuplicate(values: readonly string[]): string | null {
   const seen = new Set<string>();
