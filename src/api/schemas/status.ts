@@ -40,7 +40,11 @@ export const GenesisJson = Type.Object(
     chainId: Type.String(),
     genesisTimeMs: UInt,
     consensus: Type.Object(
-      { viewTimeoutMs: UInt, maxViewTimeoutMs: UInt, maxBlockTxs: UInt, maxBlockBytes: UInt, emptyBlockIntervalMs: UInt },
+      {
+        viewTimeoutMs: UInt, maxViewTimeoutMs: UInt, maxBlockTxs: UInt, maxBlockBytes: UInt,
+        // One of the two: heartbeatMinutes, or the retired field of a genesis written before it.
+        heartbeatMinutes: Type.Optional(UInt), emptyBlockIntervalMs: Type.Optional(UInt),
+      },
       { additionalProperties: false },
     ),
     members: Type.Array(Type.Object({ name: Type.String(), publicKey: PublicKeyHex, address: Type.String() }, { additionalProperties: false })),

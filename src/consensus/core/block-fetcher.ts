@@ -8,6 +8,7 @@ import type { CoreRequest } from './types.js';
 /** A block hash this node needs from peers. */
 interface Want {
   readonly hash: Hash;
+  readonly height: Height;
   from: MemberIndex;
 }
 
@@ -59,6 +60,16 @@ export class BlockFetcher {
     return this.syncRequested;
   }
 
+  /** True while a block is wanted or a sync runs (R23: a node fetching is not quiet). */
+  get busy(): boolean {
+    const root = this.tree.root;
+    for (const [key, w] of this.wanted) {
+      // Committed meanwhile (by sync or a longer fetch): nobody will answer for it any more.
+      if (w.height <= root.height || this.tree.knows(key)) this.wanted.delete(key);
+    }
+    return this.syncRequested || this.wanted.size > 0;
+  }
+
   /** Asks for the block `hash` at `height` (and its missing ancestors) unless it is known or committed. */
   want(hash: Hash, height: Height, source: MemberIndex): void {
     const root = this.tree.root;
@@ -83,7 +94,7 @@ export class BlockFetcher {
       return;
     }
     if (this.wanted.has(key) || this.wanted.size >= MAX_WANTED) return;
-    this.wanted.set(key, { hash, from });
+    this.wanted.set(key, { hash, height, from });
     this.request({ kind: 'fetchBlocks', hash, count: Math.min(this.opts.maxFetchGap, height - root.height), from });
   }
 

@@ -9,7 +9,7 @@ import type { CoreLogger, CoreMutations, EpochInfo, SignatureVerifier } from '..
 import type { RuntimeLogger, SyncDriver } from '../runtime/application.js';
 import { ConsensusRuntime } from '../runtime/runtime.js';
 import { ByzantineTransport, type Behaviour } from './byzantine.js';
-import { FakeApplication, FakeChain, type FakeReconfiguration } from './fake-application.js';
+import { FakeApplication, FakeChain, type FakeReconfiguration, type SimPool } from './fake-application.js';
 import { fixedMembers, type MemberPlan } from './member-changes.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
 import type { SeededRng } from './rng.js';
@@ -79,6 +79,8 @@ export interface SimClusterOptions {
   readonly txsPerBlock: number;
   readonly txBytes: number;
   readonly idle?: boolean;
+  /** Shared pool state switched by the scenario's idle windows. */
+  readonly pool?: SimPool;
   readonly maxFetchGap?: number;
 }
 
@@ -195,6 +197,7 @@ export class SimCluster {
     const app = new FakeApplication(
       {
         chainId: SIM_CHAIN_ID, epoch: this.epoch, txsPerBlock: this.opts.txsPerBlock, txBytes: this.opts.txBytes, ...(this.opts.idle ? { idle: true } : {}),
+        ...(this.opts.pool ? { pool: this.opts.pool } : {}),
         ...(this.reconfigurations.length > 0 ? { reconfigurations: this.reconfigurations } : {}),
         ...(faults === undefined ? {} : { faults }),
       },

@@ -67,7 +67,7 @@ export class FakeNode implements ApiDeps {
   genesis(): Genesis {
     return {
       chainId: this.chain.chainId, genesisTimeMs: 0,
-      consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 5000, maxBlockBytes: 2 << 20, emptyBlockIntervalMs: 500 },
+      consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 5000, maxBlockBytes: 2 << 20, heartbeatMinutes: 5 },
       members: this.chain.members, accounts: [],
     };
   }
