@@ -82,6 +82,8 @@ export class LedgerNode {
   private api: FastifyInstance | null = null;
   private verifyPool: VerifyPool | null = null;
   private stopping: Promise<void> | null = null;
+  /** Consensus runs: the node may report ready once it is not syncing either. */
+  private started = false;
   /** The API's bound address once started. */
   apiUrl: string | null = null;
   chain: LedgerChain | null = null;
@@ -157,6 +159,35 @@ export class LedgerNode {
       metrics.mempoolTxs.set(mempool.size);
     });
 
+    // The API listens from start-up (docs/architecture.md, start-up): while the node waits for
+    // peers and catches up, /v1/status says so (ready false, syncing, targetHeight) and writes
+    // answer 503, so health checks and operators see a syncing node instead of a closed port.
+    const apiDeps = buildNodeApiDeps({ nodeName: cfg.name }, {
+      chain, store, mempool, metrics, registry: this.registry,
+      consensus: () => {
+        const rt = this.runtime;
+        const s = rt?.status ?? null;
+        if (s !== null) metrics.view.set(s.view);
+        return { view: s?.view ?? 0, halted: rt?.halted ?? false, voting: rt?.voting ?? false, started: this.started };
+      },
+      peersConnected: () => this.transport?.connectedPeers().length ?? 0,
+      syncProgress: () => this.sync?.progress ?? null,
+      onAdmitted: (bytes) => {
+        this.gossip?.enqueue(bytes);
+        chain?.notifyTxsAvailable();
+      },
+    });
+    this.api = buildApi(
+      { logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false },
+      apiDeps,
+    );
+    try {
+      this.apiUrl = await this.api.listen({ host: cfg.apiHost, port: cfg.apiPort });
+    } catch (e) {
+      throw new OperationalError('API_LISTEN_FAILED', `cannot serve REST on ${cfg.apiHost}:${cfg.apiPort}: ${(e as Error).message}; is the port in use?`);
+    }
+    log.info({ api: this.apiUrl, height: chain.committedHead().height }, 'REST API listening; joining the network');
+
     this.transport = new Libp2pTransport(
       {
         members, seed: key.seed, listen: cfg.p2pListen,
@@ -221,29 +252,7 @@ export class LedgerNode {
       if (connected && !runtime.voting) runtime.requestSync();
     });
 
-    const apiDeps = buildNodeApiDeps({ nodeName: cfg.name }, {
-      chain, store, mempool, metrics, registry: this.registry,
-      consensus: () => {
-        const s = runtime.status;
-        if (s !== null) metrics.view.set(s.view);
-        return { view: s?.view ?? 0, halted: runtime.halted, voting: runtime.voting };
-      },
-      peersConnected: () => transport.connectedPeers().length,
-      syncing: () => sync.syncing,
-      onAdmitted: (bytes) => {
-        gossip.enqueue(bytes);
-        chain?.notifyTxsAvailable();
-      },
-    });
-    this.api = buildApi(
-      { logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false },
-      apiDeps,
-    );
-    try {
-      this.apiUrl = await this.api.listen({ host: cfg.apiHost, port: cfg.apiPort });
-    } catch (e) {
-      throw new OperationalError('API_LISTEN_FAILED', `cannot serve REST on ${cfg.apiHost}:${cfg.apiPort}: ${(e as Error).message}; is the port in use?`);
-    }
+    this.started = true;
     log.info({ api: this.apiUrl, p2p: transport.listenAddresses(), height: chain.committedHead().height }, 'Node started');
   }
 

@@ -52,6 +52,7 @@ export class BlockSync {
   private readonly deps: BlockSyncDeps;
   private readonly waiters = new Set<Waiter>();
   private running: Promise<Height> | null = null;
+  private catchingUp: { startHeight: Height; targetHeight: Height } | null = null;
 
   constructor(opts: BlockSyncOpts, deps: BlockSyncDeps) {
     this.opts = { ...opts, batchSize: Math.min(opts.batchSize, SYNC_MAX_BLOCKS) };
@@ -61,6 +62,14 @@ export class BlockSync {
   /** True while a catch-up runs. */
   get syncing(): boolean {
     return this.running !== null;
+  }
+
+  /**
+   * The catch-up under way, once a peer reported a head above ours (a run that finds nothing
+   * to fetch never shows): where it started and the highest head peers reported.
+   */
+  get progress(): { readonly startHeight: Height; readonly targetHeight: Height } | null {
+    return this.catchingUp;
   }
 
   /** Feed every message of channel 'sync' here. Never throws on peer input. */
@@ -137,6 +146,17 @@ export class BlockSync {
     const start = chain.head().height;
     if (target <= start) return start;
     log.info({ from: start, target, peers: heads.length }, 'Block sync started');
+    this.catchingUp = { startHeight: start, targetHeight: target };
+    try {
+      return await this.fetchUpTo(target, heads);
+    } finally {
+      this.catchingUp = null;
+    }
+  }
+
+  private async fetchUpTo(target: Height, heads: readonly { peer: MemberIndex; height: Height }[]): Promise<Height> {
+    const { chain, log } = this.deps;
+    const start = chain.head().height;
     let candidates = heads.filter((h) => h.height > start);
     const proof = new CertifiedChain({ chainId: chain.chainId, head: chain.head() }, { epochAt: (h) => chain.epochAt(h) });
     while (proof.expectedHeight - 1 < target && candidates.length > 0) {

@@ -23,6 +23,8 @@ export const statusRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         peersConnected: s.peersConnected,
         ready: s.ready,
         syncing: s.syncing,
+        targetHeight: s.targetHeight,
+        syncProgress: s.syncProgress,
         validator: s.validator,
       };
     },

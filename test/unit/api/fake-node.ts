@@ -60,7 +60,7 @@ export class FakeNode implements ApiDeps {
     return {
       chainId: this.chain.chainId, node: 'member0', height: this.chain.height,
       headHash: this.chain.head?.committed.hash ?? new Uint8Array(32), view: this.chain.height, epoch: 0,
-      members: this.chain.members.length, peersConnected: 3, ready: this.ready, syncing: false, validator: true,
+      members: this.chain.members.length, peersConnected: 3, ready: this.ready, syncing: false, targetHeight: this.chain.height, syncProgress: 1, validator: true,
     };
   }
 
