@@ -270,7 +270,11 @@ for i in 0 1 2 3; do
   podman restart -t 10 "$(ctr "$m")" >/dev/null 2>>"$WORK/podman.log"
   wait_healthy "$m" 120
   node docker/cluster-check.mjs version "$VERSION" "$COMMIT" "${urls[$i]}" | sed "s/^/   $m: /"
+  # An idle chain writes no block (docs/protocol.md R24): a transaction through the next
+  # member gives every member, the restarted one included, a new height to reach.
+  next=${MEMBERS[$(((i + 1) % 4))]}
   h=$(node docker/cluster-check.mjs height "${urls[$(((i + 1) % 4))]}")
+  submit "$next" account.register "{\"publicKey\":\"$(new_account_key "roll$i")\",\"role\":\"auditor\",\"name\":\"roll$i\"}"
   node docker/cluster-check.mjs wait-height "$((h + 1))" 90 "${urls[@]}" | sed "s/^/   /"
 done
 node docker/cluster-check.mjs same-blocks "${urls[@]}"
