@@ -45,7 +45,7 @@ describe('integrators on four members', () => {
     for (const a of net.init.accounts) keys[a.name] = await loadKeyFile(a.keyFile);
     keys['member0'] = await loadKeyFile(net.init.members[0]?.keyFile as string);
     clients = net.nodes.map((n) => new LedgerClient({ url: n.api }));
-    await net.waitHeight(1);
+    await net.waitReady();
   });
   afterAll(async () => net?.destroy());
 
@@ -60,7 +60,7 @@ describe('integrators on four members', () => {
     expect(r.code, `python story failed (apt-get install -y python3-msgpack python3-cryptography):\n${r.stdout}\n${r.stderr}`).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { ok: boolean; invoice: string; txs: { type: string; hash: string }[] };
     expect(out.ok).toBe(true);
-    expect(out.txs.map((t) => t.type)).toEqual(['invoice.issue', 'invoice.accept', 'invoice.finance', 'invoice.repay', 'invoice.pay', 'invoice.pay']);
+    expect(out.txs.map((t) => t.type)).toEqual(['invoice.issue', 'invoice.accept', 'invoice.finance', 'invoice.fund', 'invoice.repay', 'invoice.pay', 'invoice.pay']);
     for (const c of clients) {
       const head = (await c.status()).height;
       await c.waitForTx(out.txs[out.txs.length - 1]?.hash as string, { timeoutMs: 30_000 });
