@@ -12,6 +12,7 @@ import { createReadToken } from '../../src/crypto/read-token.js';
 import { LedgerClient } from '../../src/client/ledger-client.js';
 import { httpsFetch, type TlsClientOpts } from './https-fetch.js';
 import { toHex } from '../../src/util/bytes.js';
+import { buildTx } from '../../src/client/index.js';
 
 /** The built CLI: e2e tests run the real `ledger` binary (npm test builds first). */
 export const CLI = resolve('dist/src/cli/main.js');
@@ -199,6 +200,32 @@ export class Testnet {
   /** Waits until every listed member has committed at least `h`. */
   async waitHeight(h: number, members: readonly number[] = this.nodes.map((_, i) => i), timeoutMs = 60_000): Promise<void> {
     for (const i of members) await waitUntil(async () => (await this.height(i)) >= h, `${this.nodes[i]?.name} to reach height ${h}`, timeoutMs);
+  }
+
+  /** Waits until every listed member's /v1/status says ready (started, caught up, not halted). */
+  async waitReady(members: readonly number[] = this.nodes.map((_, i) => i), timeoutMs = 90_000): Promise<void> {
+    const ready = (i: number): Promise<boolean> =>
+      getJson<{ ready: boolean }>(`${(this.nodes[i] as TestNode).api}/v1/status`).then((r) => r.body.ready === true, () => false);
+    for (const i of members) await waitUntil(() => ready(i), `${this.nodes[i]?.name} to be ready`, timeoutMs);
+  }
+
+  /**
+   * Commits one harmless transaction (an asset.register by genesis account `account`) through
+   * member `via` and returns its height: an idle chain writes no block (docs/protocol.md R24),
+   * so a test that needs the chain to move gives it something to order.
+   */
+  async nudge(via = 0, account = 'financier2', timeoutMs = 60_000): Promise<number> {
+    const keyFile = this.init.accounts.find((a) => a.name === account)?.keyFile;
+    if (keyFile === undefined) throw new Error(`no genesis account ${account}`);
+    const key = await loadKeyFile(keyFile);
+    const client = new LedgerClient({ url: (this.nodes[via] as TestNode).api, key, chainId: this.init.genesis.chainId, fetch: this.fetch });
+    const nonce = await client.nextNonce(toHex(key.publicKey));
+    const id = `NUDGE-${account}-${nonce}-${Date.now().toString(36)}`;
+    const tx = buildTx(key, this.init.genesis.chainId, 'asset.register', { id, kind: 'nudge', fingerprint: id, metadata: {} }, nonce);
+    const { hash } = await client.submit(tx);
+    const a = await client.waitForTx(hash, { timeoutMs });
+    if (a.status !== 'committed') throw new Error(`nudge ${hash} ended ${a.status}`);
+    return a.height ?? -1;
   }
 
   /** Block hash at `height` on member i. */
