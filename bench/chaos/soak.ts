@@ -164,7 +164,8 @@ async function main(): Promise<number> {
     const loadResult = await readFile(loadOut, 'utf8').then((t) => JSON.parse(t) as LoadResult, (e: unknown) => {
       throw new Error(`the load process left no result (${(e as Error).message}); see its output above`);
     });
-    const top = monitor.maxHeight();
+    // Every height the load saw committed must be read back, even one the monitor's last poll missed.
+    const top = Math.max(monitor.maxHeight(), ...loadResult.committed.map((c) => c.height));
     const converged = await monitor.waitFor(() => mon.heights.every((h) => h >= top), 60_000);
     log(`load done: ${loadResult.sent} sent, ${loadResult.resends} resends, ${new Set(loadResult.committed.map((c) => c.hash)).size} committed; members ${converged === null ? 'NOT converged' : 'converged'} at ${monitor.heights.join(',')}`);
     monitor.stop();
