@@ -32,6 +32,7 @@ export const API_ERRORS = {
   TOO_MANY_SUBSCRIBERS: { status: 429, description: 'The node serves its maximum number of event streams.' },
   NODE_NOT_READY: { status: 503, description: 'The node is starting (or its consensus halted) and cannot accept transactions.' },
   NODE_SYNCING: { status: 503, description: 'The node is catching up from peers (GET /v1/status: syncing, targetHeight, syncProgress) and accepts transactions once ready; reads answer what it holds so far.' },
+  COMMIT_IN_PROGRESS: { status: 503, description: 'The block certifying the answer is still being written (blocks committed together are stored one by one); retry in a moment.' },
   INTERNAL_ERROR: { status: 500, description: 'A bug in the node; the message is generic and the log has the details.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

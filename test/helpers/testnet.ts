@@ -235,7 +235,7 @@ export class Testnet {
     return r.body.hash;
   }
 
-  /** Stops every member with SIGTERM (SIGKILL after 10 s) and removes the folder. */
+  /** Stops every member with SIGTERM (SIGKILL after 10 s) and removes the folder (kept with LEDGER_TEST_KEEP=1, for the logs). */
   async destroy(): Promise<void> {
     await Promise.all(this.nodes.map(async (n, i) => {
       if (n.proc === null || n.proc.exitCode !== null || n.proc.signalCode !== null) return;
@@ -245,6 +245,6 @@ export class Testnet {
       await gone;
       clearTimeout(t);
     }));
-    await rm(this.dir, { recursive: true, force: true });
+    if (process.env.LEDGER_TEST_KEEP !== '1') await rm(this.dir, { recursive: true, force: true });
   }
 }
