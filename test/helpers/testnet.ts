@@ -164,7 +164,7 @@ export class Testnet {
     const n = this.nodes[i] as TestNode;
     const out = createWriteStream(n.logFile, { flags: 'a' });
     const p = spawn(process.execPath, [...MEMBER_NODE_FLAGS, CLI, 'start', '--config', n.config], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEDGER_LOG_LEVEL: 'info', ...this.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEDGER_LOG_LEVEL: process.env.LEDGER_TEST_LOG_LEVEL ?? 'info', ...this.env, ...env },
     });
     p.stdout?.pipe(out);
     p.stderr?.pipe(out);
@@ -235,7 +235,7 @@ export class Testnet {
     return r.body.hash;
   }
 
-  /** Stops every member with SIGTERM (SIGKILL after 10 s) and removes the folder (kept with LEDGER_TEST_KEEP=1, for the logs). */
+  /** Stops every member with SIGTERM (SIGKILL after 10 s) and removes the folder (kept with LEDGER_TEST_KEEP=1, for the logs; LEDGER_TEST_LOG_LEVEL=debug makes them tell more). */
   async destroy(): Promise<void> {
     await Promise.all(this.nodes.map(async (n, i) => {
       if (n.proc === null || n.proc.exitCode !== null || n.proc.signalCode !== null) return;
