@@ -139,8 +139,9 @@ async function main(): Promise<number> {
     monitor = new ClusterMonitor(cluster, t0);
     monitor.start();
     const mon = monitor;
-    const ready = await monitor.waitFor(() => mon.heights.every((h) => h >= 1), 90_000);
-    if (ready === null) throw new Error(`members not ready after 90 s (heights ${monitor.heights.join(',')}); logs in ${workDir}`);
+    // An idle chain writes no block (docs/protocol.md R24): /v1/status ready is the signal.
+    const ready = await monitor.waitFor(() => mon.ready.every((r) => r), 90_000);
+    if (ready === null) throw new Error(`members not ready after 90 s (ready ${monitor.ready.join(',')}, heights ${monitor.heights.join(',')}); logs in ${workDir}`);
     log(`consortium ready in ${Date.now() - t0} ms at ${cluster.members.map((m) => m.api).join(' ')}`);
 
     const loadOut = join(workDir, 'load.json');

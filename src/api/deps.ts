@@ -29,10 +29,14 @@ export interface NodeStatus {
   /** Size of the member set in force. */
   readonly members: number;
   readonly peersConnected: number;
-  /** Started, and able to accept transactions. */
+  /** Started, caught up, and able to accept transactions. */
   readonly ready: boolean;
   /** Catching up from peers. */
   readonly syncing: boolean;
+  /** While syncing, the highest head peers reported; otherwise `height`. */
+  readonly targetHeight: Height;
+  /** Share of the catch-up done, 0 to 1 (1 when not syncing). */
+  readonly syncProgress: number;
   /** This node's key is in the member set in force and it votes (false: it only follows the chain). */
   readonly validator: boolean;
   /** The running build: package version and git commit ('unknown' when not recorded). */

@@ -115,8 +115,14 @@ export interface StatusJson {
   epoch: number;
   members: number;
   peersConnected: number;
+  /** Started and caught up: it accepts transactions. */
   ready: boolean;
+  /** Catching up from peers: writes answer 503 NODE_SYNCING, reads what it holds so far. */
   syncing: boolean;
+  /** While syncing, the highest head peers reported; otherwise `height`. */
+  targetHeight: number;
+  /** Share of the catch-up done, 0 to 1 (1 when not syncing). */
+  syncProgress: number;
   /** The node's key is in the member set in force and it votes. */
   validator: boolean;
   /** Version of the node software (package.json). */

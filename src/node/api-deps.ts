@@ -30,10 +30,11 @@ export interface NodeApiDepsDeps {
   readonly mempool: Mempool;
   readonly metrics: Metrics;
   readonly registry: Registry;
-  /** Consensus view and health. */
-  readonly consensus: () => { view: number; halted: boolean; voting: boolean };
+  /** Consensus view and health; `started` is false until consensus runs (the API listens first). */
+  readonly consensus: () => { view: number; halted: boolean; voting: boolean; started: boolean };
   readonly peersConnected: () => number;
-  readonly syncing: () => boolean;
+  /** The catch-up under way (BlockSync.progress), or null. */
+  readonly syncProgress: () => { startHeight: Height; targetHeight: Height } | null;
   /** Hands an admitted transaction's bytes to gossip, and wakes an idle leader. */
   readonly onAdmitted: (txBytes: Uint8Array) => void;
 }
@@ -105,14 +106,22 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
     status(): NodeStatus {
       const head = chain.committedHead();
       const c = deps.consensus();
+      const p = deps.syncProgress();
+      const target = p === null ? head.height : Math.max(p.targetHeight, head.height);
+      const progress = p === null || target <= p.startHeight ? 1 : Math.min(1, (head.height - p.startHeight) / (target - p.startHeight));
       return {
         chainId: chain.chainId, node: opts.nodeName, height: head.height, headHash: head.hash, view: c.view,
         epoch: chain.currentEpoch().epoch, members: chain.currentEpoch().members.length, peersConnected: deps.peersConnected(),
-        ready: !c.halted, syncing: deps.syncing(), validator: c.voting,
+        ready: c.started && !c.halted && p === null, syncing: p !== null, targetHeight: target, syncProgress: progress, validator: c.voting,
         version: buildInfo().version, commit: buildInfo().commit,
       };
     },
     async submitTx(tx: TxEnvelope): Promise<SubmitResult> {
+      // A node behind the chain would judge nonces and signers against old state.
+      const sync = deps.syncProgress();
+      if (sync !== null) return { ok: false, code: 'NODE_SYNCING', message: `catching up from peers (height ${chain.committedHead().height} of ${sync.targetHeight}); retry once /v1/status says ready, or submit to another member` };
+      const c = deps.consensus();
+      if (!c.started || c.halted) return { ok: false, code: 'NODE_NOT_READY', message: c.halted ? 'consensus halted on this node; see its log' : 'node is starting' };
       // One canonical encode gives the bytes, hash and signed message (crypto/tx.ts); the
       // signature is verified on a worker thread when the pool has a verifier.
       const p = prepareTx(tx);

@@ -14,8 +14,10 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   maxViewTimeoutMs: 4000,
   maxBlockTxs: 5000,
   maxBlockBytes: 2 * 1024 * 1024,
-  // Well under viewTimeoutMs: an idle leader's delayed proposal must land before followers time out.
-  emptyBlockIntervalMs: 500,
+  // An idle chain writes one empty block per 5 minutes (docs/protocol.md R24): about 290 small
+  // blocks a day, so a member that can no longer commit shows it within minutes (a stale
+  // /v1/status head, the no-commit alert) rather than at the next business transaction.
+  heartbeatMinutes: 5,
 };
 
 /** Options of `ledger init`. */

@@ -45,7 +45,7 @@ describe('integrators on four members', () => {
     for (const a of net.init.accounts) keys[a.name] = await loadKeyFile(a.keyFile);
     keys['member0'] = await loadKeyFile(net.init.members[0]?.keyFile as string);
     clients = await Promise.all(net.nodes.map((_, i) => net.client(i)));
-    await net.waitHeight(1);
+    await net.waitReady();
   });
   afterAll(async () => net?.destroy());
 

@@ -59,7 +59,7 @@ describe('supply-chain finance story on four members', () => {
     const keyFile = `${net.dir}/bank3.key.json`;
     await saveKeyFile(keyFile, key);
     bank3 = { name: 'bank3', key, id: toHex(key.publicKey), keyFile };
-    await net.waitHeight(1);
+    await net.waitReady();
   });
   afterAll(async () => {
     await net?.destroy();

@@ -10,7 +10,7 @@ import type { RuntimeLogger, SyncDriver } from '../runtime/application.js';
 import { ConsensusRuntime } from '../runtime/runtime.js';
 import type { CoreOverrides } from '../core/core.js';
 import { ByzantineTransport, type Attack, type Behaviour } from './byzantine.js';
-import { FakeApplication, FakeChain, type FakeReconfiguration } from './fake-application.js';
+import { FakeApplication, FakeChain, type FakeReconfiguration, type SimPool } from './fake-application.js';
 import { fixedMembers, type MemberPlan } from './member-changes.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
 import type { SeededRng } from './rng.js';
@@ -82,6 +82,8 @@ export interface SimClusterOptions {
   readonly txsPerBlock: number;
   readonly txBytes: number;
   readonly idle?: boolean;
+  /** Shared pool state switched by the scenario's idle windows. */
+  readonly pool?: SimPool;
   readonly maxFetchGap?: number;
   /** Attacks the Byzantine members add to their behaviours. */
   readonly attacks?: readonly Attack[];
@@ -207,6 +209,7 @@ export class SimCluster {
     const app = new FakeApplication(
       {
         chainId: SIM_CHAIN_ID, epoch: this.epoch, txsPerBlock: this.opts.txsPerBlock, txBytes: this.opts.txBytes, ...(this.opts.idle ? { idle: true } : {}),
+        ...(this.opts.pool ? { pool: this.opts.pool } : {}),
         ...(this.reconfigurations.length > 0 ? { reconfigurations: this.reconfigurations } : {}),
         ...(faults === undefined ? {} : { faults }), now: () => scoped.now(), maxClockSkewMs: SIM_MAX_CLOCK_SKEW_MS,
       },

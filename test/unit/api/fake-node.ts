@@ -65,7 +65,7 @@ export class FakeNode implements ApiDeps {
     return {
       chainId: this.chain.chainId, node: 'member0', height: this.chain.height,
       headHash: this.chain.head?.committed.hash ?? new Uint8Array(32), view: this.chain.height, epoch: 0,
-      members: this.chain.members.length, peersConnected: 3, ready: this.ready, syncing: false, validator: true,
+      members: this.chain.members.length, peersConnected: 3, ready: this.ready, syncing: false, targetHeight: this.chain.height, syncProgress: 1, validator: true,
       version: '9.8.7', commit: 'f00dfeed',
     };
   }
@@ -73,7 +73,7 @@ export class FakeNode implements ApiDeps {
   genesis(): Genesis {
     return {
       chainId: this.chain.chainId, genesisTimeMs: 0,
-      consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 5000, maxBlockBytes: 2 << 20, emptyBlockIntervalMs: 500 },
+      consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 5000, maxBlockBytes: 2 << 20, heartbeatMinutes: 5 },
       members: this.chain.members, accounts: [],
     };
   }

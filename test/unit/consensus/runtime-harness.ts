@@ -45,7 +45,7 @@ export interface HarnessNode {
 export interface NodeOptions {
   readonly idle?: boolean;
   readonly txsPerBlock?: number;
-  readonly emptyBlockIntervalMs?: number;
+  readonly heartbeatMinutes?: number;
   readonly store?: SafetyStateStore;
   readonly chain?: FakeChain;
   readonly wrapTransport?: (t: SimTransport) => Transport;
@@ -83,7 +83,7 @@ export class RuntimeHarness {
     const runtime = new ConsensusRuntime(
       {
         chainId: SIM_CHAIN_ID, signingKey: simKey(i),
-        params: { viewTimeoutMs: 200, maxViewTimeoutMs: 1600, maxBlockTxs: 100, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: o.emptyBlockIntervalMs ?? 0 },
+        params: { viewTimeoutMs: 200, maxViewTimeoutMs: 1600, maxBlockTxs: 100, maxBlockBytes: 1 << 20, heartbeatMinutes: o.heartbeatMinutes ?? 0 },
         ...(o.maxFetchGap ? { maxFetchGap: o.maxFetchGap } : {}),
       },
       {
