@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTx, generateSigningKey, LedgerClient, type SigningKey } from '../../src/client/index.js';
@@ -72,6 +73,15 @@ describe('authenticated reads over HTTPS', () => {
         expect(await r.text()).not.toContain('INV-S');
       }
     }
+  });
+
+  it('the image\'s health check probes an HTTPS member over HTTPS when LEDGER_API_TLS_CERT is set', async () => {
+    const { port } = new URL(net.nodes[0]?.api as string);
+    const probe = (env: NodeJS.ProcessEnv): Promise<number | null> => new Promise((res) => {
+      spawn(process.execPath, [resolve('docker/healthcheck.mjs')], { env: { PATH: process.env['PATH'], LEDGER_API_PORT: port, ...env }, stdio: 'ignore' }).once('exit', (c) => res(c));
+    });
+    expect(await probe({ LEDGER_API_TLS_CERT: `${TLS}/server.crt` })).toBe(0);
+    expect(await probe({})).toBe(1); // plain HTTP to an HTTPS member
   });
 
   it('an integrator reads its own data and gets 404 for another party\'s', async () => {
