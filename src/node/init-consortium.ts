@@ -37,6 +37,8 @@ export interface InitOpts {
   /** Extra non-member accounts to create keys for (devnet). */
   readonly accounts?: readonly { name: string; role: Role }[];
   readonly genesisTimeMs: number;
+  /** Encrypts every key file written under this passphrase; absent: plaintext (test networks). */
+  readonly passphrase?: string;
 }
 
 /** What init wrote. */
@@ -73,7 +75,7 @@ export async function initConsortium(opts: InitOpts): Promise<InitResult> {
     const name = `member${i + 1}`;
     const key = generateSigningKey();
     const keyFile = `${name}.key.json`;
-    await saveKeyFile(join(opts.outDir, keyFile), key);
+    await saveKeyFile(join(opts.outDir, keyFile), key, opts.passphrase);
     const ownHost = opts.hosts?.[i];
     const p2pPort = ownHost === undefined ? opts.p2pPort + i : opts.p2pPort;
     const apiPort = ownHost === undefined ? opts.apiPort + i : opts.apiPort;
@@ -99,7 +101,7 @@ export async function initConsortium(opts: InitOpts): Promise<InitResult> {
   for (const a of opts.accounts ?? []) {
     const key = generateSigningKey();
     const keyFile = join(opts.outDir, `${a.name}.key.json`);
-    await saveKeyFile(keyFile, key);
+    await saveKeyFile(keyFile, key, opts.passphrase);
     accounts.push({ name: a.name, publicKey: key.publicKey, role: a.role });
     accountOut.push({ name: a.name, role: a.role, keyFile, publicKey: toHex(key.publicKey) });
   }

@@ -53,7 +53,7 @@ describe('docker/entrypoint.sh with each compose service environment, as plain p
     const p2pBase = apiBase + 4;
     // The entrypoint passes other commands through to `ledger`: init writes the consortium.
     const init = await runEntrypoint(
-      ['init', '--members', '4', '--host', '127.0.0.1', '--api-port', String(apiBase), '--p2p-port', String(p2pBase), '--out', join(dir, 'consortium'), '--chain-id', 'docker-e2e'],
+      ['init', '--plaintext', '--members', '4', '--host', '127.0.0.1', '--api-port', String(apiBase), '--p2p-port', String(p2pBase), '--out', join(dir, 'consortium'), '--chain-id', 'docker-e2e'],
       baseEnv(),
     );
     expect(init.code, init.err).toBe(0);
@@ -162,7 +162,7 @@ describe('docker/entrypoint.sh with each compose service environment, as plain p
   it('ledger init --hosts writes the genesis compose.yml expects: service names as /dns4 addresses, image ports', async () => {
     const out = join(dir, 'compose-consortium');
     const names = members.map((m) => m.name);
-    const init = await runEntrypoint(['init', '--hosts', names.join(','), '--out', out, '--chain-id', 'docker-hosts'], baseEnv());
+    const init = await runEntrypoint(['init', '--plaintext', '--hosts', names.join(','), '--out', out, '--chain-id', 'docker-hosts'], baseEnv());
     expect(init.code, init.err).toBe(0);
     const imageEnv = envOf(parseDockerfile(await readFile('docker/Dockerfile', 'utf8')).stages.at(-1) ?? { from: '', name: null, instructions: [] });
     const p2pPort = (imageEnv.get('LEDGER_P2P_LISTEN') ?? '').split('/').pop();

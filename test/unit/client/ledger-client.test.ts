@@ -16,6 +16,7 @@ let nonce = 0;
 const PAYLOADS: TxPayloads = {
   'account.register': { publicKey: toHex(other.publicKey), role: 'integrator', name: 'acme' },
   'account.rotate': { newPublicKey: toHex(other.publicKey) },
+  'account.setrole': { account: toHex(other.publicKey), role: 'auditor' },
   'member.propose': { action: 'add', member: { name: 'bank5', publicKey: toHex(other.publicKey), address: '/ip4/127.0.0.1/tcp/9090' } },
   'member.vote': { proposalId: 'P-1', approve: true },
   'invoice.issue': { id: 'INV-9', buyer: 'buyer', amount: '9223372036854775807', currency: 'CNY', dueDate: '2027-03-31', fingerprint: 'f'.repeat(64) },
