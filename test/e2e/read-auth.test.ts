@@ -44,7 +44,8 @@ describe('authenticated reads over HTTPS', () => {
     chainId = net.init.genesis.chainId;
     for (const n of ['supplier', 'supplier2', 'buyer', 'auditor', 'regulator']) keys[n] = await net.accountKey(n);
     net.startAll();
-    await net.waitHeight(1, undefined, 120_000);
+    // An idle chain writes no block (docs/protocol.md R24): ready is the sign to start.
+    await net.waitReady(undefined, 120_000);
     const buyer = toHex((keys.buyer as SigningKey).publicKey);
     hashes.s = (await send('supplier', 'invoice.issue', { id: 'INV-S', buyer, amount: '100', currency: 'CNY', dueDate: '2027-06-30', fingerprint: 'fp-s' })).hash;
     hashes.t = (await send('supplier2', 'invoice.issue', { id: 'INV-T', buyer, amount: '200', currency: 'CNY', dueDate: '2027-06-30', fingerprint: 'fp-t' })).hash;

@@ -34,6 +34,8 @@ export interface AppPipelineDeps {
   readonly onEpoch?: (next: EpochInfo) => void;
   /** Called when the proposal of `view` is held for lack of anything to order (R24). */
   readonly onHold?: (view: number) => void;
+  /** Called once committed blocks are applied (the pool has dropped their transactions). */
+  readonly onCommitted?: () => void;
 }
 
 type BuildRequest = Extract<CoreRequest, { kind: 'buildBlock' }>;
@@ -121,6 +123,7 @@ export class AppPipeline {
         if (fresh.length === 0) return;
         const next = await this.deps.app.commit(fresh);
         if (next !== null) this.deps.onEpoch?.(next);
+        this.deps.onCommitted?.();
       } catch (e) {
         this.deps.fail(e);
       }

@@ -185,6 +185,9 @@ export class ConsensusRuntime {
         // R20: the epoch switch runs in the inbox, after every event queued before it.
         onEpoch: () => this.enqueue({ type: 'epochChanged' }),
         onHold: (view) => this.announceHold(view),
+        // R24: a timer armed while the pool still held the transactions of a block being
+        // committed stops once they leave it, or an idle chain would time out a view later.
+        onCommitted: () => this.wake(),
       },
     );
     // R24: a transaction reaching the pool starts a held view timer at once.

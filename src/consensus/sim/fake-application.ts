@@ -83,6 +83,11 @@ export interface FakeApplicationOptions {
    * (R24 tests).
    */
   readonly idle?: boolean;
+  /**
+   * With `idle`: like the real pool, transactions stay pending (hasPendingTxs) until a block
+   * holding them commits, though no later block takes them again meanwhile.
+   */
+  readonly poolLeavesAtCommit?: boolean;
   /** The simulation's idle windows: while `empty`, every member's pool is (scenario idle periods). */
   readonly pool?: SimPool;
   /** Member-set changes to make, at most one per epoch. */
@@ -119,6 +124,8 @@ const GENESIS_STATE = sha256(utf8('sim/genesis-state'));
 export class FakeApplication implements Application {
   private readonly opts: FakeApplicationOptions;
   private pending: boolean;
+  /** poolLeavesAtCommit: the pending transactions are in a block not committed yet. */
+  private taken = false;
   private readonly chain: FakeChain;
   private readonly executed = new Map<string, Executed>();
   private txHandlers: (() => void)[] = [];
@@ -149,7 +156,7 @@ export class FakeApplication implements Application {
     const suffix = this.sealedAbove(parent, req.epoch);
     // A reconfiguration block always carries its member vote, idle pool or not.
     const reconfiguring = this.opts.reconfigurations?.some((x) => x.epoch === req.epoch && x.atHeight === req.height) === true;
-    const txs = suffix || (!this.hasPendingTxs() && !reconfiguring) ? [] : makeTxs(req, salt, this.opts.txsPerBlock, this.opts.txBytes);
+    const txs = suffix || ((!this.hasPendingTxs() || this.taken) && !reconfiguring) ? [] : makeTxs(req, salt, this.opts.txsPerBlock, this.opts.txBytes);
     const txRoot = txRootOf(txs);
     const header: BlockHeader = {
       chainId: this.opts.chainId, epoch: req.epoch, height: req.height, view: req.view, parentHash: req.parentHash,
@@ -199,6 +206,10 @@ export class FakeApplication implements Application {
       }
     }
     if (appended.length > 0) this.onCommit?.(appended);
+    if (this.opts.poolLeavesAtCommit === true && appended.some((c) => c.block.txs.length > 0)) {
+      this.pending = false;
+      this.taken = false;
+    }
     // Speculative results at or below the head, or of an ended epoch, can never commit now.
     const head = this.chain.head().height;
     const epoch = this.currentEpoch().epoch;
@@ -246,6 +257,7 @@ export class FakeApplication implements Application {
   /** Simulates transactions arriving that a block can include. */
   announceTxs(): void {
     this.pending = true;
+    this.taken = false;
     for (const h of this.txHandlers) h();
   }
 
@@ -271,7 +283,9 @@ export class FakeApplication implements Application {
 
   // An idle pool's transactions are in a block now: a later block cannot take them again.
   private tookTxs(block: Block): void {
-    if (this.opts.idle === true && block.txs.length > 0) this.pending = false;
+    if (this.opts.idle !== true || block.txs.length === 0) return;
+    if (this.opts.poolLeavesAtCommit === true) this.taken = true;
+    else this.pending = false;
   }
 
   // The next epoch's members when this block is its epoch's reconfiguration block.

@@ -44,6 +44,8 @@ export interface HarnessNode {
 /** Options for one node. */
 export interface NodeOptions {
   readonly idle?: boolean;
+  /** With idle: transactions leave the pool when their block commits, as in the real node. */
+  readonly poolLeavesAtCommit?: boolean;
   readonly txsPerBlock?: number;
   readonly heartbeatMinutes?: number;
   readonly store?: SafetyStateStore;
@@ -74,7 +76,7 @@ export class RuntimeHarness {
     const store = o.store ?? new MemorySafetyStore();
     const app = new FakeApplication({
       chainId: SIM_CHAIN_ID, epoch: HARNESS_EPOCH, txsPerBlock: o.txsPerBlock ?? 1, txBytes: 32, ...(o.idle ? { idle: true } : {}),
-      ...(o.reconfigurations ? { reconfigurations: o.reconfigurations } : {}),
+      ...(o.poolLeavesAtCommit ? { poolLeavesAtCommit: true } : {}), ...(o.reconfigurations ? { reconfigurations: o.reconfigurations } : {}),
     }, chain);
     const transport = this.net.transport(i);
     const clock = new ScopedClock(this.clock);

@@ -99,6 +99,23 @@ describe('consensus runtime', () => {
     expect(new Set(views).size, `every member learned the last QC from the holding leader (views ${views.join(',')})`).toBe(1);
   });
 
+  it('stops a view timer armed while the committed block\'s transactions were still in the pool', async () => {
+    // docs/protocol.md R24: the real pool drops transactions only once their block commits, so
+    // the view after a commit is entered with the pool still non-empty; once the commit is
+    // applied the view is quiet and its timer must stop, or an idle chain times out views.
+    const h = await cluster({ idle: true, poolLeavesAtCommit: true });
+    let timeouts = 0;
+    h.net.onSend((_ep, _from, _to, _ch, bytes) => {
+      if (messageType(bytes) === 'timeout') timeouts++;
+    });
+    for (const n of h.nodes.values()) n.app.announceTxs();
+    expect(await h.runUntil(() => h.minHeight() >= 1, 20_000)).toBe(true);
+    await h.runUntil(() => false, h.clock.now() + 30_000);
+    expect(h.minHeight(), 'the block with transactions, then nothing').toBe(1);
+    const views = [...h.nodes.values()].map((n) => n.runtime.status?.view);
+    expect(timeouts, `no view timed out after the commit (views ${views.join(',')})`).toBe(0);
+  });
+
   it('writes one empty heartbeat block per interval on an idle chain', async () => {
     // docs/protocol.md R24: the held proposal goes out empty once its parent is heartbeatMinutes old
     const h = await cluster({ idle: true, heartbeatMinutes: 1 });
