@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   let downResult: { final: Level; levels: Level[]; upLevels: Level[] } | null = null;
   try {
     const manifest = await devnet.start();
-    await devnet.waitReady(1, 60_000);
+    await devnet.waitReady(0, 60_000);
     const api = manifest.nodes.map((n) => n.api);
     const pids = manifest.nodes.map((n) => n.pid);
     readKeyFile = manifest.accounts.find((a) => a.role === 'member')?.keyFile ?? '';
