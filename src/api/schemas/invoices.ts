@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AmountString, Cursor, IdString, LimitQuery, Nullable, Page, UInt } from './common.js';
+import { AmountString, IdString, Nullable, Page, PageQueryFields, UInt } from './common.js';
 
 /** Invoice statuses (docs/transactions.md, Invoices). Frozen is a separate flag. */
 export const InvoiceStatus = Type.Enum(['issued', 'accepted', 'split', 'financed', 'paid', 'cancelled']);
@@ -35,8 +35,7 @@ export const InvoicesQuery = Type.Object(
   {
     holder: Type.Optional(IdString),
     status: Type.Optional(InvoiceStatus),
-    limit: Type.Optional(LimitQuery),
-    cursor: Type.Optional(Cursor),
+    ...PageQueryFields,
   },
   { additionalProperties: false },
 );

@@ -138,12 +138,16 @@ describe('LedgerClient', () => {
     expect(await client.invoiceHistory('nope')).toBeNull();
     expect(await client.getAsset('A-1')).toEqual(sampleAsset('A-1'));
     expect((await client.listAssets({ owner: 'nobody' })).items).toEqual([]);
-    expect((await client.assetHistory('A-1'))?.entries).toEqual([]);
+    expect((await client.assetHistory('A-1'))?.items).toEqual([]);
     const latest = await client.latestBlock();
     expect(latest?.header.height).toBe(api.node.chain.height);
     expect(await client.getBlock(999)).toBeNull();
     const page = await client.blocks({ from: 1, limit: 2 });
-    expect(page.blocks.map((b) => b.header.height)).toEqual([1, 2]);
+    expect(page.items.map((b) => b.header.height)).toEqual([1, 2]);
+    // all() follows nextCursor to the head, with the same filters on every page.
+    const heights: number[] = [];
+    for await (const b of client.all((cursor) => client.blocks({ limit: 1, ...(cursor !== undefined && { cursor }) }))) heights.push(b.header.height);
+    expect(heights).toEqual(Array.from({ length: api.node.chain.height }, (_, i) => i + 1));
     expect((await client.stateProof(new Uint8Array([0]))).height).toBe(api.node.chain.height);
     expect(await client.metrics()).toContain('ledger_chain_height');
   });
