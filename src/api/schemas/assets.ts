@@ -15,7 +15,7 @@ export const AssetJson = Type.Object(
     registeredHeight: UInt,
     updatedHeight: UInt,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Asset' },
 );
 /** JSON form of AssetJson. */
 export type AssetJson = Static<typeof AssetJson>;

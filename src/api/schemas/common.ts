@@ -67,7 +67,7 @@ export const HistoryEntry = Type.Object(
     timestampMs: UInt,
     detail: Type.Record(Type.String(), Type.Unknown()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'HistoryEntry' },
 );
 /** JSON form of HistoryEntry. */
 export type HistoryEntryJson = Static<typeof HistoryEntry>;
@@ -75,5 +75,5 @@ export type HistoryEntryJson = Static<typeof HistoryEntry>;
 /** A page of an invoice's or asset's history, oldest first. */
 export const History = Type.Object(
   { id: IdString, items: Type.Array(HistoryEntry), nextCursor: Nullable(Cursor) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'HistoryPage' },
 );

@@ -25,7 +25,7 @@ export const InvoiceJson = Type.Object(
     issuedHeight: UInt,
     updatedHeight: UInt,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Invoice' },
 );
 /** JSON form of InvoiceJson. */
 export type InvoiceJson = Static<typeof InvoiceJson>;
