@@ -3,7 +3,7 @@ import { createReadToken, READ_TOKEN_LIMITS } from '../crypto/read-token.js';
 import type { TxEnvelope } from '../types/tx.js';
 import { toHex } from '../util/bytes.js';
 import { txToJson } from './build-tx.js';
-import { LedgerClientError } from './errors.js';
+import { isServerErrorCode, LedgerClientError } from './errors.js';
 import { parseSse } from './sse.js';
 import type {
   AccountJson, AssetJson, BlockEventJson, BlockJson, BlocksPageJson, ErrorEnvelopeJson, HistoryJson, InvoiceJson,
@@ -303,7 +303,10 @@ export class LedgerClient {
     } catch {
       // Not our envelope (a proxy's page): keep the status only.
     }
-    throw new LedgerClientError(envelope.error?.code ?? 'BAD_RESPONSE', envelope.error?.message ?? `${method} ${path}: HTTP ${res.status}`, res.status);
+    const code = envelope.error?.code;
+    // A code this SDK does not know (a newer node's) keeps its text in the message.
+    if (code !== undefined && !isServerErrorCode(code)) throw new LedgerClientError('BAD_RESPONSE', `${method} ${path}: HTTP ${res.status} ${code}: ${envelope.error?.message ?? ''}`, res.status);
+    throw new LedgerClientError(code ?? 'BAD_RESPONSE', envelope.error?.message ?? `${method} ${path}: HTTP ${res.status}`, res.status);
   }
 }
 
