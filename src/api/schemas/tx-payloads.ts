@@ -13,11 +13,12 @@ import { MAX_SPLIT_PARTS } from '../../state/contracts/invoice/split.js';
 import { AMOUNT_RE, ID_RE, KEY_HEX_RE, NAME_RE } from '../../state/contracts/payload-reader.js';
 
 // One TypeBox schema per transaction type's payload, built from the contracts' own field rules
-// (their regexes and limits), so the OpenAPI document and the check POST /v1/transactions
-// makes before admission (routes/transactions.ts) say the same as docs/transactions.md. The
-// contracts' hand-written validators stay the authority (they also run on gossip and in
-// blocks, and check what a schema cannot: calendar dates, amounts up to 2^63-1, distinct part
-// ids, metadata size); test/unit/api/tx-payload-schemas.test.ts keeps the two in agreement.
+// (their regexes and limits), for the OpenAPI document (openapi.ts). The contracts' validators
+// (hot path: hand-written readers) are what admission runs, in the documented order
+// (docs/transactions.md, Admission: a payload is checked after the signer's role and nonce);
+// they also check what a schema cannot say: calendar dates, amounts up to 2^63-1, distinct
+// part ids, metadata size. test/unit/api/tx-payload-schemas.test.ts keeps the two in
+// agreement on every vector and on 1,000+ mutations of them.
 
 const pattern = (re: RegExp, description: string) => Type.String({ pattern: re.source, description });
 const Id = pattern(ID_RE, 'caller-chosen id: 1-128 chars of [A-Za-z0-9._:-]');
