@@ -9,6 +9,7 @@ export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, description: 'A parameter or body field does not match the schema.' },
   INVALID_JSON: { status: 400, description: 'The body is not valid JSON.' },
   BAD_REQUEST: { status: 400, description: 'The request is malformed in some other way.' },
+  INVALID_CURSOR: { status: 400, description: 'The cursor was not made by this list (pass the previous page\'s nextCursor unchanged, with the same filters).' },
   DECODE_MALFORMED: { status: 400, description: 'The transaction cannot be decoded.' },
   DECODE_TOO_LARGE: { status: 400, description: 'The transaction exceeds the size limit.' },
   DECODE_NON_CANONICAL: { status: 400, description: 'The transaction is not in canonical form.' },

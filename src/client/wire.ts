@@ -193,23 +193,30 @@ export interface HistoryEntryJson {
   detail: { [key: string]: unknown };
 }
 
-/** GET /v1/invoices/:id/history and /v1/assets/:id/history. */
+/** A page of GET /v1/invoices/:id/history or /v1/assets/:id/history, oldest first. */
 export interface HistoryJson {
   id: string;
-  entries: HistoryEntryJson[];
+  items: HistoryEntryJson[];
+  nextCursor: string | null;
 }
 
-/** A page of a list. */
+/**
+ * A page of a list (blocks, invoices, assets; histories add their `id`). `nextCursor` is null
+ * on the last page; otherwise pass it unchanged as `cursor`, with the same filters.
+ */
 export interface PageJson<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-/** GET /v1/blocks?from=&limit=. */
-export interface BlocksPageJson {
-  blocks: BlockJson[];
-  next: number | null;
-}
+/** GET /v1/blocks?from=&limit=&cursor=. */
+export type BlocksPageJson = PageJson<BlockJson>;
+
+/** `limit` and `cursor` of every list call (limit 1..100, default 50). */
+export type PageQuery = {
+  limit?: number;
+  cursor?: string;
+};
 
 /** `event: block` data of GET /v1/events. */
 export interface BlockEventJson {

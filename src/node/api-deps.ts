@@ -13,7 +13,7 @@ import { decodeKeyParts, historyRange, indexRange } from '../storage/prefixes.js
 import type { Member } from '../types/genesis.js';
 import type { Hash, Height } from '../types/primitives.js';
 import type { TxEnvelope } from '../types/tx.js';
-import { fromHex } from '../util/bytes.js';
+import { concatBytes, fromHex } from '../util/bytes.js';
 import { buildInfo } from './build-info.js';
 import type { LedgerChain } from './chain.js';
 import type { Metrics } from './metrics.js';
@@ -54,6 +54,11 @@ function assetJson(v: AssetView): AssetJson {
   };
 }
 
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
 /** ApiDeps over the running node: committed state for reads, the pool for writes. */
 export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): ApiDeps {
   const { chain, store, mempool, metrics } = deps;
@@ -85,22 +90,27 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
     return out;
   }
 
-  // Lists walk a secondary index in key order; the cursor is the last id of the previous page.
-  async function page<T>(range: ReturnType<typeof indexRange>, limit: number, cursor: string | undefined, load: (id: string) => T | null, keep: (t: T) => boolean): Promise<PageOf<T>> {
+  // Lists walk a secondary index in key order; a page's position is the index key of its last
+  // item, so the next page starts just after it whatever order the index sorts by (status,
+  // then id, when unfiltered). A position outside the range (another filter's) is refused.
+  async function page<T>(range: ReturnType<typeof indexRange>, limit: number, after: Uint8Array | undefined, load: (id: string) => T | null, keep: (t: T) => boolean): Promise<PageOf<T> | null> {
     const items: T[] = [];
-    const prefixLen = (range.gte as Uint8Array).length;
-    for await (const [k] of store.scan(range)) {
-      const parts = decodeKeyParts(k, prefixLen);
+    const prefix = range.gte as Uint8Array;
+    if (after !== undefined && (after.length <= prefix.length || !startsWith(after, prefix))) return null;
+    const from = after === undefined ? range : { ...range, gte: concatBytes(after, Uint8Array.of(0)) };
+    let last: Uint8Array | null = null;
+    for await (const [k] of store.scan(from)) {
+      const parts = decodeKeyParts(k, prefix.length);
       const id = parts[parts.length - 1];
-      if (id === undefined || (cursor !== undefined && id <= cursor)) continue;
+      if (id === undefined) continue;
       const t = load(id);
       if (t === null || !keep(t)) continue;
-      if (items.length === limit) return { items, nextCursor: (items.length > 0 ? idOf(items[items.length - 1]) : null) };
+      if (items.length === limit) return { items, next: last };
       items.push(t);
+      last = k;
     }
-    return { items, nextCursor: null };
+    return { items, next: null };
   }
-  const idOf = (t: unknown): string => (t as { id: string }).id;
 
   return {
     status(): NodeStatus {
@@ -162,7 +172,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
     },
     listInvoices(f) {
       const range = f.holder !== undefined ? indexRange('invoice-holder', f.holder) : indexRange('invoice-status', ...(f.status !== undefined ? [f.status] : []));
-      return page(range, f.limit, f.cursor, (id) => {
+      return page(range, f.limit, f.after, (id) => {
         const v = getInvoice(chain.state, id);
         return v === null ? null : invoiceJson(v);
       }, (i) => f.status === undefined || i.status === f.status);
@@ -176,7 +186,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
     },
     listAssets(f) {
       const range = indexRange('asset-owner', ...(f.owner !== undefined ? [f.owner] : []));
-      return page(range, f.limit, f.cursor, (id) => {
+      return page(range, f.limit, f.after, (id) => {
         const v = getAsset(chain.state, id);
         return v === null ? null : assetJson(v);
       }, () => true);

@@ -88,7 +88,7 @@ describe('authenticated reads over HTTPS', () => {
   it('an integrator reads its own data and gets 404 for another party\'s', async () => {
     const s = client('supplier');
     expect((await s.getInvoice('INV-S'))?.id).toBe('INV-S');
-    expect((await s.invoiceHistory('INV-S'))?.entries.length).toBeGreaterThan(0);
+    expect((await s.invoiceHistory('INV-S'))?.items.length).toBeGreaterThan(0);
     expect((await s.getAsset('A-S'))?.id).toBe('A-S');
     expect((await s.getTx(hashes.s as string)).status).toBe('committed');
     expect(await s.getInvoice('INV-T')).toBeNull();

@@ -20,7 +20,7 @@ export const StatusJson = Type.Object(
     version: Type.String({ description: 'version of the running node software (package.json), e.g. 0.1.0; compare across members during a rolling upgrade' }),
     commit: Type.String({ description: 'git commit the running build came from, or "unknown" when the build did not record one' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Status' },
 );
 /** JSON form of StatusJson. */
 export type StatusJson = Static<typeof StatusJson>;
@@ -28,13 +28,13 @@ export type StatusJson = Static<typeof StatusJson>;
 /** One member of the validator set. */
 export const MemberJson = Type.Object(
   { index: UInt, name: Type.String(), publicKey: PublicKeyHex, address: Type.String() },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Member' },
 );
 /** JSON form of MemberJson. */
 export type MemberJson = Static<typeof MemberJson>;
 
 /** GET /v1/members: the member set in force at the head. */
-export const MembersJson = Type.Object({ epoch: UInt, members: Type.Array(MemberJson) }, { additionalProperties: false });
+export const MembersJson = Type.Object({ epoch: UInt, members: Type.Array(MemberJson) }, { additionalProperties: false, title: 'Members' });
 /** JSON form of MembersJson. */
 export type MembersJson = Static<typeof MembersJson>;
 
@@ -54,7 +54,7 @@ export const GenesisJson = Type.Object(
     members: Type.Array(Type.Object({ name: Type.String(), publicKey: PublicKeyHex, address: Type.String() }, { additionalProperties: false })),
     accounts: Type.Array(Type.Object({ name: Type.String(), publicKey: PublicKeyHex, role: Type.String() }, { additionalProperties: false })),
   },
-  { additionalProperties: false, description: 'An auditor compares sha256 of its canonical encoding with the genesis hash it trusts' },
+  { additionalProperties: false, title: 'Genesis', description: 'An auditor compares sha256 of its canonical encoding with the genesis hash it trusts' },
 );
 /** JSON form of GenesisJson. */
 export type GenesisJson = Static<typeof GenesisJson>;

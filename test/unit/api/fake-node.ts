@@ -128,11 +128,11 @@ export class FakeNode implements ApiDeps {
     return this.invoices.get(id) ?? null;
   }
 
-  async listInvoices(f: { holder?: string; status?: InvoiceJson['status']; limit: number; cursor?: string }): Promise<PageOf<InvoiceJson>> {
+  async listInvoices(f: { holder?: string; status?: InvoiceJson['status']; limit: number; after?: Uint8Array }): Promise<PageOf<InvoiceJson> | null> {
     const all = [...this.invoices.values()]
       .filter((i) => (f.holder === undefined || i.holder === f.holder) && (f.status === undefined || i.status === f.status))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
-    return page(all, f.limit, f.cursor);
+    return page(all, f.limit, f.after);
   }
 
   async invoiceHistory(id: string): Promise<HistoryEntryJson[] | null> {
@@ -143,9 +143,9 @@ export class FakeNode implements ApiDeps {
     return this.assets.get(id) ?? null;
   }
 
-  async listAssets(f: { owner?: string; limit: number; cursor?: string }): Promise<PageOf<AssetJson>> {
+  async listAssets(f: { owner?: string; limit: number; after?: Uint8Array }): Promise<PageOf<AssetJson> | null> {
     const all = [...this.assets.values()].filter((a) => f.owner === undefined || a.owner === f.owner).sort((a, b) => (a.id < b.id ? -1 : 1));
-    return page(all, f.limit, f.cursor);
+    return page(all, f.limit, f.after);
   }
 
   async assetHistory(id: string): Promise<HistoryEntryJson[] | null> {
@@ -175,9 +175,12 @@ export class FakeNode implements ApiDeps {
   }
 }
 
-function page<T extends { id: string }>(all: readonly T[], limit: number, cursor: string | undefined): PageOf<T> {
+// Positions are the utf8 of the last id served; one that is not an id of the list is refused.
+function page<T extends { id: string }>(all: readonly T[], limit: number, after: Uint8Array | undefined): PageOf<T> | null {
+  const cursor = after === undefined ? undefined : Buffer.from(after).toString('utf8');
+  if (cursor !== undefined && !all.some((x) => x.id === cursor)) return null;
   const start = cursor === undefined ? 0 : all.findIndex((x) => x.id > cursor);
   const items = start < 0 ? [] : all.slice(start, start + limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: last !== undefined && start + limit < all.length ? last.id : null };
+  return { items, next: last !== undefined && start + limit < all.length ? new TextEncoder().encode(last.id) : null };
 }
