@@ -7,7 +7,7 @@ import { LedgerClientError } from './errors.js';
 import { parseSse } from './sse.js';
 import type {
   AccountJson, AssetJson, BlockEventJson, BlockJson, BlocksPageJson, ErrorEnvelopeJson, HistoryJson, InvoiceJson,
-  InvoiceStatus, MembersJson, PageJson, StateAnswer, StatusJson, TxAnswer,
+  InvoiceStatus, MembersJson, PageJson, StateAnswer, StatusJson, TxAnswer, EntityProofJson, InvoiceRecordJson, AssetRecordJson, AccountRecordJson, ProvenHistoryJson,
 } from './wire.js';
 
 /** Construction options of LedgerClient. */
@@ -179,6 +179,31 @@ export class LedgerClient {
   /** GET /v1/assets/:id/history; null when unknown. */
   assetHistory(id: string): Promise<HistoryJson | null> {
     return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}/history`);
+  }
+
+  /** GET /v1/invoices/:id?proof=true: verify with verifyInvoice. Null when unknown (no absence proof for this reader). */
+  invoiceProof(id: string): Promise<EntityProofJson<InvoiceRecordJson> | null> {
+    return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}?proof=true`);
+  }
+
+  /** GET /v1/assets/:id?proof=true: verify with verifyAsset. */
+  assetProof(id: string): Promise<EntityProofJson<AssetRecordJson> | null> {
+    return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}?proof=true`);
+  }
+
+  /** GET /v1/accounts/:idOrKey?proof=true: verify with verifyAccount. */
+  accountProof(idOrKey: string): Promise<EntityProofJson<AccountRecordJson> | null> {
+    return this.getOrNull(`/v1/accounts/${encodeURIComponent(idOrKey)}?proof=true`);
+  }
+
+  /** GET /v1/invoices/:id/history?proof=true: verify with verifyHistory. */
+  invoiceHistoryProof(id: string): Promise<ProvenHistoryJson | null> {
+    return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}/history?proof=true`);
+  }
+
+  /** GET /v1/assets/:id/history?proof=true: verify with verifyHistory. */
+  assetHistoryProof(id: string): Promise<ProvenHistoryJson | null> {
+    return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}/history?proof=true`);
   }
 
   /** GET /v1/blocks/:height; null above the head. */

@@ -1,21 +1,37 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { assetKey } from '../../state/contracts/asset/keys.js';
 import { ApiError } from '../errors.js';
+import { provenHistory } from '../proven-history.js';
+import { AssetProof, ProofQuery, ProvenHistory } from '../schemas/entity-proofs.js';
+import { assetRecordJson, entityAnswer } from '../state-answer.js';
 import { AssetJson, AssetsPage, AssetsQuery } from '../schemas/assets.js';
 import { History, IdParams, PAGE_LIMITS } from '../schemas/common.js';
 import { errorResponses } from '../schemas/error.js';
-import { mayReadAsset } from '../scope.js';
+import { fullScope, mayReadAsset } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
 /** GET /v1/assets/:id, /v1/assets?owner=, /v1/assets/:id/history. */
 export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/assets/:id',
-    { schema: { tags: ['assets'], summary: 'A registered asset', params: IdParams, response: { 200: AssetJson, ...errorResponses(401, 404) } } },
+    {
+      schema: {
+        tags: ['assets'],
+        summary: 'A registered asset; with ?proof=true its stored record with a state proof (an absence proof when unknown, to readers of everything)',
+        params: IdParams,
+        querystring: ProofQuery,
+        response: { 200: Type.Union([AssetJson, AssetProof]), ...errorResponses(401, 404) },
+      },
+    },
     async (req) => {
       const asset = await deps.getAsset(req.params.id);
+      const proven = (): Promise<AssetProof> => entityAnswer(deps, assetKey(req.params.id), assetRecordJson);
+      // Absence is provable only to readers of everything (see invoices.ts).
+      if (asset === null && req.query.proof === 'true' && fullScope(req.reader) && deps.status().height > 0) return proven();
       // Out of scope answers exactly as unknown (scope.ts).
       if (asset === null || !mayReadAsset(req.reader, asset)) throw new ApiError('NOT_FOUND', 'unknown asset');
-      return asset;
+      return req.query.proof === 'true' ? proven() : asset;
     },
   );
 
@@ -42,12 +58,20 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
 
   app.get(
     '/v1/assets/:id/history',
-    { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first', params: IdParams, response: { 200: History, ...errorResponses(401, 404) } } },
+    {
+      schema: {
+        tags: ['assets'],
+        summary: 'Every change of an asset (who, what, height, tx hash), oldest first; with ?proof=true each with the inclusion proof of its transaction',
+        params: IdParams,
+        querystring: ProofQuery,
+        response: { 200: Type.Union([History, ProvenHistory]), ...errorResponses(401, 404) },
+      },
+    },
     async (req) => {
       const asset = await deps.getAsset(req.params.id);
       const entries = asset === null || !mayReadAsset(req.reader, asset) ? null : await deps.assetHistory(req.params.id);
       if (entries === null) throw new ApiError('NOT_FOUND', 'unknown asset');
-      return { id: req.params.id, entries: [...entries] };
+      return req.query.proof === 'true' ? provenHistory(deps, req.params.id, entries) : { id: req.params.id, entries: [...entries] };
     },
   );
 };
