@@ -85,7 +85,7 @@ export function exampleAnswers(): Record<string, unknown> {
   const tx = exampleTx();
   const committed = { hash: tx['hash'], status: 'committed', tx, height: 12, index: 0, receipt: { hash: tx['hash'], ok: true, code: null, detail: null }, proof: { index: 0, size: 1, siblings: [] }, ...finality };
   return {
-    'GET /v1/status 200': { chainId: CHAIN, node: 'node-0', height: 12, headHash: H(12), view: 12, epoch: 0, members: 4, peersConnected: 3, ready: true, syncing: false, validator: true, version: '0.1.0', commit: 'c23f9c1' },
+    'GET /v1/status 200': { chainId: CHAIN, node: 'node-0', height: 12, headHash: H(12), view: 12, epoch: 0, members: 4, peersConnected: 3, ready: true, syncing: false, targetHeight: 12, syncProgress: 1, validator: true, version: '0.1.0', commit: 'c23f9c1' },
     'GET /v1/genesis 200': {
       chainId: CHAIN, genesisTimeMs: 1_767_225_600_000,
       consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 30000, maxBlockTxs: 5000, maxBlockBytes: 4_194_304, emptyBlockIntervalMs: 1000 },

@@ -9,6 +9,10 @@
  * - verifyTxInclusion / verifyStateAnswer (verify.ts): check an answer with nothing but the
  *   member set: Merkle proof against the header root, header hash and links against the
  *   commit certificate (2-chain rule), and > 2/3 valid member signatures on it.
+ * - verifyInvoice / verifyAsset / verifyAccount / verifyHistory (verify-entities.ts): the
+ *   `?proof=true` answers, decoded from the proven bytes (records.ts, docs/state-layout.md),
+ *   against a MemberSets built from the genesis and the member-set changes since
+ *   (memberSetsFrom, member-sets.ts).
  * - blockEvents: the SSE feed with resume-after-last-height, so a reconnect loses nothing.
  *
  * Invariant: nothing here imports server modules (api, node, storage, consensus); it depends
@@ -25,4 +29,7 @@ export * from './ledger-client.js';
 export * from './sse.js';
 export * from './tx-payloads.js';
 export * from './verify.js';
+export * from './verify-entities.js';
+export * from './member-sets.js';
+export * from './records.js';
 export * from './wire.js';

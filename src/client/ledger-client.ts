@@ -8,6 +8,7 @@ import { parseSse } from './sse.js';
 import type {
   AccountJson, AssetJson, BlockEventJson, BlockJson, BlocksPageJson, ErrorEnvelopeJson, HistoryJson, InvoiceJson,
   InvoiceStatus, MembersJson, PageJson, PageQuery, StateAnswer, StatusJson, TxAnswer,
+  EntityProofJson, InvoiceRecordJson, AssetRecordJson, AccountRecordJson, ProvenHistoryJson,
 } from './wire.js';
 
 /** Construction options of LedgerClient. */
@@ -179,6 +180,31 @@ export class LedgerClient {
   /** GET /v1/assets/:id/history?limit=&cursor=: one page, oldest first; null when unknown. */
   assetHistory(id: string, q: PageQuery = {}): Promise<HistoryJson | null> {
     return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}/history${query(q)}`);
+  }
+
+  /** GET /v1/invoices/:id?proof=true: verify with verifyInvoice. Null when unknown (no absence proof for this reader). */
+  invoiceProof(id: string): Promise<EntityProofJson<InvoiceRecordJson> | null> {
+    return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}?proof=true`);
+  }
+
+  /** GET /v1/assets/:id?proof=true: verify with verifyAsset. */
+  assetProof(id: string): Promise<EntityProofJson<AssetRecordJson> | null> {
+    return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}?proof=true`);
+  }
+
+  /** GET /v1/accounts/:idOrKey?proof=true: verify with verifyAccount. */
+  accountProof(idOrKey: string): Promise<EntityProofJson<AccountRecordJson> | null> {
+    return this.getOrNull(`/v1/accounts/${encodeURIComponent(idOrKey)}?proof=true`);
+  }
+
+  /** GET /v1/invoices/:id/history?proof=true&limit=&cursor=: one page; verify with verifyHistory. */
+  invoiceHistoryProof(id: string, q: PageQuery = {}): Promise<ProvenHistoryJson | null> {
+    return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}/history${query({ ...q, proof: 'true' })}`);
+  }
+
+  /** GET /v1/assets/:id/history?proof=true&limit=&cursor=: one page; verify with verifyHistory. */
+  assetHistoryProof(id: string, q: PageQuery = {}): Promise<ProvenHistoryJson | null> {
+    return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}/history${query({ ...q, proof: 'true' })}`);
   }
 
   /** GET /v1/blocks/:height; null above the head. */

@@ -33,7 +33,12 @@ export type VerifyErrorCode =
   | 'QC_NOT_FOR_BLOCK'
   | 'QC_NOT_CONSECUTIVE'
   | 'QC_SIGNATURE_INVALID'
-  | 'QC_QUORUM_MISSING';
+  | 'QC_QUORUM_MISSING'
+  | 'EPOCH_MISMATCH'
+  | 'KEY_MISMATCH'
+  | 'VALUE_MISMATCH'
+  | 'VALUE_UNDECODABLE'
+  | 'HISTORY_MISMATCH';
 
 /** A failed verification: the code and the detail. */
 export interface VerifyFailure {
@@ -45,6 +50,13 @@ export interface VerifyFailure {
 export interface MemberKey {
   readonly publicKey: PublicKey;
 }
+
+/**
+ * Who certifies a height: a fixed member list (one epoch), or a MemberSets built from the
+ * genesis and the member-set changes since (member-sets.ts), which also names the epoch a
+ * header at that height must carry.
+ */
+export type MemberSource = readonly MemberKey[] | { membersAt(height: Height): readonly MemberKey[]; epochAt(height: Height): number };
 
 /** Options of the verifiers. */
 export interface VerifyOptions {
@@ -80,7 +92,7 @@ export { quorumSize };
  * against header.txRoot), that the transaction is signed by its signer, and that the header is
  * final under `members` (verifyFinality).
  */
-export function verifyTxInclusion(answer: TxAnswer, members: readonly MemberKey[], opts: VerifyOptions = {}): Check<VerifiedTx> {
+export function verifyTxInclusion(answer: TxAnswer, members: MemberSource, opts: VerifyOptions = {}): Check<VerifiedTx> {
   const { status, tx: txJson, proof, receipt, height, index } = answer;
   if (status !== 'committed' && status !== 'rejected') return fail('NOT_COMMITTED', `transaction is ${status}`);
   if (txJson === undefined || proof === undefined || receipt === undefined || height === undefined || index === undefined) {
@@ -115,7 +127,7 @@ export function verifyTxInclusion(answer: TxAnswer, members: readonly MemberKey[
  * Proves that `answer.value` is the value of `answer.key` (null: absent) in the state committed
  * by `answer.header.stateRoot`, and that the header is final under `members`.
  */
-export function verifyStateAnswer(answer: StateAnswer, members: readonly MemberKey[], opts: VerifyOptions = {}): Check<VerifiedState> {
+export function verifyStateAnswer(answer: StateAnswer, members: MemberSource, opts: VerifyOptions = {}): Check<VerifiedState> {
   return guard(() => {
     let proof: StateProof;
     try {
@@ -145,7 +157,7 @@ export function verifyStateAnswer(answer: StateAnswer, members: readonly MemberK
  * than 2/3 of `members`, on a child of that certified block in the very next view
  * (VoteData.parentHash = its hash, parentView = its view = VoteData.view - 1). Returns the header.
  */
-export function verifyFinality(f: FinalityJson, members: readonly MemberKey[], opts: VerifyOptions = {}): Check<BlockHeader> {
+export function verifyFinality(f: FinalityJson, members: MemberSource, opts: VerifyOptions = {}): Check<BlockHeader> {
   return guard(() => {
     const header = headerFromJson(f.header);
     if (opts.chainId !== undefined && header.chainId !== opts.chainId) return fail('CHAIN_ID_MISMATCH', `header is for chain ${header.chainId}`);
@@ -165,7 +177,15 @@ export function verifyFinality(f: FinalityJson, members: readonly MemberKey[], o
     const d = qc.data;
     if (!bytesEqual(d.parentHash, hash) || d.height !== tip.height + 1) return fail('QC_NOT_FOR_BLOCK', 'commitQc does not certify a child of the certified block');
     if (d.parentView !== tip.view || d.view !== d.parentView + 1) return fail('QC_NOT_CONSECUTIVE', 'commitQc is not for a child in the next view');
-    const sigs = verifyQcSignatures(qc, header.chainId, members);
+    let keys: readonly MemberKey[];
+    if (isMemberList(members)) keys = members;
+    else {
+      // A block is certified by the members of its own epoch (docs/protocol.md R20).
+      const epoch = members.epochAt(header.height);
+      if (header.epoch !== epoch || d.epoch !== epoch) return fail('EPOCH_MISMATCH', `height ${header.height} belongs to epoch ${epoch}, the answer names ${header.epoch}`);
+      keys = members.membersAt(header.height);
+    }
+    const sigs = verifyQcSignatures(qc, header.chainId, keys);
     if (!sigs.ok) return sigs;
     return ok(header);
   });
@@ -176,6 +196,10 @@ export function verifyQcSignatures(qc: QuorumCert, chainId: string, members: rea
   const problem = checkQuorumCert(qc, chainId, members.map((m) => m.publicKey));
   if (problem !== null) return fail(problem.code === 'QUORUM_MISSING' ? 'QC_QUORUM_MISSING' : 'QC_SIGNATURE_INVALID', problem.message);
   return ok(qc.signatures.length);
+}
+
+function isMemberList(m: MemberSource): m is readonly MemberKey[] {
+  return Array.isArray(m);
 }
 
 function finalityOf(a: TxAnswer): FinalityJson | null {

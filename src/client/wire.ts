@@ -276,3 +276,65 @@ export function headerFromJson(j: HeaderJson): BlockHeader {
 export function payloadOf(tx: TxBodyJson): Payload {
   return tx.payload as Payload;
 }
+
+/** The invoice record as stored under 'inv/<id>' (docs/state-layout.md), amounts as decimal strings. */
+export interface InvoiceRecordJson {
+  id: string;
+  seller: string;
+  buyer: string;
+  holder: string;
+  amount: string;
+  paid: string;
+  currency: string;
+  dueDate: string;
+  fingerprint: string;
+  status: InvoiceStatus;
+  frozen: boolean;
+  frozenReason: string | null;
+  financier: string | null;
+  advance: string | null;
+  parent: string | null;
+  root: string;
+  offset: string;
+  parts: string[];
+  createdHeight: number;
+  updatedHeight: number;
+}
+
+/** The asset record as stored under 'asset/<id>'. */
+export interface AssetRecordJson {
+  id: string;
+  kind: string;
+  fingerprint: string;
+  metadata: { [key: string]: unknown };
+  owner: string;
+  pledgee: string | null;
+  frozen: boolean;
+  frozenReason: string | null;
+  registeredBy: string;
+  createdHeight: number;
+  updatedHeight: number;
+}
+
+/** The account record as stored under 'acct/<id>' (nextNonce as committed). */
+export interface AccountRecordJson {
+  id: string;
+  publicKey: string;
+  name: string;
+  role: 'member' | 'integrator' | 'auditor' | 'regulator';
+  nextNonce: number;
+}
+
+/** `?proof=true` on an entity read: its state key (text), the decoded record (null: absent) and the state proof. */
+export interface EntityProofJson<T> {
+  key: string;
+  value: T | null;
+  state: StateAnswer;
+}
+
+/** `?proof=true` on a history: every entry with the inclusion proof of its transaction. */
+export interface ProvenHistoryJson {
+  id: string;
+  items: (HistoryEntryJson & { tx: TxAnswer })[];
+  nextCursor: string | null;
+}

@@ -1,5 +1,6 @@
 import { Packr } from 'msgpackr';
 import { DecodeError } from './errors.js';
+import { bytesEqual } from '../util/bytes.js';
 
 // useRecords:false keeps the output plain MessagePack (no msgpackr record extension), so any
 // implementation can reproduce our bytes; maps keep insertion order, which callers make
@@ -79,8 +80,11 @@ export function unpackTrusted(bytes: Uint8Array): unknown {
 }
 
 // PERF: native memcmp; the byte-by-byte JS loop took ~0.36 ms of a 290 KB block decode.
+// Without Buffer (a browser) the loop of util/bytes does.
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+  if (NodeBuffer === undefined) return bytesEqual(a, b);
+  return a.byteLength === b.byteLength && NodeBuffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 function isPlainObject(v: object): v is Record<string, unknown> {

@@ -1,8 +1,19 @@
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import type { PublicKey, Signature } from '../types/primitives.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
+import { nodeBuiltin } from '../util/node-builtin.js';
+
+// node:crypto is the fast path under Node; in a browser verifySignature takes the reference
+// path below (same policy, same answers), and signing, which needs node:crypto, is unavailable.
+const nodeCrypto = nodeBuiltin<typeof NodeCrypto>('node:crypto');
+
+function node(): typeof NodeCrypto {
+  if (nodeCrypto === null) throw new Error('ed25519 signing needs node:crypto (verification works without it)');
+  return nodeCrypto;
+}
 
 // Signature policy (one rule set everywhere, docs/measurements.md pitfall): RFC 8032 strict, i.e.
 //  - the public key A and the point R must be canonical encodings (y < p),
@@ -65,7 +76,7 @@ function publicKeyObject(publicKey: PublicKey): KeyObject | null {
       const der = new Uint8Array(SPKI_PREFIX.length + 32);
       der.set(SPKI_PREFIX);
       der.set(publicKey, SPKI_PREFIX.length);
-      k = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+      k = node().createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
     }
     if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
     keyCache.set(id, k);
@@ -75,10 +86,11 @@ function publicKeyObject(publicKey: PublicKey): KeyObject | null {
 
 /** Verifies an ed25519 signature on the fast path (node:crypto) under the policy above. */
 export function verifySignature(publicKey: PublicKey, message: Uint8Array, signature: Signature): boolean {
+  if (nodeCrypto === null) return verifySignatureNoble(publicKey, message, signature);
   if (!encodingsCanonical(publicKey, signature)) return false;
   try {
     const key = publicKeyObject(publicKey);
-    return key !== null && nodeVerify(null, message, key, signature);
+    return key !== null && nodeCrypto.verify(null, message, key, signature);
   } catch {
     return false;
   }
@@ -131,15 +143,15 @@ export function signingKeyFromSeed(seed: Uint8Array): SigningKey {
   const der = new Uint8Array(PKCS8_PREFIX.length + 32);
   der.set(PKCS8_PREFIX);
   der.set(seed, PKCS8_PREFIX.length);
-  const keyObject = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
-  const spki = createPublicKey(keyObject).export({ format: 'der', type: 'spki' });
+  const keyObject = node().createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+  const spki = node().createPublicKey(keyObject).export({ format: 'der', type: 'spki' });
   const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
   return { publicKey, seed: new Uint8Array(seed), keyObject };
 }
 
 /** Signs with node:crypto (deterministic, RFC 8032). */
 export function signMessage(key: SigningKey, message: Uint8Array): Signature {
-  return new Uint8Array(nodeSign(null, message, key.keyObject));
+  return new Uint8Array(node().sign(null, message, key.keyObject));
 }
 
 /** True for a canonical encoding of a point on the curve that is not of small order. */

@@ -51,10 +51,17 @@ export type TreeNode = Leaf | Branch;
 
 // Buffer#latin1Slice (in Node since v0.x, missing from @types/node) reads any Uint8Array, so a
 // binary string costs one native call and no Buffer wrapper. PERF: ~half of Buffer.from().toString().
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+// Without Buffer (a browser) binOf and bytesOf take plain loops.
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+const latin1Slice = NodeBuffer === undefined ? null : (NodeBuffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 
 /** Binary string of bytes. */
 export function binOf(bytes: Uint8Array): string {
+  if (latin1Slice === null) {
+    let s = '';
+    for (const b of bytes) s += String.fromCharCode(b);
+    return s;
+  }
   return latin1Slice.call(bytes, 0, bytes.length);
 }
 
@@ -62,7 +69,8 @@ export function binOf(bytes: Uint8Array): string {
 export function bytesOf(bin: string): Uint8Array {
   // PERF: decoding into Node's pooled Buffer and copying out is ~20% faster than writing into
   // a new Uint8Array through a Buffer view (measured, 120-byte values).
-  return new Uint8Array(Buffer.from(bin, 'latin1'));
+  if (NodeBuffer === undefined) return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  return new Uint8Array(NodeBuffer.from(bin, 'latin1'));
 }
 
 /** Bit `depth` of a 32-byte binary path, most significant bit of byte 0 first. */

@@ -9,7 +9,9 @@ import type { BlockStore } from '../storage/block-store.js';
 import { StorageError } from '../storage/errors.js';
 import { CertifiedChain } from '../sync/certified-chain.js';
 import type { CommittedBlock } from '../types/block.js';
+import type { EpochInfo } from '../consensus/core/types.js';
 import type { Genesis } from '../types/genesis.js';
+import type { Hash } from '../types/primitives.js';
 import type { TxReceipt } from '../types/tx.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { LedgerError } from '../util/errors.js';
@@ -50,11 +52,38 @@ export interface AuditSource {
 export interface AuditReport {
   readonly ok: boolean;
   readonly height: number;
+  /** Blocks verified by this run: above `fromHeight` only, when it started from a checkpoint. */
   readonly blocksVerified: number;
+  /** The height this run started above (0: genesis). */
+  readonly fromHeight: number;
   readonly genesisHash: string;
   /** First height that failed, and why. */
   readonly badHeight?: number;
   readonly reason?: string;
+  /** Where a passed audit ended: what `--checkpoint` writes. */
+  readonly end?: AuditEnd;
+}
+
+/** The verified end of an audit: enough to resume from it (checkpoint.ts writes it to a file). */
+export interface AuditEnd {
+  readonly height: number;
+  /** The block hash at `height` (the genesis hash at 0). */
+  readonly hash: Hash;
+  readonly stateRoot: Hash;
+  /** Every epoch up to the end, the genesis epoch first. */
+  readonly epochs: readonly EpochInfo[];
+  /** The re-executed world state at `height`. */
+  readonly state: StateTree;
+}
+
+/** Options of auditChain. */
+export interface AuditOptions {
+  /** Called after each batch of blocks with the last verified height. */
+  readonly onProgress?: (height: number) => void;
+  /** Resume above this verified end (a loaded checkpoint) instead of genesis. */
+  readonly from?: AuditEnd;
+  /** Stop at this height (inclusive) even if the source has more. */
+  readonly to?: number;
 }
 
 /**
@@ -63,15 +92,38 @@ export interface AuditReport {
  * (nothing is taken as pre-verified), the transaction, receipt and state roots by
  * re-execution, and the receipts the source serves against the re-executed ones.
  */
-export async function auditChain(genesis: Genesis, source: AuditSource, onProgress: (height: number) => void = () => undefined): Promise<AuditReport> {
+export async function auditChain(genesis: Genesis, source: AuditSource, opts: AuditOptions = {}): Promise<AuditReport> {
   const gHash = genesisHash(genesis);
-  let state = buildGenesisState(genesis).state;
-  const epochs = new EpochHistory([genesisEpoch(genesis, gHash)]);
-  const proof = new CertifiedChain({ chainId: genesis.chainId, head: { height: 0, hash: gHash } }, { epochAt: (h) => epochs.epochAt(h) });
+  const from = opts.from;
+  const fromHeight = from?.height ?? 0;
+  let state = from?.state ?? buildGenesisState(genesis).state;
+  let headHash = from?.hash ?? gHash;
+  const epochs = new EpochHistory(from?.epochs ?? [genesisEpoch(genesis, gHash)]);
+  const proof = new CertifiedChain({ chainId: genesis.chainId, head: { height: fromHeight, hash: headHash } }, { epochAt: (h) => epochs.epochAt(h) });
   const claimed = new Map<number, readonly TxReceipt[]>();
-  let verified = 0;
-  const fail = (badHeight: number, reason: string): AuditReport => ({ ok: false, height: verified, blocksVerified: verified, genesisHash: toHex(gHash), badHeight, reason });
-  for (;;) {
+  let verified = fromHeight;
+  const fail = (badHeight: number, reason: string): AuditReport => ({
+    ok: false, height: verified, blocksVerified: verified - fromHeight, fromHeight, genesisHash: toHex(gHash), badHeight, reason,
+  });
+  if (from !== undefined && fromHeight > 0) {
+    // The checkpoint must be a block of this chain: its hash must be the source's at its height.
+    let at: AuditedBlock[];
+    try {
+      at = await source.blocks(fromHeight, 1);
+    } catch (e) {
+      if (e instanceof AuditSourceError) return fail(e.height, e.message);
+      throw e;
+    }
+    const b = at[0]?.committed;
+    if (b === undefined || b.block.header.height !== fromHeight) return fail(fromHeight, `the checkpoint is at height ${fromHeight}, which the source does not have`);
+    if (!bytesEqual(b.hash, from.hash) || !bytesEqual(b.block.header.stateRoot, from.stateRoot)) {
+      return fail(fromHeight, `the checkpoint does not match this chain: block ${fromHeight} has hash ${toHex(b.hash)}, the checkpoint says ${toHex(from.hash)}`);
+    }
+  }
+  // Blocks above `to` are still read and linked: their certificates prove the last ones below.
+  const limit = opts.to ?? Number.MAX_SAFE_INTEGER;
+  let reached = false;
+  while (!reached) {
     let batch: AuditedBlock[];
     try {
       batch = await source.blocks(proof.expectedHeight, 64);
@@ -87,6 +139,10 @@ export async function auditChain(genesis: Genesis, source: AuditSource, onProgre
       if ('error' in r) return fail(height, r.error);
       for (const p of r.proven) {
         const h = p.block.block.header;
+        if (h.height > limit) {
+          reached = true;
+          break;
+        }
         const ended = proof.stillInForce(p);
         if (ended !== null) return fail(h.height, ended);
         const replay = replayBlock(state, genesis.chainId, p.block.block);
@@ -105,19 +161,26 @@ export async function auditChain(genesis: Genesis, source: AuditSource, onProgre
           });
         }
         verified = h.height;
+        headHash = p.hash;
+        if (verified === limit) reached = true;
       }
+      if (reached) break;
     }
-    onProgress(verified);
+    opts.onProgress?.(verified);
   }
-  if (proof.waiting > 0) return fail(verified + 1, 'blocks at the head are not covered by a commit certificate');
-  if (source.claimedHead !== undefined && source.claimedHead !== verified) {
+  if (opts.to !== undefined && verified < opts.to) return fail(verified + 1, `the chain is verified up to ${verified}, below --to ${opts.to} (missing blocks or certificates)`);
+  if (opts.to === undefined && proof.waiting > 0) return fail(verified + 1, 'blocks at the head are not covered by a commit certificate');
+  if (opts.to === undefined && source.claimedHead !== undefined && source.claimedHead !== verified) {
     return fail(verified + 1, `the source claims head ${source.claimedHead} but its blocks end at ${verified}`);
   }
-  if (source.storedState !== undefined) {
+  if (source.storedState !== undefined && (opts.to === undefined || opts.to >= (source.claimedHead ?? 0))) {
     const bad = await diffStoredState(state, source.storedState());
     if (bad !== null) return fail(verified, `stored world state differs from re-execution: ${bad}`);
   }
-  return { ok: true, height: verified, blocksVerified: verified, genesisHash: toHex(gHash) };
+  return {
+    ok: true, height: verified, blocksVerified: verified - fromHeight, fromHeight, genesisHash: toHex(gHash),
+    end: { height: verified, hash: headHash, stateRoot: state.root, epochs: epochs.all, state },
+  };
 }
 
 // The stored state is what the node serves and proves from after a restart: every entry must

@@ -2,7 +2,8 @@ import { pack, unpackTrusted } from '../codec/msgpack.js';
 import { readArray, readBytes, readInt, readTuple } from '../codec/read.js';
 import type { EpochInfo } from '../consensus/core/types.js';
 import type { Genesis } from '../types/genesis.js';
-import type { Hash, Height, PublicKey } from '../types/primitives.js';
+import type { Hash } from '../types/primitives.js';
+import { EpochHistory as BaseEpochHistory } from '../util/epoch-history.js';
 
 /** Epoch 0: the genesis members, from height 1, rooted at the genesis hash (view 0). */
 export function genesisEpoch(genesis: Genesis, genesisHash: Hash): EpochInfo {
@@ -26,33 +27,5 @@ export function decodeEpoch(bytes: Uint8Array): EpochInfo {
   };
 }
 
-/** Every epoch of the chain, oldest first; answers "which members certify height h". */
-export class EpochHistory {
-  private readonly epochs: EpochInfo[];
-
-  constructor(epochs: readonly EpochInfo[]) {
-    this.epochs = [...epochs].sort((a, b) => a.epoch - b.epoch);
-  }
-
-  /** The epoch in force now. */
-  get current(): EpochInfo {
-    return this.epochs[this.epochs.length - 1] as EpochInfo;
-  }
-
-  /** Adds the next epoch. */
-  push(e: EpochInfo): void {
-    this.epochs.push(e);
-  }
-
-  /** The epoch whose members certify a block at `height` (and which its header must name). */
-  epochAt(height: Height): EpochInfo {
-    let found = this.epochs[0] as EpochInfo;
-    for (const e of this.epochs) if (e.startHeight <= height) found = e;
-    return found;
-  }
-
-  /** The member keys whose certificates are valid for a block at `height`. */
-  membersAt(height: Height): readonly PublicKey[] {
-    return this.epochAt(height).members;
-  }
-}
+/** Every epoch of the chain, oldest first (util/epoch-history.ts, shared with the SDK). */
+export class EpochHistory extends BaseEpochHistory<EpochInfo> {}

@@ -1,6 +1,13 @@
+// Node's Buffer is the fast path; a browser (no Buffer) gets the plain loops below.
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+const HEX_DIGITS = '0123456789abcdef';
+
 /** Lower-case hex of bytes. */
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  if (NodeBuffer !== undefined) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  let out = '';
+  for (const b of bytes) out += (HEX_DIGITS[b >> 4] as string) + (HEX_DIGITS[b & 15] as string);
+  return out;
 }
 
 const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
@@ -8,7 +15,10 @@ const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 /** Parses hex (even length, no prefix); returns null for anything else. */
 export function fromHex(hex: string): Uint8Array | null {
   if (!HEX_RE.test(hex)) return null;
-  return new Uint8Array(Buffer.from(hex, 'hex'));
+  if (NodeBuffer !== undefined) return new Uint8Array(NodeBuffer.from(hex, 'hex'));
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 
 /** Byte-wise equality. */

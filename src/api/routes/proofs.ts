@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { stateProofToJson } from '../../crypto/smt.js';
-import { fromHex, toHex } from '../../util/bytes.js';
+import { fromHex } from '../../util/bytes.js';
 import { invariant } from '../../util/errors.js';
 import { ApiError } from '../errors.js';
-import { loadFinality } from '../finality.js';
+import { stateAnswer } from '../state-answer.js';
 import { errorResponses } from '../schemas/error.js';
 import { StateAnswer, StateProofQuery } from '../schemas/proofs.js';
 import { mayReadStateKey } from '../scope.js';
@@ -26,17 +25,7 @@ export const proofRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
       invariant(key !== null, 'schema admitted a key that is not hex');
       if (deps.status().height === 0) throw new ApiError('NOT_FOUND', 'no block committed yet');
       if (!(await mayReadStateKey(deps, req.reader, key))) throw new ApiError('NOT_FOUND', 'no readable state key');
-      const { height, proof } = await deps.stateProof(key);
-      const rec = await deps.getBlock(height);
-      invariant(rec !== null, `state proof at height ${height} has no block`);
-      return {
-        key: toHex(key),
-        value: proof.value === null ? null : toHex(proof.value),
-        proof: stateProofToJson(proof),
-        stateRoot: toHex(rec.committed.block.header.stateRoot),
-        height,
-        ...(await loadFinality(deps, rec)),
-      };
+      return stateAnswer(deps, key);
     },
   );
 };

@@ -32,7 +32,7 @@ export function envelopeFromBody(body: SubmitTxBody): TxEnvelope {
 }
 
 /** The answer of GET /v1/transactions/:hash, or null for a hash this node never saw. */
-async function txAnswer(deps: ApiDeps, hash: Uint8Array): Promise<TxAnswer | null> {
+export async function txAnswer(deps: ApiDeps, hash: Uint8Array): Promise<TxAnswer | null> {
   const hashHex = toHex(hash);
   const loc = await deps.findTx(hash);
   if (loc === null) {

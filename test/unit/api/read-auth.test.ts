@@ -163,6 +163,19 @@ describe('scopes by role over HTTP', () => {
     await expect(ca.stateProof(Buffer.from('members'))).rejects.toMatchObject({ status: 404 });
   });
 
+  test('?proof=true: an integrator gets no absence proof (it would tell unknown from out of scope); a regulator does', async () => {
+    const ca = new LedgerClient({ url: api.url, key: a });
+    await expect(ca.invoiceProof('INV-B')).resolves.toBeNull();
+    await expect(ca.invoiceProof('INV-NONE')).resolves.toBeNull();
+    await expect(ca.assetProof('AS-NONE')).resolves.toBeNull();
+    await expect(ca.accountProof('f'.repeat(64))).resolves.toBeNull();
+    expect((await ca.invoiceProof('INV-A'))?.key).toBe('inv/INV-A');
+    const cr = new LedgerClient({ url: api.url, key: reader });
+    const absent = await cr.invoiceProof('INV-NONE');
+    expect(absent).toMatchObject({ key: 'inv/INV-NONE', value: null, state: { key: toHex(Buffer.from('inv/INV-NONE')), value: null } });
+    expect(await cr.assetProof('AS-NONE')).toMatchObject({ key: 'asset/AS-NONE', value: null });
+  });
+
   test('a regulator reads everything', async () => {
     const cr = new LedgerClient({ url: api.url, key: reader });
     expect((await cr.getInvoice('INV-B'))?.id).toBe('INV-B');

@@ -10,6 +10,7 @@ import type { History, HistoryEntryJson } from '../../../src/api/schemas/common.
 import type { BlockEventJson } from '../../../src/api/schemas/events.js';
 import type { InvoiceJson, InvoicesPage } from '../../../src/api/schemas/invoices.js';
 import type { StateAnswer } from '../../../src/api/schemas/proofs.js';
+import type { AccountProof, AccountRecordJson, AssetProof, AssetRecordJson, InvoiceProof, InvoiceRecordJson, ProvenHistory } from '../../../src/api/schemas/entity-proofs.js';
 import type { MembersJson, StatusJson } from '../../../src/api/schemas/status.js';
 import type { SubmitTxBody, TxAnswer } from '../../../src/api/schemas/transactions.js';
 import type * as W from '../../../src/client/wire.js';
@@ -35,6 +36,13 @@ describe('client wire types equal the server schemas', () => {
   test('answers', () => {
     expectTypeOf<Omit<W.TxAnswer, 'tx'>>().toEqualTypeOf<Omit<TxAnswer, 'tx'>>();
     expectTypeOf<W.StateAnswer>().toEqualTypeOf<StateAnswer>();
+    expectTypeOf<W.InvoiceRecordJson>().toEqualTypeOf<InvoiceRecordJson>();
+    expectTypeOf<W.AssetRecordJson>().toEqualTypeOf<AssetRecordJson>();
+    expectTypeOf<W.AccountRecordJson>().toEqualTypeOf<AccountRecordJson>();
+    expectTypeOf<W.EntityProofJson<W.InvoiceRecordJson>>().toEqualTypeOf<InvoiceProof>();
+    expectTypeOf<W.EntityProofJson<W.AssetRecordJson>>().toEqualTypeOf<AssetProof>();
+    expectTypeOf<W.EntityProofJson<W.AccountRecordJson>>().toEqualTypeOf<AccountProof>();
+    expectTypeOf<Omit<W.ProvenHistoryJson['items'][number]['tx'], 'tx'>>().toEqualTypeOf<Omit<ProvenHistory['items'][number]['tx'], 'tx'>>();
     expectTypeOf<W.StatusJson>().toEqualTypeOf<StatusJson>();
     expectTypeOf<W.MembersJson>().toEqualTypeOf<MembersJson>();
     expectTypeOf<W.AccountJson>().toEqualTypeOf<AccountJson>();
