@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloodCounts } from '../helpers/hostile-flood.js';
-import { Testnet } from '../helpers/testnet.js';
+import { getJson, Testnet } from '../helpers/testnet.js';
 
 // Four members over libp2p: three real `ledger start` processes and one hostile member with a
 // valid member key (test/helpers/hostile-member.ts) that lies on the sync channel and, once
@@ -107,12 +107,15 @@ describe('a Byzantine member serving fake sync heads and flooding the consensus 
       const hashes = await Promise.all(HONEST.map((i) => net.blockHash(i, h)));
       expect(new Set(hashes).size, `block hashes at height ${h}: ${hashes.join(', ')}`).toBe(1);
     }
+    // Far-view votes, timeouts and TCs dragged no one ahead (they name views from 1,000,000 up).
+    const views = await Promise.all(HONEST.map(async (i) => (await getJson<{ view: number }>(`${net.nodes[i]?.api}/v1/status`)).body.view));
     const name = net.init.members[HOSTILE]!.name;
     const refused = await Promise.all(HONEST.map((i) => refusedFrom(net, i, name)));
     const peaks = HONEST.map((i) => `${net.nodes[i]?.name} ${(peak.get(i) ?? NaN).toFixed(0)}`).join(', ');
     console.log(`flood sent ${JSON.stringify(flooded)}; heights: 8 before member 2 was wiped, ${before} at its restart, ${target} at the end on all three; `
       + `peak RSS MiB (bound ${RSS_BOUND_MIB}, ${samples} samples): ${peaks}; refused from ${name}: ${refused.map((r, k) => `${net.nodes[k]?.name} ${JSON.stringify(r)}`).join('; ')}; `
-      + `fake sync blocks served ${served}, ${served - servedBefore} after member 2 restarted`);
+      + `fake sync blocks served ${served}, ${served - servedBefore} after member 2 restarted; views at the end: ${views.join(', ')}`);
+    for (const v of views) expect(v, 'an honest member\'s view').toBeLessThan(1_000_000);
     const sent = flooded as FloodCounts | null;
     expect(sent?.votes ?? 0, 'the hostile member flooded').toBeGreaterThan(FLOOD_VOTES_PER_SEC);
     expect(sent?.forgedTcs ?? 0).toBeGreaterThan(0);
