@@ -63,6 +63,11 @@ export function createMetrics(registry: Registry, build: BuildInfo) {
       name: 'ledger_p2p_messages_dropped_total', help: 'Outbound messages dropped before leaving, by member, channel and reason',
       labelNames: ['peer', 'channel', 'reason'] as const, registers: reg,
     }),
+    messagesRefused: new Counter({
+      name: 'ledger_p2p_messages_refused_total',
+      help: 'Inbound messages and requests from a member dropped on arrival for being over its bounds (docs/protocol.md R23), by member, channel and reason',
+      labelNames: ['peer', 'channel', 'reason'] as const, registers: reg,
+    }),
     // ---- sync ----
     syncing: new Gauge({ name: 'ledger_sync_active', help: '1 while a block sync (catch-up from peers) runs, else 0', registers: reg }),
     syncTarget: new Gauge({ name: 'ledger_sync_target_height', help: 'Highest head a peer reported at the start of the latest block sync', registers: reg }),

@@ -53,6 +53,8 @@ export interface SyncMetrics {
   readonly syncTarget: { set(value: number): void };
   readonly syncLag: { set(value: number): void };
   readonly syncedBlocks: { inc(value?: number): void };
+  /** R23: a peer's sync request dropped on arrival for being over its bounds. */
+  readonly messagesRefused: { inc(labels: { peer: string; channel: 'sync'; reason: 'request_limit' }): void };
 }
 
 /**
@@ -133,6 +135,7 @@ export class BlockSync {
     if (m.kind === 'getHead' || m.kind === 'getBlocks') {
       if (!this.serving.tryAcquire(from)) {
         this.deps.log.debug({ from, kind: m.kind }, 'Sync request over the peer\'s bounds dropped');
+        this.deps.metrics?.messagesRefused.inc({ peer: this.deps.peerName?.(from) ?? String(from), channel: 'sync', reason: 'request_limit' });
         return;
       }
       if (m.kind === 'getHead') {

@@ -3,7 +3,10 @@
 // Only import types from this file: importing it runs the member. It holds a valid member key
 // and lies on channel 'sync': it claims head MAX_SAFE_INTEGER and serves hash-linked fake
 // blocks from genesis (valid roots, the right epoch) whose certificate never comes. It never
-// votes. It prints "READY" once listening and exits when stdin closes.
+// votes for or proposes a real block. It prints "READY" once listening and exits when stdin
+// closes.
+// The line "FLOOD <votes per second>" on stdin starts its attacks on the consensus channel
+// (flood.ts); it then prints "FLOODED <json counts>" about once a second.
 import '../../src/p2p/polyfill.js';
 import { readFile } from 'node:fs/promises';
 import { encodeHeader } from '../../src/codec/block.js';
@@ -16,6 +19,7 @@ import { executeBlock } from '../../src/state/executor.js';
 import { buildGenesisState, genesisHash } from '../../src/state/genesis-state.js';
 import type { BlockHeader, CommittedBlock } from '../../src/types/block.js';
 import { bytesEqual } from '../../src/util/bytes.js';
+import { Flood } from './hostile-flood.js';
 
 async function main(): Promise<void> {
   const genesis = genesisFromJson(JSON.parse(await readFile(process.argv[2] ?? '', 'utf8')));
@@ -47,7 +51,9 @@ async function main(): Promise<void> {
   };
   const transport = new Libp2pTransport({ self, members: genesis.members, seed: key.seed, listen: me.address });
   let served = 0;
+  const flood = new Flood({ chainId: genesis.chainId, self, members: genesis.members.length, key, transport });
   transport.onMessage((from, channel, bytes) => {
+    if (channel === 'consensus') flood.observe(from, bytes);
     if (channel !== 'sync') return;
     let m;
     try {
@@ -64,8 +70,14 @@ async function main(): Promise<void> {
     }
   });
   await transport.start();
-  process.stdin.resume();
-  process.stdin.on('end', () => void transport.stop().then(() => process.exit(0)));
+  process.stdin.on('data', (d: Buffer) => {
+    const m = /^FLOOD (\d+)$/m.exec(d.toString());
+    if (m) flood.start(Number(m[1]), (counts) => process.stdout.write(`FLOODED ${JSON.stringify(counts)}\n`));
+  });
+  process.stdin.on('end', () => {
+    flood.stop();
+    void transport.stop().then(() => process.exit(0));
+  });
   process.stdout.write('READY\n');
 }
 

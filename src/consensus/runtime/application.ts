@@ -99,4 +99,9 @@ export interface ConsensusMetrics {
   readonly viewChanges: { inc(labels: { cause: ViewChangeCause }): void };
   /** Seconds from a committed block's proposal timestamp to its commit here. */
   readonly blockFinality: { observe(seconds: number): void };
+  /** R23: a member's message or block request dropped on arrival for being over its bounds. */
+  readonly messagesRefused: { inc(labels: { peer: string; channel: 'consensus'; reason: InboundRefusal }): void };
 }
+
+/** Why a peer's message was refused (R23): the inbox is full, the member's share of it is, or its request rate/concurrency. */
+export type InboundRefusal = 'inbox_full' | 'inbox_share' | 'request_limit';

@@ -14,7 +14,7 @@ import { PeerLimiter, type PeerLimits } from '../../util/peer-limiter.js';
 import { HotStuffCore, type CoreHoldings, type CoreOverrides } from '../core/core.js';
 import { scheduleHorizon, type LeaderSchedule } from '../core/leader-schedule.js';
 import type { ConsensusEvent, ConsensusOutput, CoreLogger, CoreMutations, CoreRequest, CoreStatus, EpochInfo, SignatureVerifier } from '../core/types.js';
-import type { Application, ConsensusMetrics, RuntimeLogger, SafetyStateStore, SyncDriver, ViewChangeCause } from './application.js';
+import type { Application, ConsensusMetrics, InboundRefusal, RuntimeLogger, SafetyStateStore, SyncDriver, ViewChangeCause } from './application.js';
 import { AppPipeline, type PipelineEvent } from './app-pipeline.js';
 import { messageEpoch } from './message-epoch.js';
 import { consensusMessageLimit } from './message-limits.js';
@@ -372,6 +372,7 @@ export class ConsensusRuntime {
     if (m.type === 'blockRequest') {
       if (!this.blockRequests.tryAcquire(from)) {
         this.deps.logger?.debug({ from }, 'Block request over the member\'s bounds dropped');
+        this.refused(from, 'request_limit');
         return;
       }
       void this.serveBlocks(from, m.hash, m.count).finally(() => this.blockRequests.release(from));
@@ -381,12 +382,17 @@ export class ConsensusRuntime {
     const mine = this.queuedBy.get(from) ?? 0;
     if (this.queuedMessages >= MAX_INBOX_MESSAGES || mine >= Math.floor(MAX_INBOX_MESSAGES / n)) {
       this.overShare++;
+      this.refused(from, this.queuedMessages >= MAX_INBOX_MESSAGES ? 'inbox_full' : 'inbox_share');
       return;
     }
     this.queuedMessages++;
     this.queuedBy.set(from, mine + 1);
     if (m.type === 'blockResponse') this.enqueue({ type: 'blocksFetched', from, blocks: m.blocks });
     else this.enqueue({ type: 'message', from, message: m });
+  }
+
+  private refused(from: MemberIndex, reason: InboundRefusal): void {
+    this.deps.metrics?.messagesRefused.inc({ peer: this.deps.memberName?.(from) ?? String(from), channel: 'consensus', reason });
   }
 
   private enqueue(ev: PipelineEvent): void {

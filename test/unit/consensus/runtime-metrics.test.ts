@@ -19,6 +19,8 @@ class RecordingMetrics implements ConsensusMetrics {
   readonly quorum = this.gauge('quorum');
   readonly viewChanges = { inc: (l: { cause: ViewChangeCause }): void => void this.causes.push(l.cause) };
   readonly blockFinality = { observe: (s: number): void => void this.finality.push(s) };
+  readonly refused: string[] = [];
+  readonly messagesRefused = { inc: (l: { peer: string; reason: string }): void => void this.refused.push(`${l.peer}/${l.reason}`) };
 }
 
 async function cluster(): Promise<{ h: RuntimeHarness; metrics: RecordingMetrics[] }> {
@@ -38,6 +40,7 @@ describe('consensus runtime metrics', () => {
       expect(m.gauges.get('quorum')).toBe(3);
       expect(m.gauges.get('view')).toBe(h.nodes.get(i)?.runtime.status?.view);
       expect(m.causes).toEqual([]);
+      expect(m.refused, 'honest members stay within their bounds').toEqual([]);
       expect(m.finality.length).toBeGreaterThanOrEqual(10);
       for (const s of m.finality) expect(s).toBeGreaterThanOrEqual(0);
     }

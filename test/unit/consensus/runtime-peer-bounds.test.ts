@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeConsensusMessage } from '../../../src/codec/consensus.js';
-import type { Application } from '../../../src/consensus/runtime/application.js';
+import type { Application, ConsensusMetrics } from '../../../src/consensus/runtime/application.js';
 import { AppPipeline, type PipelineEvent } from '../../../src/consensus/runtime/app-pipeline.js';
 import { VirtualClock } from '../../../src/consensus/sim/virtual-clock.js';
 import { decodeConsensusMessage } from '../../../src/codec/consensus.js';
@@ -86,17 +86,25 @@ async function standalone(params = { viewTimeoutMs: 1000, maxViewTimeoutMs: 8000
     onMessage: (h) => { handler = h; }, broadcast: () => undefined, send: (to, _ch, bytes) => void sent.push({ to, bytes }),
   };
   const syncs = { n: 0 };
+  // The per-member refusal counter as /metrics exports it (ledger_p2p_messages_refused_total), by "peer/reason".
+  const refused = new Map<string, number>();
+  const nothing = { set: () => undefined };
+  const metrics: ConsensusMetrics = {
+    view: nothing, epoch: nothing, members: nothing, quorum: nothing, viewChanges: { inc: () => undefined }, blockFinality: { observe: () => undefined },
+    messagesRefused: { inc: (l) => void refused.set(`${l.peer}/${l.reason}`, (refused.get(`${l.peer}/${l.reason}`) ?? 0) + 1) },
+  };
   const rt = new ConsensusRuntime({ chainId: 'sim', params, signingKey: simKey(9) }, {
-    clock: new VirtualClock(), transport, safetyStore: new MemorySafetyStore(), application: app, sync: { syncTo: async () => void syncs.n++ },
+    clock: new VirtualClock(), transport, safetyStore: new MemorySafetyStore(), application: app, sync: { syncTo: async () => void syncs.n++ }, metrics,
+    memberName: (i) => `member${i + 1}`,
   });
   await rt.start();
-  return { rt, sent, blocks, syncs, deliver: (from: number, bytes: Uint8Array) => handler(from, 'consensus', bytes) };
+  return { rt, sent, blocks, syncs, refused, deliver: (from: number, bytes: Uint8Array) => handler(from, 'consensus', bytes) };
 }
 
 describe('per-member bounds of the runtime', () => {
   it('one member fills at most its share of the inbox: another member\'s message still gets in', async () => {
     // docs/protocol.md R23: one member holds at most floor(10,000 / n) inbox messages
-    const { rt, syncs, deliver } = await standalone();
+    const { rt, syncs, refused, deliver } = await standalone();
     const noise = encodeConsensusMessage({ type: 'syncInfo', highQc: null, highTc: null });
     // Synchronously, as a burst of frames from one connection arrives: the inbox loop has not run yet.
     for (let i = 0; i < 10_000; i++) deliver(1, noise);
@@ -104,19 +112,21 @@ describe('per-member bounds of the runtime', () => {
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     // (The inbox loop takes the first message at once, so one more fits.)
     expect(rt.refusedByPeerBounds, 'member 1 kept to 10,000 / 4').toBe(10_000 - 2_501);
+    expect([...refused], 'each refusal is counted for its member on /metrics').toEqual([['member2/inbox_share', 10_000 - 2_501]]);
     expect(syncs.n, 'member 2 was heard').toBe(1);
     await rt.stop();
   });
 
   it('serves at most 8 block requests of one member at once, and still serves another member', async () => {
     // docs/protocol.md R23: block requests are bounded per member (8 in flight, 100/s, bursts of 128)
-    const { rt, sent, blocks, deliver } = await standalone();
+    const { rt, sent, blocks, refused, deliver } = await standalone();
     const req = encodeConsensusMessage({ type: 'blockRequest', hash: blocks[9]!.hash, count: 10 });
     for (let i = 0; i < 200; i++) deliver(1, req);
     deliver(2, req);
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     expect(sent.filter((s) => s.to === 1)).toHaveLength(8);
     expect(sent.filter((s) => s.to === 2)).toHaveLength(1);
+    expect([...refused], 'each refusal is counted for its member on /metrics').toEqual([['member2/request_limit', 200 - 8]]);
     await rt.stop();
   });
 });

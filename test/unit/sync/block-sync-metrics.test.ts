@@ -12,7 +12,7 @@ type Call = [string, number];
 
 function recording(calls: Call[]): SyncMetrics {
   const g = (name: string): { set(v: number): void } => ({ set: (v) => void calls.push([name, v]) });
-  return { syncing: g('active'), syncTarget: g('target'), syncLag: g('lag'), syncedBlocks: { inc: (v = 1) => void calls.push(['blocks', v]) } };
+  return { syncing: g('active'), syncTarget: g('target'), syncLag: g('lag'), syncedBlocks: { inc: (v = 1) => void calls.push(['blocks', v]) }, messagesRefused: { inc: () => void calls.push(['refused', 1]) } };
 }
 
 const CLOCK: Clock = {
