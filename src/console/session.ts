@@ -4,6 +4,9 @@ import type { SigningKey } from '../crypto/ed25519.js';
 import { toHex } from '../util/bytes.js';
 import { pinGenesis, TrustError, type Trust } from './trust.js';
 
+// The SDK calls its fetch as a method; a browser's fetch must be called on window.
+const browserFetch: typeof fetch = (...a) => fetch(...a);
+
 // A signed-in auditor: their key (in memory only), the genesis they pinned, and an SDK client
 // of the node that served this page, whose every read carries a token the key signs.
 
@@ -23,13 +26,13 @@ export async function signIn(key: SigningKey, pin: Pin, base = location.origin):
   if ('genesis' in pin) trust = pinGenesis(pin.genesis);
   else {
     // Only a hash was pinned: take the node's genesis, but only if it hashes to the pin.
-    const status = await new LedgerClient({ url: base }).status();
-    const token = await new LedgerClient({ url: base, key, chainId: status.chainId }).readToken();
+    const status = await new LedgerClient({ url: base, fetch: browserFetch }).status();
+    const token = await new LedgerClient({ url: base, key, chainId: status.chainId, fetch: browserFetch }).readToken();
     const r = await fetch(`${base}/v1/genesis`, { headers: { authorization: `Bearer ${token ?? ''}` } });
     if (!r.ok) throw new TrustError(`the node refused its genesis (HTTP ${r.status}): is this key a registered account?`);
     trust = pinGenesis(await r.json(), pin.hash);
   }
-  const client = new LedgerClient({ url: base, key, chainId: trust.chainId });
+  const client = new LedgerClient({ url: base, key, chainId: trust.chainId, fetch: browserFetch });
   const status = await client.status();
   if (status.chainId !== trust.chainId) throw new TrustError(`this node runs chain ${status.chainId}, the pinned genesis is chain ${trust.chainId}`);
   const account = await client.getAccount(toHex(key.publicKey));
