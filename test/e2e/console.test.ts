@@ -25,6 +25,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the auditor\'s console in a browser', ()
   let page: Page;
   let issued: TxAnswer;
   let split: TxAnswer;
+  let story: StoryDriver;
+  let supplier: Actor;
   /** Uncaught errors in the page: none may happen, tampered answers included. */
   const pageErrors: string[] = [];
 
@@ -46,8 +48,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the auditor\'s console in a browser', ()
     net = await Testnet.create({ nodes: 4 });
     net.startAll();
     await net.waitHeight(1);
-    const [supplier, buyer, supplier2] = (await Promise.all(['supplier', 'buyer', 'supplier2'].map((n) => loadActor(net, n)))) as [Actor, Actor, Actor];
-    const story = new StoryDriver(await net.client(0), net.init.genesis.chainId);
+    const [s, buyer, supplier2] = (await Promise.all(['supplier', 'buyer', 'supplier2'].map((n) => loadActor(net, n)))) as [Actor, Actor, Actor];
+    supplier = s;
+    story = new StoryDriver(await net.client(0), net.init.genesis.chainId);
     issued = await story.send(supplier, 'invoice.issue', { id: INV, buyer: buyer.id, amount: '1000000', currency: 'EUR', dueDate: '2027-06-30', fingerprint: 'de-vat:console:1' });
     expect(issued.status).toBe('committed');
     expect((await story.send(buyer, 'invoice.accept', { id: INV })).status).toBe('committed');
@@ -95,6 +98,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the auditor\'s console in a browser', ()
     expect(await page.locator('section:has(h2:text("Members")) tbody tr').count()).toBe(4);
     // The live chart fills from the event stream as blocks commit.
     await expect.poll(() => page.locator('.chart rect').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    // Transactions committed while the page watches show as bars of non-zero height.
+    for (let i = 0; i < 3; i++) {
+      expect((await story.send(supplier, 'asset.register', { id: `BL-LIVE-${i}`, kind: 'bill-of-lading', fingerprint: `sha256:live${i}`, metadata: {} })).status).toBe('committed');
+    }
+    await expect.poll(() => page.locator('.chart rect:not([height="0"])').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     await shot('overview');
   });
 

@@ -13,9 +13,10 @@ function stringBytes(s: string, enc: Encoding): Uint8Array {
       const n = s.length >> 1;
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
-        const b = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-        if (Number.isNaN(b)) return out.subarray(0, i);
-        out[i] = b;
+        const pair = s.slice(2 * i, 2 * i + 2);
+        // Node stops at the first pair that is not hex (parseInt alone would read '0g' as 0).
+        if (!/^[0-9a-fA-F]{2}$/.test(pair)) return out.subarray(0, i);
+        out[i] = parseInt(pair, 16);
       }
       return out;
     }

@@ -129,7 +129,7 @@ export function Overview({ s }: { s: Session }): ComponentChildren {
           <b>{r.blocksPerS.toFixed(2)}</b> blocks/s · <b>{r.txPerS.toFixed(1)}</b> tx/s · median latency proposal→seen <b>{lat === null ? '–' : `${lat} ms`}</b> · last {live.points.length} blocks
           (from the event stream; open a block to verify it)
         </p>
-        <LiveChart points={live.points} />
+        <LiveChart points={live.points} slots={WINDOW} />
       </section>
     </div>
   );
