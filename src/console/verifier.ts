@@ -5,7 +5,6 @@ import type { BlockJson, HeaderJson, HistoryEntryJson, StateAnswer, TxAnswer } f
 import { merkleRoot } from '../crypto/merkle.js';
 import { txHash } from '../crypto/tx.js';
 import { bytesEqual, toHex, utf8 } from '../util/bytes.js';
-import type { Result } from '../util/result.js';
 import type { Trust } from './trust.js';
 
 // Every badge on the console comes from here: the node's answer goes in, the SDK's verifiers
@@ -26,18 +25,30 @@ function failed(f: VerifyFailure): Verdict {
   return { state: 'failed', code: f.code, detail: f.message };
 }
 
-function fromResult<T>(r: Result<T, VerifyFailure>, detail: (v: T) => string): Verdict {
-  return r.ok ? { state: 'verified', detail: detail(r.value) } : failed(r.error);
+/**
+ * Certificates are checked against the pinned genesis members. A header of a later epoch whose
+ * certificate those members did not sign may be honest (the member set changed) or forged: the
+ * console does not follow member-set changes yet, so it says it cannot tell, never "verified".
+ */
+function finalityFailed(f: VerifyFailure, epoch: number | undefined): Verdict {
+  if ((epoch ?? 0) > 0 && (f.code === 'QC_QUORUM_MISSING' || f.code === 'QC_SIGNATURE_INVALID')) {
+    return { state: 'partial', detail: `epoch ${epoch}: certified by a member set that changed since genesis, which this console does not follow yet (${f.message})` };
+  }
+  return failed(f);
 }
 
 /** A transaction answer: inclusion in a final block, signature, receipt. */
 export function checkTx(answer: TxAnswer, trust: Trust): Verdict {
-  return fromResult(verifyTxInclusion(answer, trust.members, { chainId: trust.chainId }), (v) => `in block ${v.height} at index ${v.index}, ${v.status}, final`);
+  const r = verifyTxInclusion(answer, trust.members, { chainId: trust.chainId });
+  if (!r.ok) return finalityFailed(r.error, answer.header?.epoch);
+  return { state: 'verified', detail: `in block ${r.value.height} at index ${r.value.index}, ${r.value.status}, final` };
 }
 
 /** A state proof answer. */
 export function checkState(answer: StateAnswer, trust: Trust): Verdict {
-  return fromResult(verifyStateAnswer(answer, trust.members, { chainId: trust.chainId }), (v) => `${v.value === null ? 'absent' : 'present'} at height ${v.height}, final`);
+  const r = verifyStateAnswer(answer, trust.members, { chainId: trust.chainId });
+  if (!r.ok) return finalityFailed(r.error, answer.header.epoch);
+  return { state: 'verified', detail: `${r.value.value === null ? 'absent' : 'present'} at height ${r.value.height}, final` };
 }
 
 /**
@@ -55,7 +66,7 @@ export async function checkBlock(block: BlockJson, trust: Trust, client: LedgerC
     }
   }
   const final = verifyFinality({ header: block.header, blockHash: block.hash, commitQc: block.commitQc, certifiedHeight: block.certifiedHeight, links }, trust.members, { chainId: trust.chainId });
-  if (!final.ok) return failed(final.error);
+  if (!final.ok) return finalityFailed(final.error, block.header.epoch);
   try {
     const hashes = block.txs.map((t, i) => {
       const h = txHash(txFromJson(t));

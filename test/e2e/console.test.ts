@@ -164,6 +164,12 @@ describe('the auditor\'s console in a browser', () => {
     expect(await page.textContent('[data-verdict="failed"]')).toContain('BLOCK_HASH_MISMATCH');
     await shot('tampered');
 
+    // A block body changed under an honest header: the transaction no longer hashes to its hash.
+    proxy.tamper = { path: /^\/v1\/blocks\/\d+$/, field: 'fingerprint' };
+    await page.goto(`${proxy.url}/console/#/blocks/${issued.height}`);
+    await page.waitForSelector('[data-verdict="failed"]');
+    expect(await page.textContent('[data-verdict="failed"]')).toContain('TX_HASH_MISMATCH');
+
     proxy.tamper = { path: /^\/v1\/transactions\//, field: 'signature' };
     await page.goto(`${proxy.url}/console/#/tx/${issued.hash}`);
     await page.waitForSelector('[data-verdict="failed"]');
