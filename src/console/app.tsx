@@ -4,6 +4,7 @@ import type { Session } from './session.js';
 import { AccountsPage } from './ui/accounts.js';
 import { BlockPage, BlocksPage, TxPage } from './ui/blocks.js';
 import { EntityList, EntityPage } from './ui/entities.js';
+import { GovernancePage } from './ui/governance.js';
 import { Overview } from './ui/overview.js';
 import { SignIn } from './ui/sign-in.js';
 
@@ -21,7 +22,7 @@ function useRoute(): string[] {
   return route;
 }
 
-const NAV: readonly [string, string][] = [['overview', 'Overview'], ['blocks', 'Blocks'], ['invoices', 'Invoices'], ['assets', 'Assets'], ['accounts', 'Accounts']];
+const NAV: readonly [string, string][] = [['overview', 'Overview'], ['blocks', 'Blocks'], ['invoices', 'Invoices'], ['assets', 'Assets'], ['accounts', 'Accounts'], ['governance', 'Governance']];
 
 function Page({ s, route }: { s: Session; route: string[] }): ComponentChildren {
   const [page = 'overview', arg] = route;
@@ -37,6 +38,8 @@ function Page({ s, route }: { s: Session; route: string[] }): ComponentChildren 
     }
     case 'accounts':
       return <AccountsPage s={s} />;
+    case 'governance':
+      return <GovernancePage s={s} />;
     default:
       return <Overview s={s} />;
   }

@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TxAnswer } from '../../src/client/index.js';
+import { generateSigningKey, type TxAnswer } from '../../src/client/index.js';
+import { toHex } from '../../src/util/bytes.js';
 import { genesisHashHex } from '../../src/console/trust.js';
 import { loadActor, StoryDriver, type Actor } from '../helpers/story-actors.js';
 import { TamperProxy } from '../helpers/tamper-proxy.js';
@@ -59,6 +60,12 @@ describe('the auditor\'s console in a browser', () => {
     expect(split.status).toBe('committed');
     expect((await story.send(supplier, 'invoice.transfer', { id: `${INV}-B`, to: supplier2.id })).status).toBe('committed');
     expect((await story.send(supplier, 'asset.register', { id: 'BL-C1', kind: 'bill-of-lading', fingerprint: 'sha256:c0ffee', metadata: { vessel: 'MV Console' } })).status).toBe('committed');
+    // An open member-set proposal with one vote (2 of 4: not decisive, the member set stays).
+    const [m1, m2] = (await Promise.all(['member1', 'member2'].map((n) => loadActor(net, n)))) as [Actor, Actor];
+    const newcomer = toHex(generateSigningKey().publicKey);
+    const propose = await story.send(m1, 'member.propose', { action: 'add', member: { name: 'member5', publicKey: newcomer, address: '/ip4/127.0.0.1/tcp/9999' } });
+    expect(propose.status).toBe('committed');
+    expect((await story.send(m2, 'member.vote', { proposalId: propose.hash, approve: true })).status).toBe('committed');
     proxy = await TamperProxy.start(net.nodes[0]?.api as string);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -155,6 +162,15 @@ describe('the auditor\'s console in a browser', () => {
     await page.waitForSelector('#history [data-verdict="verified"]');
     await page.goto(`${proxy.url}/console/#/accounts`);
     await page.waitForSelector('tbody tr:has-text("auditor") [data-verdict="partial"]');
+  });
+
+  it('lists a member-set proposal with its votes, each verified through its block', async () => {
+    await page.goto(`${proxy.url}/console/#/governance`);
+    await page.waitForSelector('.proposal');
+    expect(await page.locator('.proposal').count()).toBe(1);
+    expect(await page.textContent('.proposal h3')).toContain('add member member5');
+    expect(await page.locator('.proposal tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('.proposal [data-verdict="verified"]').count(), { timeout: 30_000 }).toBe(2);
   });
 
   it('turns a badge into a visible failure when the proxy changes one byte of an answer', async () => {
