@@ -120,6 +120,11 @@ describe('the auditor\'s console in a browser', () => {
   it('finds a transaction by hash and a block by height, both shown verified', async () => {
     await page.goto(`${proxy.url}/console/#/blocks`);
     await page.waitForSelector('tbody [data-verdict="verified"]');
+    // The list follows the event stream: newer blocks arrive at the top, verified.
+    const top = async (): Promise<number> => Number(await page.textContent('tbody tr:first-child td:first-child'));
+    const first = await top();
+    await expect.poll(top, { timeout: 30_000 }).toBeGreaterThan(first);
+    await page.waitForSelector('tbody tr:first-child [data-verdict="verified"]');
     await page.fill('#block-search', issued.hash);
     await page.press('#block-search', 'Enter');
     await page.waitForSelector('h2:text("Transaction")');

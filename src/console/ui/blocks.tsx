@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { BlockJson } from '../../client/wire.js';
 import type { Session } from '../session.js';
 import { checkBlock, checkTx } from '../verifier.js';
-import { Badge, Fields, go, Pending, Short, useLoad, useVerdict } from './common.js';
+import { Badge, Fields, go, Pending, Short, useLiveHeight, useLoad, useVerdict } from './common.js';
 
 // Blocks and transactions: the latest blocks, search by height, transaction hash or block
 // hash, and one page per block and per transaction, each verified in the page.
@@ -60,13 +60,15 @@ function BlockRow({ s, b }: { s: Session; b: BlockJson }): ComponentChildren {
 }
 
 export function BlocksPage({ s }: { s: Session }): ComponentChildren {
+  // Follows the event stream: new blocks join the list (and are verified) as they commit.
+  const live = useLiveHeight(s);
   const [page, error] = useLoad(async () => {
-    const head = (await s.client.status()).height;
+    const head = live ?? (await s.client.status()).height;
     return s.client.blocks({ from: Math.max(1, head - RECENT + 1), limit: RECENT });
-  }, [s]);
+  }, [s, live], true);
   return (
     <section class="card wide">
-      <h2>Blocks</h2>
+      <h2>Blocks <small class="muted">live</small></h2>
       <SearchBox s={s} />
       {page === undefined ? <Pending error={error} /> : (
         <table class="list">

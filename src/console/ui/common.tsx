@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { Session } from '../session.js';
 import { CHECKING, type Verdict } from '../verifier.js';
 
 // Small pieces every page uses: the verification badge, the hook that computes a verdict in
@@ -37,18 +38,38 @@ export function useVerdict(check: (() => Promise<Verdict> | Verdict) | null, dep
   return v;
 }
 
-/** Loads `load` when `deps` change: [value, error]; value undefined while loading. */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [T | undefined, string | null] {
+/**
+ * Loads `load` when `deps` change: [value, error]; value undefined while loading, unless `keep`
+ * (a refresh of the same list: the old rows stay until the new ones arrive).
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], keep = false): [T | undefined, string | null] {
   const [state, setState] = useState<[T | undefined, string | null]>([undefined, null]);
   useEffect(() => {
     let live = true;
-    setState([undefined, null]);
+    if (!keep) setState([undefined, null]);
     load().then((v) => live && setState([v, null]), (e: unknown) => live && setState([undefined, e instanceof Error ? e.message : String(e)]));
     return () => {
       live = false;
     };
   }, deps);
   return state;
+}
+
+/** The height of the newest block on the event stream (null until one arrives). */
+export function useLiveHeight(s: Session): number | null {
+  const [height, setHeight] = useState<number | null>(null);
+  useEffect(() => {
+    const abort = new AbortController();
+    void (async () => {
+      try {
+        for await (const ev of s.client.blockEvents({ signal: abort.signal })) setHeight(ev.height);
+      } catch {
+        // Ends when the page leaves; a dropped stream reconnects inside blockEvents.
+      }
+    })();
+    return () => abort.abort();
+  }, [s]);
+  return height;
 }
 
 /** A two-column table of labelled values. */
