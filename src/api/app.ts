@@ -10,6 +10,7 @@ import { BlockEventStream, EVENT_STREAM_DEFAULTS, type EventStreamOptions } from
 import { accountRoutes } from './routes/accounts.js';
 import { assetRoutes } from './routes/assets.js';
 import { blockRoutes } from './routes/blocks.js';
+import { consoleRoutes, DEFAULT_CONSOLE_DIR } from './routes/console.js';
 import { eventRoutes } from './routes/events.js';
 import { invoiceRoutes } from './routes/invoices.js';
 import { shapeOpenapi } from './openapi.js';
@@ -50,6 +51,8 @@ export interface ApiOptions {
   readonly serveMetrics?: boolean;
   /** HTTPS: PEM certificate chain and key; with `ca`, clients must present a certificate it signed. */
   readonly https?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer };
+  /** The auditor's console bundle served at /console (default dist/console); false: none. */
+  readonly consoleDir?: string | false;
 }
 
 declare module 'fastify' {
@@ -166,6 +169,7 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   void app.register(proofRoutes, { deps });
   void app.register(eventRoutes, { deps, stream });
   if (opts.serveMetrics !== false) void app.register(metricsRoutes, { deps });
+  if (opts.consoleDir !== false) void app.register(consoleRoutes(opts.consoleDir ?? DEFAULT_CONSOLE_DIR));
   // The interactive page and its assets are served from the package itself (no CDN), to
   // anyone: they describe the API and hold no data (docs/security.md).
   void app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true, tryItOutEnabled: false } });

@@ -6,14 +6,10 @@ import type { PublicKey, Signature } from '../types/primitives.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { nodeBuiltin } from '../util/node-builtin.js';
 
-// node:crypto is the fast path under Node; in a browser verifySignature takes the reference
-// path below (same policy, same answers), and signing, which needs node:crypto, is unavailable.
+// node:crypto is the fast path under Node; in a browser (the auditor's console signs its read
+// tokens there) verifySignature takes the reference path below and signing takes noble's
+// RFC 8032 signer: deterministic, so both give the same signature for the same key and message.
 const nodeCrypto = nodeBuiltin<typeof NodeCrypto>('node:crypto');
-
-function node(): typeof NodeCrypto {
-  if (nodeCrypto === null) throw new Error('ed25519 signing needs node:crypto (verification works without it)');
-  return nodeCrypto;
-}
 
 // Signature policy (one rule set everywhere, docs/measurements.md pitfall): RFC 8032 strict, i.e.
 //  - the public key A and the point R must be canonical encodings (y < p),
@@ -76,7 +72,7 @@ function publicKeyObject(publicKey: PublicKey): KeyObject | null {
       const der = new Uint8Array(SPKI_PREFIX.length + 32);
       der.set(SPKI_PREFIX);
       der.set(publicKey, SPKI_PREFIX.length);
-      k = node().createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+      k = (nodeCrypto as typeof NodeCrypto).createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
     }
     if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
     keyCache.set(id, k);
@@ -130,28 +126,30 @@ export function verifySignatureNoble(publicKey: PublicKey, message: Uint8Array, 
   }
 }
 
-/** A signing key: the 32-byte seed, its public key, and a cached node:crypto KeyObject. */
+/** A signing key: the 32-byte seed, its public key, and a cached node:crypto KeyObject (null in a browser). */
 export interface SigningKey {
   readonly publicKey: PublicKey;
   readonly seed: Uint8Array;
-  readonly keyObject: KeyObject;
+  readonly keyObject: KeyObject | null;
 }
 
 /** Builds a SigningKey from a 32-byte seed (RFC 8032 secret key). */
 export function signingKeyFromSeed(seed: Uint8Array): SigningKey {
   if (seed.length !== 32) throw new RangeError('ed25519 seed must be 32 bytes');
+  if (nodeCrypto === null) return { publicKey: ed25519.getPublicKey(seed), seed: new Uint8Array(seed), keyObject: null };
   const der = new Uint8Array(PKCS8_PREFIX.length + 32);
   der.set(PKCS8_PREFIX);
   der.set(seed, PKCS8_PREFIX.length);
-  const keyObject = node().createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
-  const spki = node().createPublicKey(keyObject).export({ format: 'der', type: 'spki' });
+  const keyObject = nodeCrypto.createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+  const spki = nodeCrypto.createPublicKey(keyObject).export({ format: 'der', type: 'spki' });
   const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
   return { publicKey, seed: new Uint8Array(seed), keyObject };
 }
 
-/** Signs with node:crypto (deterministic, RFC 8032). */
+/** Signs (deterministic, RFC 8032): node:crypto under Node, noble in a browser. */
 export function signMessage(key: SigningKey, message: Uint8Array): Signature {
-  return new Uint8Array(node().sign(null, message, key.keyObject));
+  if (nodeCrypto === null || key.keyObject === null) return ed25519.sign(message, key.seed);
+  return new Uint8Array(nodeCrypto.sign(null, message, key.keyObject));
 }
 
 /** True for a canonical encoding of a point on the curve that is not of small order. */

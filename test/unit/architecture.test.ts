@@ -14,12 +14,12 @@ import { describe, expect, it } from 'vitest';
 
 type ModuleId =
   | 'types' | 'util' | 'codec' | 'crypto' | 'consensus/core' | 'consensus/runtime' | 'consensus/sim'
-  | 'state' | 'state/mempool' | 'storage' | 'p2p' | 'sync' | 'api' | 'node' | 'cli' | 'client';
+  | 'state' | 'state/mempool' | 'storage' | 'p2p' | 'sync' | 'api' | 'node' | 'cli' | 'client' | 'console';
 
 // Longest prefix first, so src/state/mempool/x.ts is state/mempool, not state.
 const MODULES: readonly ModuleId[] = [
   'consensus/core', 'consensus/runtime', 'consensus/sim', 'state/mempool', 'state', 'types', 'util', 'codec',
-  'crypto', 'storage', 'p2p', 'sync', 'api', 'node', 'cli', 'client',
+  'crypto', 'storage', 'p2p', 'sync', 'api', 'node', 'cli', 'client', 'console',
 ];
 
 /** What a module may import from npm and node: null = anything. */
@@ -60,6 +60,9 @@ const RULES: Readonly<Record<ModuleId, Rule>> = {
   node: { internal: 'any', external: null, pure: false },
   cli: { internal: ['cli', 'node', 'client', 'api', 'consensus/sim', 'storage', ...STATE, ...BASE], external: null, pure: false },
   client: { internal: ['client', ...BASE], external: SERVER_PACKAGES, pure: false },
+  // The browser console: the SDK and what it stands on, Preact, and @noble for its browser
+  // versions of node:crypto; no builtin, since a browser has none.
+  console: { internal: ['console', 'client', ...BASE], external: { allow: ['preact', 'preact/*', '@noble/*'] }, pure: false },
 };
 
 /**
