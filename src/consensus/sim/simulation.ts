@@ -47,6 +47,8 @@ export interface SimResult {
   readonly livenessFailure: boolean;
   /** Blocks committed by honest nodes (each node counted). */
   readonly committedBlocks: number;
+  /** Signed transactions in those blocks (each node counted; 0 on the member-change path). */
+  readonly committedTxs: number;
   readonly traceHash: string;
   readonly virtualMs: number;
   readonly events: number;
@@ -122,6 +124,10 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
       onCommit: (member, blocks) => {
         for (const b of blocks) trace.record('c', member, b.block.header.height, toHex(b.hash));
         monitor.onCommit(member, blocks);
+      },
+      onExecuted: (member, { committed, exec }) => {
+        trace.record('s', member, committed.block.header.height, toHex(exec.stateRoot), toHex(exec.receiptsRoot));
+        monitor.onExecuted(member, committed.block, { stateRoot: exec.stateRoot, receiptsRoot: exec.receiptsRoot, receipts: exec.receipts.length });
       },
       onFatal: (member, err) => {
         if (honest(member)) monitor.report('safety', `member ${member} halted: ${String(err)}`);
@@ -242,14 +248,14 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
     const rt = c.instances.find((i) => i.node === n && i.slot === 0)?.runtime;
     processes.push({ node: n, height: monitor.heightOf(n), epoch: rt?.currentEpoch?.epoch ?? -1, voting: rt?.voting ?? false, lastVoteEpoch: monitor.lastVoteEpoch(n) });
   }
-  for (const inst of [...c.instances]) c.crash(inst);
+  c.stopAll();
   monitor.finish();
   const violations = monitor.violations;
   return {
     seed: sc.seed, nodes: sc.nodes, byzantine: sc.byzantine, scenario: describeScenario(sc), violations,
     safetyViolation: violations.some((v) => v.kind === 'safety'),
     livenessFailure: !safetyViolation && recoveredAt === null,
-    committedBlocks: monitor.committedBlocks, traceHash: trace.digest(), virtualMs: clock.now(), events,
+    committedBlocks: monitor.committedBlocks, committedTxs: monitor.committedTxs, traceHash: trace.digest(), virtualMs: clock.now(), events,
     messages: net.messagesSent, recoveryMs: recoveredAt === null ? null : recoveredAt - sc.gstMs, processes,
   };
 }
