@@ -81,7 +81,7 @@ function benchDeps(verifier: VerifyPool): { deps: ApiDeps; pool: Mempool } {
   const deps: ApiDeps = {
     genesis: unused,
     reader: () => null,
-    status: () => ({ chainId: CHAIN_ID, node: 'bench', height: 0, headHash: new Uint8Array(32), view: 0, epoch: 0, members: 1, peersConnected: 0, ready: true, syncing: false, validator: true, version: 'bench', commit: 'unknown' }),
+    status: () => ({ chainId: CHAIN_ID, node: 'bench', height: 0, headHash: new Uint8Array(32), view: 0, epoch: 0, members: 1, peersConnected: 0, ready: true, syncing: false, targetHeight: 0, syncProgress: 1, validator: true, version: 'bench', commit: 'unknown' }),
     async submitTx(tx: TxEnvelope): Promise<SubmitResult> {
       const r = await pool.addAsync(prepareTx(tx));
       return r.ok ? { ok: true, hash: r.hash } : r;

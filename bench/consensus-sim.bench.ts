@@ -59,7 +59,7 @@ async function runCluster(n: number): Promise<{ msPerBlock: number[]; messages: 
     const rt = new ConsensusRuntime(
       {
         chainId: SIM_CHAIN_ID, signingKey: simKey(i),
-        params: { viewTimeoutMs: 5000, maxViewTimeoutMs: 20_000, maxBlockTxs: TXS, maxBlockBytes: 64 << 20, emptyBlockIntervalMs: 0 },
+        params: { viewTimeoutMs: 5000, maxViewTimeoutMs: 20_000, maxBlockTxs: TXS, maxBlockBytes: 64 << 20, heartbeatMinutes: 0 },
       },
       { clock, transport: net.transport(i), safetyStore: new MemorySafetyStore(), application: app },
     );

@@ -61,7 +61,7 @@ const memberKeys = Array.from({ length: MEMBERS }, (_, i) => key(1, i));
 const accountKeys = Array.from({ length: ACCOUNTS }, (_, i) => key(2, i));
 const genesis: Genesis = {
   chainId: CHAIN_ID, genesisTimeMs: 1_000,
-  consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 20_000, maxBlockBytes: 16 << 20, emptyBlockIntervalMs: 500 },
+  consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 20_000, maxBlockBytes: 16 << 20, heartbeatMinutes: 0 },
   members: memberKeys.map((k, i) => ({ name: `member${i}`, publicKey: k.publicKey, address: `/ip4/127.0.0.1/tcp/${9000 + i}` })),
   accounts: accountKeys.map((k, i) => ({ name: `acct${i}`, publicKey: k.publicKey, role: 'integrator' as const })),
 };

@@ -34,6 +34,7 @@ const FINANCIER = account('financier');
 const SAMPLES: Record<string, { nonce: number; payload: Payload; note: string }> = {
   'account.register': { nonce: 0, payload: { role: 'integrator', publicKey: account('acme-erp'), name: 'acme-erp' }, note: 'a member registers an integrator' },
   'account.rotate': { nonce: 1, payload: { newPublicKey: account('supplier-2027') }, note: 'the account itself rotates to a new key' },
+  'account.setrole': { nonce: 126, payload: { role: 'auditor', account: account('acme-erp') }, note: 'a member demotes an integrator to auditor' },
   'member.propose': {
     nonce: 127, payload: { member: { publicKey: account('bank-5'), name: 'bank-5', address: '/dns4/bank5.example/tcp/9080' }, action: 'add' },
     note: 'nested map: keys sorted at every level',

@@ -7,6 +7,8 @@ const POLL_MS = 250;
 export class ClusterMonitor {
   /** Last height each member reported; -1 before any answer. */
   readonly heights: number[];
+  /** Whether each member's last /v1/status said ready (started, caught up, not halted). */
+  readonly ready: boolean[];
   readonly rssMaxMb: number[];
   /** (ms since t0, highest height any member reported) whenever that maximum rose. */
   readonly maxHeightSeries: [number, number][] = [];
@@ -16,6 +18,7 @@ export class ClusterMonitor {
 
   constructor(private readonly cluster: ChaosCluster, private readonly t0: number) {
     this.heights = cluster.members.map(() => -1);
+    this.ready = cluster.members.map(() => false);
     this.rssMaxMb = cluster.members.map(() => 0);
   }
 
@@ -26,8 +29,9 @@ export class ClusterMonitor {
         try {
           const r = await fetch(`${m.api}/v1/status`, { signal: AbortSignal.timeout(POLL_MS * 2) });
           if (!r.ok) return;
-          const h = ((await r.json()) as { height: number }).height;
-          this.heights[i] = h;
+          const body = (await r.json()) as { height: number; ready?: boolean };
+          this.heights[i] = body.height;
+          this.ready[i] = body.ready === true;
         } catch {
           // Down, paused or cut off: its last height stands.
         }
@@ -82,5 +86,6 @@ export class ClusterMonitor {
   /** Forgets member i's height (it restarts: its next answer is news). */
   reset(i: number): void {
     this.heights[i] = -1;
+    this.ready[i] = false;
   }
 }

@@ -56,15 +56,16 @@ class UsageError extends Error {}
 
 async function readChain(api: string, upTo: number, headers: () => Record<string, string>): Promise<CheckedBlock[]> {
   const out: CheckedBlock[] = [];
-  let from: number | null = 1;
-  while (from !== null && from <= upTo) {
-    const r = await fetch(`${api}/v1/blocks?from=${from}&limit=${Math.min(100, upTo - from + 1)}`, { headers: headers(), signal: AbortSignal.timeout(30_000) });
-    if (!r.ok) throw new Error(`${api}/v1/blocks?from=${from}: ${r.status}`);
-    const page = (await r.json()) as { blocks: { hash: string; header: { height: number }; txs: { hash: string; signer: string; nonce: number }[] }[]; next: number | null };
-    for (const b of page.blocks) out.push({ height: b.header.height, hash: b.hash, txs: b.txs.map((t) => ({ hash: t.hash, signer: t.signer, nonce: t.nonce })) });
-    from = page.next;
+  let cursor: string | null = '';
+  while (cursor !== null && out.length < upTo) {
+    const url = `${api}/v1/blocks?limit=${Math.min(100, upTo - out.length)}${cursor === '' ? '' : `&cursor=${cursor}`}`;
+    const r = await fetch(url, { headers: headers(), signal: AbortSignal.timeout(30_000) });
+    if (!r.ok) throw new Error(`${url}: ${r.status}`);
+    const page = (await r.json()) as { items: { hash: string; header: { height: number }; txs: { hash: string; signer: string; nonce: number }[] }[]; nextCursor: string | null };
+    for (const b of page.items) out.push({ height: b.header.height, hash: b.hash, txs: b.txs.map((t) => ({ hash: t.hash, signer: t.signer, nonce: t.nonce })) });
+    cursor = page.nextCursor;
   }
-  return out;
+  return out.slice(0, upTo);
 }
 
 async function main(): Promise<number> {
@@ -139,8 +140,9 @@ async function main(): Promise<number> {
     monitor = new ClusterMonitor(cluster, t0);
     monitor.start();
     const mon = monitor;
-    const ready = await monitor.waitFor(() => mon.heights.every((h) => h >= 1), 90_000);
-    if (ready === null) throw new Error(`members not ready after 90 s (heights ${monitor.heights.join(',')}); logs in ${workDir}`);
+    // An idle chain writes no block (docs/protocol.md R24): /v1/status ready is the signal.
+    const ready = await monitor.waitFor(() => mon.ready.every((r) => r), 90_000);
+    if (ready === null) throw new Error(`members not ready after 90 s (ready ${monitor.ready.join(',')}, heights ${monitor.heights.join(',')}); logs in ${workDir}`);
     log(`consortium ready in ${Date.now() - t0} ms at ${cluster.members.map((m) => m.api).join(' ')}`);
 
     const loadOut = join(workDir, 'load.json');

@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DecodeError } from '../codec/errors.js';
@@ -11,6 +12,7 @@ import { assetRoutes } from './routes/assets.js';
 import { blockRoutes } from './routes/blocks.js';
 import { eventRoutes } from './routes/events.js';
 import { invoiceRoutes } from './routes/invoices.js';
+import { shapeOpenapi } from './openapi.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { proofRoutes } from './routes/proofs.js';
 import { READ_AUTH_DEFAULTS, ReadAuth, type ReadAuthOptions } from './read-auth.js';
@@ -125,9 +127,11 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
       info: {
         title: 'Consortium ledger node',
         version: '1',
-        description: 'REST API of one member node. Errors are {error: {code, message}}; bytes are lower-case hex.',
+        description: 'REST API of one member node. Errors are {error: {code, message}}; bytes are lower-case hex. How to build and sign a transaction: docs/transactions.md; test vectors: test/fixtures/vectors.',
       },
+      components: { securitySchemes: { readToken: { type: 'http', scheme: 'bearer', description: 'A read token signed by the current key of a registered account (docs/security.md)' } } },
     },
+    transformObject: (doc) => shapeOpenapi(('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as Record<string, unknown>),
   });
   if (opts.rateLimit !== false) {
     const rl = opts.rateLimit ?? API_DEFAULTS.rateLimit;
@@ -144,7 +148,8 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   if (opts.readAuth !== false) {
     const auth = new ReadAuth({ ...READ_AUTH_DEFAULTS, ...opts.readAuth }, { chainId: () => deps.status().chainId, reader: (k) => deps.reader(k) });
     app.addHook('onRequest', async (req) => {
-      if (req.routeOptions.url === undefined || req.routeOptions.config.public === true) return;
+      const url = req.routeOptions.url;
+      if (url === undefined || req.routeOptions.config.public === true || url === '/docs' || url.startsWith('/docs/')) return;
       req.reader = auth.authenticate(req.headers.authorization);
     });
   }
@@ -161,11 +166,9 @@ export function buildApi(opts: ApiOptions, deps: ApiDeps): FastifyInstance {
   void app.register(proofRoutes, { deps });
   void app.register(eventRoutes, { deps, stream });
   if (opts.serveMetrics !== false) void app.register(metricsRoutes, { deps });
-  void app.register(async (docs) => {
-    const serve = async (): Promise<unknown> => docs.swagger();
-    docs.get('/docs', { schema: { hide: true }, config: { public: true } }, serve);
-    docs.get('/docs/json', { schema: { hide: true }, config: { public: true } }, serve);
-  });
+  // The interactive page and its assets are served from the package itself (no CDN), to
+  // anyone: they describe the API and hold no data (docs/security.md).
+  void app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true, tryItOutEnabled: false } });
   return app;
 }
 

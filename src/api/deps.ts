@@ -29,10 +29,14 @@ export interface NodeStatus {
   /** Size of the member set in force. */
   readonly members: number;
   readonly peersConnected: number;
-  /** Started, and able to accept transactions. */
+  /** Started, caught up, and able to accept transactions. */
   readonly ready: boolean;
   /** Catching up from peers. */
   readonly syncing: boolean;
+  /** While syncing, the highest head peers reported; otherwise `height`. */
+  readonly targetHeight: Height;
+  /** Share of the catch-up done, 0 to 1 (1 when not syncing). */
+  readonly syncProgress: number;
   /** This node's key is in the member set in force and it votes (false: it only follows the chain). */
   readonly validator: boolean;
   /** The running build: package version and git commit ('unknown' when not recorded). */
@@ -58,25 +62,28 @@ export interface TxLocation {
   readonly index: number;
 }
 
-/** A page of a list and the cursor of the next page (null on the last). */
+/**
+ * A page of a list and the position of its last item (null on the last page). Positions are
+ * the lister's own bytes (e.g. an index key); the API wraps them into opaque cursors.
+ */
 export interface PageOf<T> {
   readonly items: readonly T[];
-  readonly nextCursor: string | null;
+  readonly next: Uint8Array | null;
 }
 
-/** Filters of GET /v1/invoices. */
+/** Filters of GET /v1/invoices; `after` is a `next` of an earlier page with the same filters. */
 export interface InvoiceFilter {
   readonly holder?: string;
   readonly status?: InvoiceJson['status'];
   readonly limit: number;
-  readonly cursor?: string;
+  readonly after?: Uint8Array;
 }
 
-/** Filters of GET /v1/assets. */
+/** Filters of GET /v1/assets; `after` as for invoices. */
 export interface AssetFilter {
   readonly owner?: string;
   readonly limit: number;
-  readonly cursor?: string;
+  readonly after?: Uint8Array;
 }
 
 /** A state proof and the height whose header.stateRoot it is against. */
@@ -122,11 +129,13 @@ export interface ApiDeps {
   /** A committed block with its receipts, or null above the head. */
   getBlock(height: Height): Promise<BlockRecord | null>;
   getInvoice(id: string): Promise<InvoiceJson | null>;
-  listInvoices(filter: InvoiceFilter): Promise<PageOf<InvoiceJson>>;
+  /** Null when `after` is not a position of this list with these filters. */
+  listInvoices(filter: InvoiceFilter): Promise<PageOf<InvoiceJson> | null>;
   /** Oldest first; null for an unknown invoice. */
   invoiceHistory(id: string): Promise<readonly HistoryEntryJson[] | null>;
   getAsset(id: string): Promise<AssetJson | null>;
-  listAssets(filter: AssetFilter): Promise<PageOf<AssetJson>>;
+  /** Null when `after` is not a position of this list with this filter. */
+  listAssets(filter: AssetFilter): Promise<PageOf<AssetJson> | null>;
   /** Oldest first; null for an unknown asset. */
   assetHistory(id: string): Promise<readonly HistoryEntryJson[] | null>;
   /** By current public key (hex) or account id; nextNonce counts pending transactions too. */

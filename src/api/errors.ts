@@ -9,6 +9,7 @@ export const API_ERRORS = {
   VALIDATION_FAILED: { status: 400, description: 'A parameter or body field does not match the schema.' },
   INVALID_JSON: { status: 400, description: 'The body is not valid JSON.' },
   BAD_REQUEST: { status: 400, description: 'The request is malformed in some other way.' },
+  INVALID_CURSOR: { status: 400, description: 'The cursor was not made by this list (pass the previous page\'s nextCursor unchanged, with the same filters).' },
   DECODE_MALFORMED: { status: 400, description: 'The transaction cannot be decoded.' },
   DECODE_TOO_LARGE: { status: 400, description: 'The transaction exceeds the size limit.' },
   DECODE_NON_CANONICAL: { status: 400, description: 'The transaction is not in canonical form.' },
@@ -30,7 +31,9 @@ export const API_ERRORS = {
   RATE_LIMITED: { status: 429, description: 'Too many requests from this address; retry after the Retry-After delay.' },
   POOL_FULL: { status: 429, description: 'The transaction pool is full (back-pressure); retry later.' },
   TOO_MANY_SUBSCRIBERS: { status: 429, description: 'The node serves its maximum number of event streams.' },
-  NODE_NOT_READY: { status: 503, description: 'The node is starting or syncing and cannot accept transactions yet.' },
+  NODE_NOT_READY: { status: 503, description: 'The node is starting (or its consensus halted) and cannot accept transactions.' },
+  NODE_SYNCING: { status: 503, description: 'The node is catching up from peers (GET /v1/status: syncing, targetHeight, syncProgress) and accepts transactions once ready; reads answer what it holds so far.' },
+  COMMIT_IN_PROGRESS: { status: 503, description: 'The block certifying the answer is still being written (blocks committed together are stored one by one); retry in a moment.' },
   INTERNAL_ERROR: { status: 500, description: 'A bug in the node; the message is generic and the log has the details.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
@@ -42,12 +45,12 @@ export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
 
 /**
  * Codes a submission may be refused with: the mempool's AdmissionCode (src/state/mempool/errors.ts,
- * kept equal by a type test) plus the node's own NODE_NOT_READY.
+ * kept equal by a type test) plus the node's own NODE_NOT_READY and NODE_SYNCING.
  */
 export type SubmitRejectCode = Extract<
   ApiErrorCode,
   | 'WRONG_CHAIN_ID' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER' | 'ROLE_NOT_ALLOWED' | 'UNKNOWN_TX_TYPE' | 'PAYLOAD_INVALID'
-  | 'NONCE_TOO_LOW' | 'NONCE_TOO_HIGH' | 'DUPLICATE_TX' | 'POOL_FULL' | 'NODE_NOT_READY'
+  | 'NONCE_TOO_LOW' | 'NONCE_TOO_HIGH' | 'DUPLICATE_TX' | 'POOL_FULL' | 'NODE_NOT_READY' | 'NODE_SYNCING'
 >;
 
 /** An error a route throws on purpose; the root error handler answers it with its table status. */

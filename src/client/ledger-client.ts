@@ -3,11 +3,11 @@ import { createReadToken, READ_TOKEN_LIMITS } from '../crypto/read-token.js';
 import type { TxEnvelope } from '../types/tx.js';
 import { toHex } from '../util/bytes.js';
 import { txToJson } from './build-tx.js';
-import { LedgerClientError } from './errors.js';
+import { isServerErrorCode, LedgerClientError } from './errors.js';
 import { parseSse } from './sse.js';
 import type {
   AccountJson, AssetJson, BlockEventJson, BlockJson, BlocksPageJson, ErrorEnvelopeJson, HistoryJson, InvoiceJson,
-  InvoiceStatus, MembersJson, PageJson, StateAnswer, StatusJson, TxAnswer,
+  InvoiceStatus, MembersJson, PageJson, PageQuery, StateAnswer, StatusJson, TxAnswer,
 } from './wire.js';
 
 /** Construction options of LedgerClient. */
@@ -156,14 +156,14 @@ export class LedgerClient {
     return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}`);
   }
 
-  /** GET /v1/invoices?holder=&status=&limit=&cursor=. */
-  listInvoices(q: { holder?: string; status?: InvoiceStatus; limit?: number; cursor?: string } = {}): Promise<PageJson<InvoiceJson>> {
+  /** GET /v1/invoices?holder=&status=&limit=&cursor=: one page; `all(...)` walks every page. */
+  listInvoices(q: { holder?: string; status?: InvoiceStatus } & PageQuery = {}): Promise<PageJson<InvoiceJson>> {
     return this.get(`/v1/invoices${query(q)}`);
   }
 
-  /** GET /v1/invoices/:id/history; null when unknown. */
-  invoiceHistory(id: string): Promise<HistoryJson | null> {
-    return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}/history`);
+  /** GET /v1/invoices/:id/history?limit=&cursor=: one page, oldest first; null when unknown. */
+  invoiceHistory(id: string, q: PageQuery = {}): Promise<HistoryJson | null> {
+    return this.getOrNull(`/v1/invoices/${encodeURIComponent(id)}/history${query(q)}`);
   }
 
   /** GET /v1/assets/:id; null when unknown. */
@@ -171,14 +171,14 @@ export class LedgerClient {
     return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}`);
   }
 
-  /** GET /v1/assets?owner=&limit=&cursor=. */
-  listAssets(q: { owner?: string; limit?: number; cursor?: string } = {}): Promise<PageJson<AssetJson>> {
+  /** GET /v1/assets?owner=&limit=&cursor=: one page. */
+  listAssets(q: { owner?: string } & PageQuery = {}): Promise<PageJson<AssetJson>> {
     return this.get(`/v1/assets${query(q)}`);
   }
 
-  /** GET /v1/assets/:id/history; null when unknown. */
-  assetHistory(id: string): Promise<HistoryJson | null> {
-    return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}/history`);
+  /** GET /v1/assets/:id/history?limit=&cursor=: one page, oldest first; null when unknown. */
+  assetHistory(id: string, q: PageQuery = {}): Promise<HistoryJson | null> {
+    return this.getOrNull(`/v1/assets/${encodeURIComponent(id)}/history${query(q)}`);
   }
 
   /** GET /v1/blocks/:height; null above the head. */
@@ -191,9 +191,24 @@ export class LedgerClient {
     return this.getOrNull('/v1/blocks/latest');
   }
 
-  /** GET /v1/blocks?from=&limit=; follow `next` for the rest. */
-  blocks(q: { from?: number; limit?: number } = {}): Promise<BlocksPageJson> {
+  /** GET /v1/blocks?from=&limit=&cursor=: one page in height order from `from` (default 1). */
+  blocks(q: { from?: number } & PageQuery = {}): Promise<BlocksPageJson> {
     return this.get(`/v1/blocks${query(q)}`);
+  }
+
+  /**
+   * Every item of a list, page after page: `client.all((cursor) => client.listInvoices({ holder, cursor }))`.
+   * The same filters go with every page; it stops at the page whose nextCursor is null.
+   */
+  async *all<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null } | null>): AsyncGenerator<T> {
+    let cursor: string | undefined;
+    for (;;) {
+      const p = await page(cursor);
+      if (p === null) return;
+      yield* p.items;
+      if (p.nextCursor === null) return;
+      cursor = p.nextCursor;
+    }
   }
 
   /** GET /v1/proofs/state?key=: verify the answer with verifyStateAnswer. */
@@ -288,7 +303,10 @@ export class LedgerClient {
     } catch {
       // Not our envelope (a proxy's page): keep the status only.
     }
-    throw new LedgerClientError(envelope.error?.code ?? 'BAD_RESPONSE', envelope.error?.message ?? `${method} ${path}: HTTP ${res.status}`, res.status);
+    const code = envelope.error?.code;
+    // A code this SDK does not know (a newer node's) keeps its text in the message.
+    if (code !== undefined && !isServerErrorCode(code)) throw new LedgerClientError('BAD_RESPONSE', `${method} ${path}: HTTP ${res.status} ${code}: ${envelope.error?.message ?? ''}`, res.status);
+    throw new LedgerClientError(code ?? 'BAD_RESPONSE', envelope.error?.message ?? `${method} ${path}: HTTP ${res.status}`, res.status);
   }
 }
 

@@ -18,6 +18,7 @@ export interface MemberProposal {
 export interface TxPayloads {
   'account.register': { publicKey: string; role: 'member' | 'integrator' | 'auditor' | 'regulator'; name: string };
   'account.rotate': { newPublicKey: string };
+  'account.setrole': { account: string; role: 'member' | 'integrator' | 'auditor' | 'regulator' };
   'member.propose': { action: 'add' | 'remove'; member: MemberProposal };
   'member.vote': { proposalId: string; approve: boolean };
   'invoice.issue': { id: string; buyer: string; amount: AmountStr; currency: string; dueDate: string; fingerprint: string };
@@ -47,7 +48,7 @@ export type TxType = keyof TxPayloads;
 
 /** Every transaction type name, in SPEC order (for CLI help and validation). */
 export const TX_TYPES = [
-  'account.register', 'account.rotate', 'member.propose', 'member.vote',
+  'account.register', 'account.rotate', 'account.setrole', 'member.propose', 'member.vote',
   'invoice.issue', 'invoice.accept', 'invoice.transfer', 'invoice.split', 'invoice.finance', 'invoice.fund',
   'invoice.decline', 'invoice.withdraw',
   'invoice.repay', 'invoice.pay', 'invoice.cancel', 'invoice.freeze', 'invoice.unfreeze',

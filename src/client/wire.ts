@@ -115,8 +115,14 @@ export interface StatusJson {
   epoch: number;
   members: number;
   peersConnected: number;
+  /** Started and caught up: it accepts transactions. */
   ready: boolean;
+  /** Catching up from peers: writes answer 503 NODE_SYNCING, reads what it holds so far. */
   syncing: boolean;
+  /** While syncing, the highest head peers reported; otherwise `height`. */
+  targetHeight: number;
+  /** Share of the catch-up done, 0 to 1 (1 when not syncing). */
+  syncProgress: number;
   /** The node's key is in the member set in force and it votes. */
   validator: boolean;
   /** Version of the node software (package.json). */
@@ -187,23 +193,30 @@ export interface HistoryEntryJson {
   detail: { [key: string]: unknown };
 }
 
-/** GET /v1/invoices/:id/history and /v1/assets/:id/history. */
+/** A page of GET /v1/invoices/:id/history or /v1/assets/:id/history, oldest first. */
 export interface HistoryJson {
   id: string;
-  entries: HistoryEntryJson[];
+  items: HistoryEntryJson[];
+  nextCursor: string | null;
 }
 
-/** A page of a list. */
+/**
+ * A page of a list (blocks, invoices, assets; histories add their `id`). `nextCursor` is null
+ * on the last page; otherwise pass it unchanged as `cursor`, with the same filters.
+ */
 export interface PageJson<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-/** GET /v1/blocks?from=&limit=. */
-export interface BlocksPageJson {
-  blocks: BlockJson[];
-  next: number | null;
-}
+/** GET /v1/blocks?from=&limit=&cursor=. */
+export type BlocksPageJson = PageJson<BlockJson>;
+
+/** `limit` and `cursor` of every list call (limit 1..100, default 50). */
+export type PageQuery = {
+  limit?: number;
+  cursor?: string;
+};
 
 /** `event: block` data of GET /v1/events. */
 export interface BlockEventJson {

@@ -11,12 +11,23 @@ const NAME_RE = /^[A-Za-z0-9._-]{1,64}$/;
 /** Canonical bytes of a genesis; sha256 of these is the genesis hash (part of chain identity). */
 export function encodeGenesis(g: Genesis): Uint8Array {
   const c = g.consensus;
+  // A genesis written before heartbeats (it has emptyBlockIntervalMs, and no heartbeat) keeps
+  // its five fields and so its hash; a current one leaves the retired fifth at 0 and adds one.
+  const params = c.emptyBlockIntervalMs !== undefined
+    ? [c.viewTimeoutMs, c.maxViewTimeoutMs, c.maxBlockTxs, c.maxBlockBytes, c.emptyBlockIntervalMs]
+    : [c.viewTimeoutMs, c.maxViewTimeoutMs, c.maxBlockTxs, c.maxBlockBytes, 0, c.heartbeatMinutes];
   return pack([
     g.chainId, g.genesisTimeMs,
-    [c.viewTimeoutMs, c.maxViewTimeoutMs, c.maxBlockTxs, c.maxBlockBytes, c.emptyBlockIntervalMs],
+    params,
     g.members.map((m) => [m.name, m.publicKey, m.address]),
     g.accounts.map((a) => [a.name, a.publicKey, a.role]),
   ]);
+}
+
+function consensusToJson(c: ConsensusParams): Record<string, number> {
+  const { heartbeatMinutes, emptyBlockIntervalMs, ...rest } = c;
+  // A genesis written before heartbeats round-trips as it was (its hash depends on it).
+  return emptyBlockIntervalMs === undefined ? { ...rest, heartbeatMinutes } : { ...rest, emptyBlockIntervalMs };
 }
 
 /** The JSON form written to genesis.json (keys as hex). */
@@ -24,7 +35,7 @@ export function genesisToJson(g: Genesis): unknown {
   return {
     chainId: g.chainId,
     genesisTimeMs: g.genesisTimeMs,
-    consensus: { ...g.consensus },
+    consensus: consensusToJson(g.consensus),
     members: g.members.map((m) => ({ name: m.name, publicKey: toHex(m.publicKey), address: m.address })),
     accounts: g.accounts.map((a) => ({ name: a.name, publicKey: toHex(a.publicKey), role: a.role })),
   };
@@ -41,6 +52,18 @@ function key(v: unknown, field: string): Uint8Array {
   return b;
 }
 
+// consensus.heartbeatMinutes (0 = off, at most a day), or the retired emptyBlockIntervalMs of
+// a genesis written before heartbeats: still read, so that chain keeps its hash, and unused
+// (its idle chain runs without heartbeats).
+function heartbeatField(c: Record<string, unknown>): Pick<ConsensusParams, 'heartbeatMinutes' | 'emptyBlockIntervalMs'> {
+  const legacy = c['emptyBlockIntervalMs'];
+  if (legacy === undefined) return { heartbeatMinutes: readInt(c['heartbeatMinutes'] ?? 0, 'consensus.heartbeatMinutes', 0, 1440) };
+  if (c['heartbeatMinutes'] !== undefined) {
+    throw new DecodeError('DECODE_BAD_FIELD', 'consensus.emptyBlockIntervalMs is retired (an idle chain writes no blocks): remove it to set heartbeatMinutes', { field: 'consensus.emptyBlockIntervalMs' });
+  }
+  return { heartbeatMinutes: 0, emptyBlockIntervalMs: readInt(legacy, 'consensus.emptyBlockIntervalMs', 0, 600_000) };
+}
+
 /** Parses and validates genesis JSON; throws DecodeError naming the bad field. */
 export function genesisFromJson(json: unknown): Genesis {
   const g = obj(json, 'genesis');
@@ -50,12 +73,8 @@ export function genesisFromJson(json: unknown): Genesis {
     maxViewTimeoutMs: readInt(c['maxViewTimeoutMs'], 'consensus.maxViewTimeoutMs', 10, 3_600_000),
     maxBlockTxs: readInt(c['maxBlockTxs'], 'consensus.maxBlockTxs', 1, 20_000),
     maxBlockBytes: readInt(c['maxBlockBytes'], 'consensus.maxBlockBytes', 1024, 64 * 1024 * 1024),
-    emptyBlockIntervalMs: readInt(c['emptyBlockIntervalMs'], 'consensus.emptyBlockIntervalMs', 0, 600_000),
+    ...heartbeatField(c),
   };
-  if (consensus.emptyBlockIntervalMs * 2 > consensus.viewTimeoutMs) {
-    // An idle leader waits this long before proposing; followers must not time out first.
-    throw new DecodeError('DECODE_BAD_FIELD', 'consensus.emptyBlockIntervalMs must be at most half of viewTimeoutMs', { field: 'consensus.emptyBlockIntervalMs' });
-  }
   if (consensus.maxViewTimeoutMs < consensus.viewTimeoutMs) {
     throw new DecodeError('DECODE_BAD_FIELD', 'consensus.maxViewTimeoutMs must be at least viewTimeoutMs', { field: 'consensus.maxViewTimeoutMs' });
   }

@@ -13,7 +13,7 @@ import { decodeKeyParts, historyRange, indexRange } from '../storage/prefixes.js
 import type { Member } from '../types/genesis.js';
 import type { Hash, Height } from '../types/primitives.js';
 import type { TxEnvelope } from '../types/tx.js';
-import { fromHex } from '../util/bytes.js';
+import { concatBytes, fromHex } from '../util/bytes.js';
 import { buildInfo } from './build-info.js';
 import type { LedgerChain } from './chain.js';
 import type { Metrics } from './metrics.js';
@@ -30,10 +30,11 @@ export interface NodeApiDepsDeps {
   readonly mempool: Mempool;
   readonly metrics: Metrics;
   readonly registry: Registry;
-  /** Consensus view and health. */
-  readonly consensus: () => { view: number; halted: boolean; voting: boolean };
+  /** Consensus view and health; `started` is false until consensus runs (the API listens first). */
+  readonly consensus: () => { view: number; halted: boolean; voting: boolean; started: boolean };
   readonly peersConnected: () => number;
-  readonly syncing: () => boolean;
+  /** The catch-up under way (BlockSync.progress), or null. */
+  readonly syncProgress: () => { startHeight: Height; targetHeight: Height } | null;
   /** Hands an admitted transaction's bytes to gossip, and wakes an idle leader. */
   readonly onAdmitted: (txBytes: Uint8Array) => void;
 }
@@ -51,6 +52,11 @@ function assetJson(v: AssetView): AssetJson {
     id: v.id, kind: v.kind, fingerprint: v.fingerprint, metadata: { ...v.metadata }, owner: v.owner, pledgee: v.pledgee,
     frozen: v.frozen, freezeReason: v.frozenReason, registeredHeight: v.createdHeight, updatedHeight: v.updatedHeight,
   };
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** ApiDeps over the running node: committed state for reads, the pool for writes. */
@@ -84,35 +90,48 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
     return out;
   }
 
-  // Lists walk a secondary index in key order; the cursor is the last id of the previous page.
-  async function page<T>(range: ReturnType<typeof indexRange>, limit: number, cursor: string | undefined, load: (id: string) => T | null, keep: (t: T) => boolean): Promise<PageOf<T>> {
+  // Lists walk a secondary index in key order; a page's position is the index key of its last
+  // item, so the next page starts just after it whatever order the index sorts by (status,
+  // then id, when unfiltered). A position outside the range (another filter's) is refused.
+  async function page<T>(range: ReturnType<typeof indexRange>, limit: number, after: Uint8Array | undefined, load: (id: string) => T | null, keep: (t: T) => boolean): Promise<PageOf<T> | null> {
     const items: T[] = [];
-    const prefixLen = (range.gte as Uint8Array).length;
-    for await (const [k] of store.scan(range)) {
-      const parts = decodeKeyParts(k, prefixLen);
+    const prefix = range.gte as Uint8Array;
+    if (after !== undefined && (after.length <= prefix.length || !startsWith(after, prefix))) return null;
+    const from = after === undefined ? range : { ...range, gte: concatBytes(after, Uint8Array.of(0)) };
+    let last: Uint8Array | null = null;
+    for await (const [k] of store.scan(from)) {
+      const parts = decodeKeyParts(k, prefix.length);
       const id = parts[parts.length - 1];
-      if (id === undefined || (cursor !== undefined && id <= cursor)) continue;
+      if (id === undefined) continue;
       const t = load(id);
       if (t === null || !keep(t)) continue;
-      if (items.length === limit) return { items, nextCursor: (items.length > 0 ? idOf(items[items.length - 1]) : null) };
+      if (items.length === limit) return { items, next: last };
       items.push(t);
+      last = k;
     }
-    return { items, nextCursor: null };
+    return { items, next: null };
   }
-  const idOf = (t: unknown): string => (t as { id: string }).id;
 
   return {
     status(): NodeStatus {
       const head = chain.committedHead();
       const c = deps.consensus();
+      const p = deps.syncProgress();
+      const target = p === null ? head.height : Math.max(p.targetHeight, head.height);
+      const progress = p === null || target <= p.startHeight ? 1 : Math.min(1, (head.height - p.startHeight) / (target - p.startHeight));
       return {
         chainId: chain.chainId, node: opts.nodeName, height: head.height, headHash: head.hash, view: c.view,
         epoch: chain.currentEpoch().epoch, members: chain.currentEpoch().members.length, peersConnected: deps.peersConnected(),
-        ready: !c.halted, syncing: deps.syncing(), validator: c.voting,
+        ready: c.started && !c.halted && p === null, syncing: p !== null, targetHeight: target, syncProgress: progress, validator: c.voting,
         version: buildInfo().version, commit: buildInfo().commit,
       };
     },
     async submitTx(tx: TxEnvelope): Promise<SubmitResult> {
+      // A node behind the chain would judge nonces and signers against old state.
+      const sync = deps.syncProgress();
+      if (sync !== null) return { ok: false, code: 'NODE_SYNCING', message: `catching up from peers (height ${chain.committedHead().height} of ${sync.targetHeight}); retry once /v1/status says ready, or submit to another member` };
+      const c = deps.consensus();
+      if (!c.started || c.halted) return { ok: false, code: 'NODE_NOT_READY', message: c.halted ? 'consensus halted on this node; see its log' : 'node is starting' };
       // One canonical encode gives the bytes, hash and signed message (crypto/tx.ts); the
       // signature is verified on a worker thread when the pool has a verifier.
       const p = prepareTx(tx);
@@ -153,7 +172,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
     },
     listInvoices(f) {
       const range = f.holder !== undefined ? indexRange('invoice-holder', f.holder) : indexRange('invoice-status', ...(f.status !== undefined ? [f.status] : []));
-      return page(range, f.limit, f.cursor, (id) => {
+      return page(range, f.limit, f.after, (id) => {
         const v = getInvoice(chain.state, id);
         return v === null ? null : invoiceJson(v);
       }, (i) => f.status === undefined || i.status === f.status);
@@ -167,7 +186,7 @@ export function buildNodeApiDeps(opts: NodeApiDepsOpts, deps: NodeApiDepsDeps): 
     },
     listAssets(f) {
       const range = indexRange('asset-owner', ...(f.owner !== undefined ? [f.owner] : []));
-      return page(range, f.limit, f.cursor, (id) => {
+      return page(range, f.limit, f.after, (id) => {
         const v = getAsset(chain.state, id);
         return v === null ? null : assetJson(v);
       }, () => true);

@@ -181,7 +181,7 @@ export function clientSource(client: LedgerClient): AuditSource {
   return {
     async blocks(from, limit) {
       const page = await client.blocks({ from, limit });
-      return page.blocks.map((j, i) => {
+      return page.items.map((j, i) => {
         try {
           return committedFromJson(j);
         } catch (e) {

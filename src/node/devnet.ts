@@ -132,7 +132,11 @@ export class Devnet {
     return child.pid;
   }
 
-  /** Resolves once every member reports height >= minHeight; rejects after timeoutMs or if a member exits. */
+  /**
+   * Resolves once every member reports ready (started, caught up) and height >= minHeight;
+   * rejects after timeoutMs or if a member exits. An idle chain writes no blocks
+   * (docs/protocol.md R24), so the CLI waits for readiness only (minHeight 0).
+   */
   async waitReady(minHeight: number, timeoutMs: number): Promise<void> {
     const m = this.manifest;
     if (m === null) throw new Error('devnet not started');
@@ -143,8 +147,8 @@ export class Devnet {
       for (const n of m.nodes) {
         if (!pending.has(n.name)) continue;
         if (!this.children.has(n.name)) throw new OperationalError('DEVNET_MEMBER_EXITED', `member ${n.name} exited during start-up; see ${this.opts.dataDir}/logs/${n.name}.log`);
-        const height = await fetch(`${n.api}/v1/status`).then(async (r) => (r.ok ? ((await r.json()) as { height: number }).height : -1), () => -1);
-        if (height >= minHeight) pending.delete(n.name);
+        const s = await fetch(`${n.api}/v1/status`).then(async (r) => (r.ok ? ((await r.json()) as { height: number; ready: boolean }) : null), () => null);
+        if (s !== null && s.ready && s.height >= minHeight) pending.delete(n.name);
       }
       // Polling REST is the observable readiness signal of separate processes (HOUSE-STYLE waitFor).
       if (pending.size > 0) await new Promise((r) => setTimeout(r, 100));

@@ -14,8 +14,10 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   maxViewTimeoutMs: 4000,
   maxBlockTxs: 5000,
   maxBlockBytes: 2 * 1024 * 1024,
-  // Well under viewTimeoutMs: an idle leader's delayed proposal must land before followers time out.
-  emptyBlockIntervalMs: 500,
+  // An idle chain writes one empty block per 5 minutes (docs/protocol.md R24): about 290 small
+  // blocks a day, so a member that can no longer commit shows it within minutes (a stale
+  // /v1/status head, the no-commit alert) rather than at the next business transaction.
+  heartbeatMinutes: 5,
 };
 
 /** Options of `ledger init`. */
@@ -35,6 +37,8 @@ export interface InitOpts {
   /** Extra non-member accounts to create keys for (devnet). */
   readonly accounts?: readonly { name: string; role: Role }[];
   readonly genesisTimeMs: number;
+  /** Encrypts every key file written under this passphrase; absent: plaintext (test networks). */
+  readonly passphrase?: string;
 }
 
 /** What init wrote. */
@@ -71,7 +75,7 @@ export async function initConsortium(opts: InitOpts): Promise<InitResult> {
     const name = `member${i + 1}`;
     const key = generateSigningKey();
     const keyFile = `${name}.key.json`;
-    await saveKeyFile(join(opts.outDir, keyFile), key);
+    await saveKeyFile(join(opts.outDir, keyFile), key, opts.passphrase);
     const ownHost = opts.hosts?.[i];
     const p2pPort = ownHost === undefined ? opts.p2pPort + i : opts.p2pPort;
     const apiPort = ownHost === undefined ? opts.apiPort + i : opts.apiPort;
@@ -97,7 +101,7 @@ export async function initConsortium(opts: InitOpts): Promise<InitResult> {
   for (const a of opts.accounts ?? []) {
     const key = generateSigningKey();
     const keyFile = join(opts.outDir, `${a.name}.key.json`);
-    await saveKeyFile(keyFile, key);
+    await saveKeyFile(keyFile, key, opts.passphrase);
     accounts.push({ name: a.name, publicKey: key.publicKey, role: a.role });
     accountOut.push({ name: a.name, role: a.role, keyFile, publicKey: toHex(key.publicKey) });
   }

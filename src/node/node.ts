@@ -88,6 +88,8 @@ export class LedgerNode {
   private storageSampler: StorageSampler | null = null;
   private metricsServer: MetricsServer | null = null;
   private stopping: Promise<void> | null = null;
+  /** Consensus runs: the node may report ready once it is not syncing either. */
+  private started = false;
   /** The API's bound address once started. */
   apiUrl: string | null = null;
   /** Where GET /metrics is served once started (the API's address unless metricsListen is set). */
@@ -177,6 +179,44 @@ export class LedgerNode {
       poolGauges();
     });
 
+    // The API listens from start-up (docs/architecture.md, start-up): while the node waits for
+    // peers and catches up, /v1/status says so (ready false, syncing, targetHeight) and writes
+    // answer 503, so health checks and operators see a syncing node instead of a closed port.
+    const apiDeps = buildNodeApiDeps({ nodeName: cfg.name }, {
+      chain, store, mempool, metrics, registry: this.registry,
+      consensus: () => {
+        const rt = this.runtime;
+        const s = rt?.status ?? null;
+        return { view: s?.view ?? 0, halted: rt?.halted ?? false, voting: rt?.voting ?? false, started: this.started };
+      },
+      peersConnected: () => this.transport?.connectedPeers().length ?? 0,
+      syncProgress: () => this.sync?.progress ?? null,
+      onAdmitted: (bytes) => {
+        this.gossip?.enqueue(bytes);
+        chain?.notifyTxsAvailable();
+      },
+    });
+    const https = await loadApiTls(cfg);
+    this.api = buildApi(
+      {
+        logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false,
+        requestMetrics: metrics.apiRequest, serveMetrics: cfg.metricsListen === undefined, ...(https !== undefined ? { https } : {}),
+      },
+      apiDeps,
+    );
+    try {
+      this.apiUrl = await this.api.listen({ host: cfg.apiHost, port: cfg.apiPort });
+    } catch (e) {
+      throw new OperationalError('API_LISTEN_FAILED', `cannot serve REST on ${cfg.apiHost}:${cfg.apiPort}: ${(e as Error).message}; is the port in use?`);
+    }
+    if (cfg.metricsListen !== undefined) {
+      this.metricsServer = new MetricsServer(cfg.metricsListen, { registry: this.registry });
+      this.metricsUrl = `${await this.metricsServer.start()}/metrics`;
+    } else {
+      this.metricsUrl = `${this.apiUrl}/metrics`;
+    }
+    log.info({ api: this.apiUrl, metrics: this.metricsUrl, height: chain.committedHead().height }, 'REST API listening; joining the network');
+
     this.transport = new Libp2pTransport(
       {
         members, seed: key.seed, listen: cfg.p2pListen,
@@ -249,38 +289,7 @@ export class LedgerNode {
       if (connected && !runtime.voting) runtime.requestSync();
     });
 
-    const apiDeps = buildNodeApiDeps({ nodeName: cfg.name }, {
-      chain, store, mempool, metrics, registry: this.registry,
-      consensus: () => {
-        const s = runtime.status;
-        return { view: s?.view ?? 0, halted: runtime.halted, voting: runtime.voting };
-      },
-      peersConnected: () => transport.connectedPeers().length,
-      syncing: () => sync.syncing,
-      onAdmitted: (bytes) => {
-        gossip.enqueue(bytes);
-        chain?.notifyTxsAvailable();
-      },
-    });
-    const https = await loadApiTls(cfg);
-    this.api = buildApi(
-      {
-        logger: moduleLogger(this.log, 'api'), rateLimit: cfg.apiRateLimit > 0 ? { max: cfg.apiRateLimit, timeWindowMs: 60_000 } : false,
-        requestMetrics: metrics.apiRequest, serveMetrics: cfg.metricsListen === undefined, ...(https !== undefined ? { https } : {}),
-      },
-      apiDeps,
-    );
-    try {
-      this.apiUrl = await this.api.listen({ host: cfg.apiHost, port: cfg.apiPort });
-    } catch (e) {
-      throw new OperationalError('API_LISTEN_FAILED', `cannot serve REST on ${cfg.apiHost}:${cfg.apiPort}: ${(e as Error).message}; is the port in use?`);
-    }
-    if (cfg.metricsListen !== undefined) {
-      this.metricsServer = new MetricsServer(cfg.metricsListen, { registry: this.registry });
-      this.metricsUrl = `${await this.metricsServer.start()}/metrics`;
-    } else {
-      this.metricsUrl = `${this.apiUrl}/metrics`;
-    }
+    this.started = true;
     log.info({ api: this.apiUrl, metrics: this.metricsUrl, p2p: transport.listenAddresses(), height: chain.committedHead().height }, 'Node started');
   }
 

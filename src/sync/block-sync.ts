@@ -91,6 +91,7 @@ export class BlockSync {
   private readonly serving: PeerLimiter;
   private running: Promise<Height> | null = null;
   private stopped = false;
+  private catchingUp: { startHeight: Height; targetHeight: Height } | null = null;
 
   constructor(opts: BlockSyncOpts, deps: BlockSyncDeps) {
     this.opts = {
@@ -110,6 +111,14 @@ export class BlockSync {
   /** True while a catch-up runs. */
   get syncing(): boolean {
     return this.running !== null;
+  }
+
+  /**
+   * The catch-up under way, once a peer reported a head above ours (a run that finds nothing
+   * to fetch never shows): where it started and the highest head peers reported.
+   */
+  get progress(): { readonly startHeight: Height; readonly targetHeight: Height } | null {
+    return this.catchingUp;
   }
 
   /** Feed every message of channel 'sync' here. Never throws on peer input. */
@@ -216,11 +225,16 @@ export class BlockSync {
     this.deps.metrics?.syncTarget.set(target);
     this.deps.metrics?.syncLag.set(target - start);
     log.info({ from: start, target, peers: heads.length }, 'Block sync started');
-    for (const peer of heads) {
-      if (peer.height <= chain.head().height) break;
-      const why = await this.fromPeer(peer.peer, peer.height);
-      // A peer that times out, has nothing, sends a bad block or makes no progress is skipped for this run.
-      if (why !== null) log.warn({ peer: this.deps.peerName?.(peer.peer) ?? peer.peer, claimed: peer.height, height: chain.head().height, reason: why }, 'Block sync peer skipped');
+    this.catchingUp = { startHeight: start, targetHeight: target };
+    try {
+      for (const peer of heads) {
+        if (peer.height <= chain.head().height) break;
+        const why = await this.fromPeer(peer.peer, peer.height);
+        // A peer that times out, has nothing, sends a bad block or makes no progress is skipped for this run.
+        if (why !== null) log.warn({ peer: this.deps.peerName?.(peer.peer) ?? peer.peer, claimed: peer.height, height: chain.head().height, reason: why }, 'Block sync peer skipped');
+      }
+    } finally {
+      this.catchingUp = null;
     }
     log.info({ height: chain.head().height, target }, 'Block sync finished');
     return chain.head().height;

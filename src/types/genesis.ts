@@ -25,8 +25,16 @@ export interface ConsensusParams {
   readonly maxBlockTxs: number;
   /** Upper bound of a block's encoded size. */
   readonly maxBlockBytes: number;
-  /** Minimum gap between blocks when there is nothing to propose. */
-  readonly emptyBlockIntervalMs: number;
+  /**
+   * An idle chain writes no blocks (docs/protocol.md R24) except one empty heartbeat block
+   * per this many minutes, to show it still commits; 0 turns heartbeats off.
+   */
+  readonly heartbeatMinutes: number;
+  /**
+   * Genesis files written before heartbeats carry this field; it is kept only so that their
+   * hash (the chain identity) stays the same, and no longer used.
+   */
+  readonly emptyBlockIntervalMs?: number;
 }
 
 /** The genesis file. Every node must hold an identical one; its hash is the chain identity. */

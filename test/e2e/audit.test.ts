@@ -28,7 +28,7 @@ describe('ledger audit --data', () => {
   beforeAll(async () => {
     net = await Testnet.create({ nodes: 4 });
     net.startAll();
-    await net.waitHeight(1);
+    await net.waitReady();
     const [supplier, buyer] = (await Promise.all(['supplier', 'buyer'].map((n) => loadActor(net, n)))) as [Actor, Actor];
     const story = new StoryDriver(await net.client(0), net.init.genesis.chainId);
     issued = await story.send(supplier, 'invoice.issue', {
@@ -38,7 +38,9 @@ describe('ledger audit --data', () => {
     expect((await story.send(buyer, 'invoice.accept', { id: 'INV-A1' })).status).toBe('committed');
     refused = await story.send(supplier, 'invoice.cancel', { id: 'INV-A1' });
     expect(refused.receipt?.code).toBe('INVOICE_NOT_ISSUED');
-    // A few more blocks on top, so damage sits in the middle of the chain, then stop member4.
+    // A few more blocks on top, so damage sits in the middle of the chain, then stop member4
+    // (an idle chain writes none, docs/protocol.md R24: transactions make them).
+    for (let k = 0; k < 3; k++) await net.nudge(k);
     await net.waitHeight((refused.height as number) + 3);
     const gone = net.exited(3);
     net.nodes[3]?.proc?.kill('SIGTERM');

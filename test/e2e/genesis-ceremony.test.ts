@@ -89,8 +89,9 @@ describe('genesis ceremony with separately made keys: keygen, genesis, genesis-h
     }
     const version = lastLine((await ledger(dir, '--version')).out);
     const apis = names.map((_, i) => `http://127.0.0.1:${base + i}`);
-    for (const api of apis) await waitUntil(async () => (await getJson<{ height: number }>(`${api}/v1/status`)).body.height >= 1, `${api} to commit a block`, 300_000);
-    step('all four members committed a block');
+    // An idle chain writes no block (docs/protocol.md R24): ready is the signal, the transaction below the first block.
+    for (const api of apis) await waitUntil(async () => (await getJson<{ ready: boolean }>(`${api}/v1/status`)).body.ready === true, `${api} to be ready`, 300_000);
+    step('all four members ready');
 
     const tx = await ledger(hosts[1] as string, 'tx', 'account.register', '--key', 'member.key.json', '--node', apis[1] as string, '--wait', '--json',
       '--payload', JSON.stringify({ publicKey: toHex(generateSigningKey().publicKey), role: 'auditor', name: 'auditor-1' }));

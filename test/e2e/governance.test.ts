@@ -38,7 +38,7 @@ describe('member changes by vote on a running consortium', () => {
   beforeAll(async () => {
     net = await Testnet.create({ nodes: 4 });
     net.startAll();
-    await net.waitHeight(1);
+    await net.waitReady();
     const client = await net.client(0);
     driver = new StoryDriver(client, (await client.status()).chainId);
     m = await Promise.all(['member1', 'member2', 'member3', 'member4'].map((n) => loadActor(net, n)));
@@ -57,6 +57,8 @@ describe('member changes by vote on a running consortium', () => {
     const decisive = await driver.send(m3, 'member.vote', { proposalId, approve: true });
     expect(decisive.status).toBe('committed');
     const endHeight = decisive.height as number;
+    // An idle chain writes no block (docs/protocol.md R24): a transaction makes epoch 1's first.
+    await net.nudge(0);
 
     // The block of the decisive vote ends epoch 0 on every member; epoch 1 has five members.
     for (const i of [0, 1, 2, 3]) {
@@ -69,6 +71,7 @@ describe('member changes by vote on a running consortium', () => {
     expect((await block(net, 0, endHeight)).header.epoch).toBe(0);
 
     // Four of five is a quorum: epoch 1 goes on before the newcomer even starts.
+    for (let k = 0; k < 2; k++) await net.nudge(0);
     await net.waitHeight(endHeight + 3, [0, 1, 2, 3]);
     net.start(newcomer.index);
     await waitUntil(async () => (await status(net, newcomer.index)).validator, 'member5 to sync and start voting', 90_000);
@@ -80,6 +83,10 @@ describe('member changes by vote on a running consortium', () => {
     let proposed = 0;
     let signed = 0;
     await waitUntil(async () => {
+      // Blocks come only with transactions (R24): one per look.
+      await net.waitHeight(await net.nudge(0), [newcomer.index]);
+      proposed = 0;
+      signed = 0;
       const top = await net.height(newcomer.index);
       for (let h = endHeight + 1; h <= top; h++) {
         const b = await block(net, newcomer.index, h);
@@ -104,6 +111,7 @@ describe('member changes by vote on a running consortium', () => {
     const decisive = await driver.send(m5, 'member.vote', { proposalId, approve: true });
     expect(decisive.status).toBe('committed');
     const endHeight = decisive.height as number;
+    await net.nudge(0);
     const stay = [0, 1, 2, 4];
     for (const i of stay) await waitUntil(async () => (await status(net, i)).epoch === 2, `${net.nodes[i]?.name} to enter epoch 2`);
     expect((await members(net, 0)).members.map((x) => x.name)).toEqual(['member1', 'member2', 'member3', 'member5']);
@@ -112,6 +120,7 @@ describe('member changes by vote on a running consortium', () => {
     await waitUntil(async () => (await status(net, 3)).validator === false, 'member4 to stop voting');
     const removedAt = await net.height(3);
     expect(removedAt).toBeGreaterThanOrEqual(endHeight);
+    for (let k = 0; k < 4; k++) await net.nudge(0);
     await net.waitHeight(endHeight + 5, stay);
     expect(await net.height(3), 'member4 is refused: nobody serves it new blocks').toBe(removedAt);
     for (const i of stay) {
@@ -139,7 +148,8 @@ describe('member changes by vote on a running consortium', () => {
     expect(decisive.status).toBe('committed');
     expect((await members(net, 0)).members.map((x) => x.name)).toEqual(['member1', 'member2', 'member3', 'member5', 'member4']);
     await waitUntil(async () => (await status(net, 3)).validator && (await status(net, 3)).epoch === 3, 'member4 to sync into epoch 3 and vote', 90_000);
-    const target = (await net.height(0)) + 3;
+    for (let k = 0; k < 3; k++) await net.nudge(0);
+    const target = await net.height(0);
     await net.waitHeight(target, [0, 1, 2, 3, 4]);
     await agree(net, [0, 1, 2, 3, 4], target);
   });

@@ -35,7 +35,8 @@ describe('metrics of a live consortium', () => {
     clients = await Promise.all(net.nodes.map((_, i) => net.client(i)));
     story = new StoryDriver(clients[0] as LedgerClient, net.init.genesis.chainId);
     supplier = await loadActor(net, 'supplier');
-    await waitUntil(async () => (await clients[0]?.status()) !== undefined, 'member1 API');
+    // The API answers from start-up; transactions are taken once the node is ready.
+    await net.waitReady();
     // A batch of transactions submitted back to back (consecutive nonces), then one more that
     // a contract rejects, then one with a nonce gap that must wait in the pool.
     const first = await clients[0]?.nextNonce(supplier.id) as number;

@@ -17,6 +17,10 @@ describe('crash recovery of a member', () => {
   beforeAll(async () => {
     net = await Testnet.create({ nodes: 4 });
     net.startAll();
+    // An idle chain writes no block (docs/protocol.md R24): two transactions give it a history.
+    await net.waitReady();
+    await net.nudge(0);
+    await net.nudge(1);
     await net.waitHeight(2);
   });
   afterAll(async () => {
@@ -28,13 +32,24 @@ describe('crash recovery of a member', () => {
       await net.kill(3);
       // Crash on the 3rd hit so the member first does some real work after restart.
       net.start(3, { LEDGER_CRASH_AT: point, LEDGER_CRASH_AFTER: '3' });
-      const crashed = await net.exited(3);
+      // Transactions give it blocks to write and views to vote in until it hits the point. An
+      // idle chain writes nothing (R24), so they go on until it dies, however long its start-up
+      // and catch-up take (a count of them could all commit before it votes at all).
+      let down = false;
+      const exited = net.exited(3).then((r) => {
+        down = true;
+        return r;
+      });
+      const deadline = Date.now() + 90_000;
+      for (let k = 0; !down && Date.now() < deadline; k++) await net.nudge(k % 3);
+      const crashed = await exited;
       expect(crashed.signal, `member4 should die by SIGKILL at ${point}`).toBe('SIGKILL');
       net.start(3);
-      const target = (await net.height(0)) + 1;
+      await net.waitReady([3]);
+      const target = await net.nudge(3);
       await net.waitHeight(target, [0, 1, 2, 3]);
       await agreeUpTo(net, target, [0, 1, 2, 3]);
-    });
+    }, 240_000);
   }
 
   it('runs a key that is not a member as a non-voting follower, says so, and is not admitted by the members', async () => {
@@ -47,6 +62,8 @@ describe('crash recovery of a member', () => {
     const log = await readFile(net.nodes[3]?.logFile ?? '', 'utf8');
     expect(log).toContain('is not a member of the current member set');
     // The three members go on without it, and none of them lets its key in.
+    await net.nudge(0);
+    await net.nudge(1);
     await net.waitHeight(heightBefore + 2, [0, 1, 2]);
     const s = await status();
     expect(s.height, 'no member serves it a block').toBeLessThanOrEqual(heightBefore);
@@ -56,7 +73,8 @@ describe('crash recovery of a member', () => {
     }
     await net.kill(3);
     net.start(3);
-    await net.waitHeight((await net.height(0)) + 1, [3]);
+    await net.waitReady([3]);
+    await net.waitHeight(await net.nudge(0), [3]);
   });
 });
 
@@ -66,6 +84,10 @@ describe('restart of every member at once', () => {
   beforeAll(async () => {
     net = await Testnet.create({ nodes: 4 });
     net.startAll();
+    // An idle chain writes no block (docs/protocol.md R24): two transactions give it a history.
+    await net.waitReady();
+    await net.nudge(0);
+    await net.nudge(1);
     await net.waitHeight(2);
   });
   afterAll(async () => {
@@ -77,6 +99,9 @@ describe('restart of every member at once', () => {
     const hashesBefore = await Promise.all(Array.from({ length: heightBefore }, (_, h) => net.blockHash(0, h + 1)));
     await Promise.all([0, 1, 2, 3].map((i) => net.kill(i)));
     net.startAll();
+    await net.waitReady();
+    await net.nudge(0);
+    await net.nudge(2);
     await net.waitHeight(heightBefore + 2);
     for (let h = 1; h <= heightBefore; h++) {
       for (const i of [0, 1, 2, 3]) expect(await net.blockHash(i, h), `member${i + 1} height ${h}`).toBe(hashesBefore[h - 1]);
@@ -93,6 +118,8 @@ describe('restart of every member at once', () => {
       const h0 = Math.max(...(await Promise.all(survivors.map((i) => net.height(i)))));
       const t0 = Date.now();
       await net.kill(leader);
+      // A transaction starts the survivors' view timers (a quiet view runs none, R24).
+      await net.nudge(survivors[round % 3] as number, 'financier2', 30_000);
       await net.waitHeight(h0 + 1, survivors, 30_000);
       viewChanges.push(Date.now() - t0);
       net.start(leader);

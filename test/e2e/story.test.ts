@@ -22,8 +22,8 @@ async function blockHashes(c: LedgerClient, last: number): Promise<string[]> {
   const out: string[] = [];
   while (out.length < last) {
     const page = await c.blocks({ from: out.length + 1, limit: Math.min(last - out.length, 20) });
-    if (page.blocks.length === 0) break;
-    out.push(...page.blocks.map((b) => b.hash));
+    if (page.items.length === 0) break;
+    out.push(...page.items.map((b) => b.hash));
   }
   return out.slice(0, last);
 }
@@ -59,7 +59,7 @@ describe('supply-chain finance story on four members', () => {
     const keyFile = `${net.dir}/bank3.key.json`;
     await saveKeyFile(keyFile, key);
     bank3 = { name: 'bank3', key, id: toHex(key.publicKey), keyFile };
-    await net.waitHeight(1);
+    await net.waitReady();
   });
   afterAll(async () => {
     await net?.destroy();
@@ -158,7 +158,7 @@ describe('supply-chain finance story on four members', () => {
     expectCommitted(await story.send(a('buyer'), 'invoice.pay', { id: PART_B, amount: '250000' }), 'final payment');
     expect(await story.client.getInvoice(PART_B)).toMatchObject({ status: 'paid', paid: '400000' });
     const history = await story.client.invoiceHistory(PART_B);
-    expect(history?.entries.map((e) => e.type)).toEqual([
+    expect(history?.items.map((e) => e.type)).toEqual([
       'invoice.created', 'invoice.transferred', 'invoice.financeRequested', 'invoice.financeDeclined', 'invoice.financeRequested',
       'invoice.financeRequested', 'invoice.financed', 'invoice.repaid', 'invoice.paid', 'invoice.paid',
     ]);
@@ -218,11 +218,32 @@ describe('supply-chain finance story on four members', () => {
     });
     const first = await snapshot(clients[0] as LedgerClient);
     expect((first as { blocks: string[] }).blocks).toHaveLength(last);
-    const history = (first as { assetHistory: { entries: { type: string }[] } }).assetHistory.entries.map((e) => e.type);
+    const history = (first as { assetHistory: { items: { type: string }[] } }).assetHistory.items.map((e) => e.type);
     expect(history).toEqual(['asset.registered', 'asset.pledged', 'asset.frozen', 'asset.unfrozen', 'asset.released', 'asset.transferred']);
     for (let i = 1; i < clients.length; i++) {
       expect(await snapshot(clients[i] as LedgerClient), `${net.nodes[i]?.name} agrees with ${net.nodes[0]?.name}`).toEqual(first);
     }
+  });
+
+  it('pages of one item walk every list as one big page does (unfiltered invoices span several statuses)', async () => {
+    const c = clients[0] as LedgerClient;
+    const ids = async (page: (cursor: string | undefined) => Promise<{ items: { id?: string; txHash?: string }[]; nextCursor: string | null } | null>): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const x of c.all(page)) out.push(x.id ?? x.txHash ?? '');
+      return out;
+    };
+    const one = (cursor: string | undefined) => ({ limit: 1, ...(cursor !== undefined && { cursor }) });
+    const invoices = (await c.listInvoices({ limit: 100 })).items.map((i) => i.id);
+    expect(new Set((await c.listInvoices({ limit: 100 })).items.map((i) => i.status)).size).toBeGreaterThan(1);
+    expect(await ids((k) => c.listInvoices(one(k)))).toEqual(invoices);
+    const holder = a('supplier2').id;
+    expect(await ids((k) => c.listInvoices({ holder, ...one(k) }))).toEqual((await c.listInvoices({ holder, limit: 100 })).items.map((i) => i.id));
+    expect(await ids((k) => c.listAssets(one(k)))).toEqual((await c.listAssets({ limit: 100 })).items.map((i) => i.id));
+    expect(await ids((k) => c.assetHistory(ASSET, one(k)))).toEqual((await c.assetHistory(ASSET, { limit: 100 }))?.items.map((e) => e.txHash));
+    // A cursor of another filter, or of another list, is refused rather than read as some page.
+    const byAll = (await c.listInvoices({ limit: 1 })).nextCursor as string;
+    await expect(c.listInvoices({ holder, cursor: byAll })).rejects.toMatchObject({ code: 'INVALID_CURSOR', status: 400 });
+    await expect(c.listAssets({ cursor: byAll })).rejects.toMatchObject({ code: 'INVALID_CURSOR', status: 400 });
   });
 
   it('every transaction proof, from every node, verifies against the genesis member set alone', async () => {

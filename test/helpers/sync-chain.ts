@@ -32,7 +32,7 @@ export const SYNC_CHAIN_ID = 'sync-test';
 export function syncGenesis(n: number): Genesis {
   return {
     chainId: SYNC_CHAIN_ID, genesisTimeMs: 1_700_000_000_000,
-    consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 10_000, maxBlockTxs: 1000, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: 1000 },
+    consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 10_000, maxBlockTxs: 1000, maxBlockBytes: 1 << 20, heartbeatMinutes: 0 },
     members: Array.from({ length: n }, (_, i) => ({ name: `member${i}`, publicKey: simKey(i).publicKey, address: `/ip4/127.0.0.1/tcp/${9000 + i}` })),
     accounts: [],
   };

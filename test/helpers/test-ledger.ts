@@ -75,7 +75,7 @@ export class TestLedger {
       const members = Array.from({ length: opts.members ?? 1 }, (_, i) => `member${i}`);
       const genesis: Genesis = {
         chainId: this.chainId, genesisTimeMs: 0,
-        consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 10_000, maxBlockTxs: 1000, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: 1000 },
+        consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 10_000, maxBlockTxs: 1000, maxBlockBytes: 1 << 20, heartbeatMinutes: 0 },
         members: members.map((name, i) => ({ name, publicKey: keyOf(name).publicKey, address: `/ip4/127.0.0.1/tcp/${9000 + i}` })),
         accounts: Object.entries(opts.accounts ?? {}).map(([name, role]) => ({ name, publicKey: keyOf(name).publicKey, role })),
       };

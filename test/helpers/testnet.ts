@@ -12,6 +12,7 @@ import { createReadToken } from '../../src/crypto/read-token.js';
 import { LedgerClient } from '../../src/client/ledger-client.js';
 import { httpsFetch, type TlsClientOpts } from './https-fetch.js';
 import { toHex } from '../../src/util/bytes.js';
+import { buildTx } from '../../src/client/index.js';
 
 /** The built CLI: e2e tests run the real `ledger` binary (npm test builds first). */
 export const CLI = resolve('dist/src/cli/main.js');
@@ -163,7 +164,7 @@ export class Testnet {
     const n = this.nodes[i] as TestNode;
     const out = createWriteStream(n.logFile, { flags: 'a' });
     const p = spawn(process.execPath, [...MEMBER_NODE_FLAGS, CLI, 'start', '--config', n.config], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEDGER_LOG_LEVEL: 'info', ...this.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEDGER_LOG_LEVEL: process.env.LEDGER_TEST_LOG_LEVEL ?? 'info', ...this.env, ...env },
     });
     p.stdout?.pipe(out);
     p.stderr?.pipe(out);
@@ -201,6 +202,32 @@ export class Testnet {
     for (const i of members) await waitUntil(async () => (await this.height(i)) >= h, `${this.nodes[i]?.name} to reach height ${h}`, timeoutMs);
   }
 
+  /** Waits until every listed member's /v1/status says ready (started, caught up, not halted). */
+  async waitReady(members: readonly number[] = this.nodes.map((_, i) => i), timeoutMs = 90_000): Promise<void> {
+    const ready = (i: number): Promise<boolean> =>
+      getJson<{ ready: boolean }>(`${(this.nodes[i] as TestNode).api}/v1/status`).then((r) => r.body.ready === true, () => false);
+    for (const i of members) await waitUntil(() => ready(i), `${this.nodes[i]?.name} to be ready`, timeoutMs);
+  }
+
+  /**
+   * Commits one harmless transaction (an asset.register by genesis account `account`) through
+   * member `via` and returns its height: an idle chain writes no block (docs/protocol.md R24),
+   * so a test that needs the chain to move gives it something to order.
+   */
+  async nudge(via = 0, account = 'financier2', timeoutMs = 60_000): Promise<number> {
+    const keyFile = this.init.accounts.find((a) => a.name === account)?.keyFile;
+    if (keyFile === undefined) throw new Error(`no genesis account ${account}`);
+    const key = await loadKeyFile(keyFile);
+    const client = new LedgerClient({ url: (this.nodes[via] as TestNode).api, key, chainId: this.init.genesis.chainId, fetch: this.fetch });
+    const nonce = await client.nextNonce(toHex(key.publicKey));
+    const id = `NUDGE-${account}-${nonce}-${Date.now().toString(36)}`;
+    const tx = buildTx(key, this.init.genesis.chainId, 'asset.register', { id, kind: 'nudge', fingerprint: id, metadata: {} }, nonce);
+    const { hash } = await client.submit(tx);
+    const a = await client.waitForTx(hash, { timeoutMs });
+    if (a.status !== 'committed') throw new Error(`nudge ${hash} ended ${a.status}`);
+    return a.height ?? -1;
+  }
+
   /** Block hash at `height` on member i. */
   async blockHash(i: number, height: number): Promise<string> {
     const r = await getJson<{ hash: string }>(`${(this.nodes[i] as TestNode).api}/v1/blocks/${height}`);
@@ -208,7 +235,7 @@ export class Testnet {
     return r.body.hash;
   }
 
-  /** Stops every member with SIGTERM (SIGKILL after 10 s) and removes the folder. */
+  /** Stops every member with SIGTERM (SIGKILL after 10 s) and removes the folder (kept with LEDGER_TEST_KEEP=1, for the logs; LEDGER_TEST_LOG_LEVEL=debug makes them tell more). */
   async destroy(): Promise<void> {
     await Promise.all(this.nodes.map(async (n, i) => {
       if (n.proc === null || n.proc.exitCode !== null || n.proc.signalCode !== null) return;
@@ -218,6 +245,6 @@ export class Testnet {
       await gone;
       clearTimeout(t);
     }));
-    await rm(this.dir, { recursive: true, force: true });
+    if (process.env.LEDGER_TEST_KEEP !== '1') await rm(this.dir, { recursive: true, force: true });
   }
 }

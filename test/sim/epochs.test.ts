@@ -24,7 +24,7 @@ function scenario(p: Plan): Scenario {
     seed: 1, nodes: p.nodes, byzantine: behaviours.size, behaviours, gstMs: 2000,
     members: { processes: p.nodes + (p.spares ?? 0), initial: [...Array(p.nodes).keys()], changes: p.changes },
     chaos: p.chaos === true ? { dropRate: 0.1, dupRate: 0.05, minDelayMs: 1, maxDelayMs: 60, reorder: true } : CALM_LINKS,
-    partitions: [], crashes: p.crashes ?? [], crashAfterVote: [], livenessBlocks: 3, livenessBoundMs: 60_000,
+    partitions: [], crashes: p.crashes ?? [], crashAfterVote: [], idle: [], livenessBlocks: 3, livenessBoundMs: 60_000,
   };
 }
 

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError } from '../errors.js';
+import { pageOfHistory } from './history-page.js';
 import { AssetJson, AssetsPage, AssetsQuery } from '../schemas/assets.js';
-import { History, IdParams, PAGE_LIMITS } from '../schemas/common.js';
+import { History, HistoryQuery, IdParams, PAGE_LIMITS } from '../schemas/common.js';
 import { errorResponses } from '../schemas/error.js';
 import { mayReadAsset } from '../scope.js';
 import type { RouteOptions } from './route-options.js';
 
-/** GET /v1/assets/:id, /v1/assets?owner=, /v1/assets/:id/history. */
+/** GET /v1/assets/:id, /v1/assets?owner=&limit=&cursor=, /v1/assets/:id/history?limit=&cursor=. */
 export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { deps }) => {
   app.get(
     '/v1/assets/:id',
@@ -34,20 +36,21 @@ export const assetRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
       const page = await deps.listAssets({
         limit: req.query.limit ?? PAGE_LIMITS.defaultLimit,
         ...(owner !== undefined && { owner }),
-        ...(cursor !== undefined && { cursor }),
+        ...(cursor !== undefined && { after: decodeCursor('assets', cursor) }),
       });
-      return { items: page.items.filter((a) => mayReadAsset(req.reader, a)), nextCursor: page.nextCursor };
+      if (page === null) throw new ApiError('INVALID_CURSOR', 'cursor is not a cursor of this assets list with this filter');
+      return { items: page.items.filter((a) => mayReadAsset(req.reader, a)), nextCursor: page.next === null ? null : encodeCursor('assets', page.next) };
     },
   );
 
   app.get(
     '/v1/assets/:id/history',
-    { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first', params: IdParams, response: { 200: History, ...errorResponses(401, 404) } } },
+    { schema: { tags: ['assets'], summary: 'Every change of an asset (who, what, height, tx hash), oldest first, one page at a time', params: IdParams, querystring: HistoryQuery, response: { 200: History, ...errorResponses(401, 404) } } },
     async (req) => {
       const asset = await deps.getAsset(req.params.id);
       const entries = asset === null || !mayReadAsset(req.reader, asset) ? null : await deps.assetHistory(req.params.id);
       if (entries === null) throw new ApiError('NOT_FOUND', 'unknown asset');
-      return { id: req.params.id, entries: [...entries] };
+      return { id: req.params.id, ...pageOfHistory(entries, req.query) };
     },
   );
 };

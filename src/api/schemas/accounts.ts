@@ -15,7 +15,7 @@ export const AccountJson = Type.Object(
     role: RoleJson,
     nextNonce: UInt,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Account' },
 );
 /** JSON form of AccountJson. */
 export type AccountJson = Static<typeof AccountJson>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Cursor, IdString, LimitQuery, Nullable, Page, UInt } from './common.js';
+import { IdString, Nullable, Page, PageQueryFields, UInt } from './common.js';
 
 /** A registered digital asset (docs/transactions.md, Digital asset registry). */
 export const AssetJson = Type.Object(
@@ -15,14 +15,14 @@ export const AssetJson = Type.Object(
     registeredHeight: UInt,
     updatedHeight: UInt,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Asset' },
 );
 /** JSON form of AssetJson. */
 export type AssetJson = Static<typeof AssetJson>;
 
 /** GET /v1/assets query. */
 export const AssetsQuery = Type.Object(
-  { owner: Type.Optional(IdString), limit: Type.Optional(LimitQuery), cursor: Type.Optional(Cursor) },
+  { owner: Type.Optional(IdString), ...PageQueryFields },
   { additionalProperties: false },
 );
 

@@ -1,26 +1,17 @@
 import { Type, type Static } from 'typebox';
 import { BlockJson } from './chain.js';
-import { HeightInt } from './common.js';
-
-/** Most blocks one list call returns (each may hold thousands of transactions). */
-export const MAX_BLOCKS_PER_PAGE = 100;
+import { HeightInt, Page, PageQueryFields } from './common.js';
 
 /** `:height` path parameter. */
 export const HeightParams = Type.Object({ height: HeightInt }, { additionalProperties: false });
 
-/** GET /v1/blocks?from=&limit= query. */
+/** GET /v1/blocks?from=&limit=&cursor= query: `from` starts the first page, `cursor` the others. */
 export const BlocksQuery = Type.Object(
-  {
-    from: Type.Optional(HeightInt),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_BLOCKS_PER_PAGE })),
-  },
+  { from: Type.Optional(HeightInt), ...PageQueryFields },
   { additionalProperties: false },
 );
 
-/** Blocks from `from` in height order; `next` is the height to ask for next (null at the head). */
-export const BlocksPage = Type.Object(
-  { blocks: Type.Array(BlockJson), next: Type.Union([HeightInt, Type.Null()]) },
-  { additionalProperties: false },
-);
+/** Blocks in height order. */
+export const BlocksPage = Page(BlockJson);
 /** JSON form of BlocksPage. */
 export type BlocksPage = Static<typeof BlocksPage>;

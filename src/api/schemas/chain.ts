@@ -8,7 +8,7 @@ import { Hash32, HeightInt, Nullable, PayloadObject, PublicKeyHex, SignatureHex,
 /** VoteData: what members sign. */
 export const VoteDataJson = Type.Object(
   { epoch: UInt, view: UInt, height: UInt, blockHash: Hash32, parentView: UInt, parentHash: Hash32 },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'VoteData' },
 );
 
 /** A quorum certificate: > 2/3 of members signed `data`. */
@@ -17,7 +17,7 @@ export const QuorumCertJson = Type.Object(
     data: VoteDataJson,
     signatures: Type.Array(Type.Object({ member: UInt, signature: SignatureHex }, { additionalProperties: false })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'QuorumCert' },
 );
 /** JSON form of a QuorumCert. */
 export type QuorumCertJson = Static<typeof QuorumCertJson>;
@@ -37,7 +37,7 @@ export const HeaderJson = Type.Object(
     timestampMs: UInt,
     parentQc: Nullable(QuorumCertJson),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Header' },
 );
 /** JSON form of a BlockHeader. */
 export type HeaderJson = Static<typeof HeaderJson>;
@@ -53,7 +53,7 @@ export const TxFields = {
 };
 
 /** A transaction inside an answer: its hash plus the envelope fields. */
-export const TxJson = Type.Object({ hash: Hash32, ...TxFields }, { additionalProperties: false });
+export const TxJson = Type.Object({ hash: Hash32, ...TxFields }, { additionalProperties: false, title: 'Tx' });
 /** JSON form of a transaction with its hash. */
 export type TxJson = Static<typeof TxJson>;
 
@@ -65,7 +65,7 @@ export const ReceiptJson = Type.Object(
     code: Nullable(Type.String()),
     detail: Nullable(Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()]))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Receipt' },
 );
 /** JSON form of a TxReceipt. */
 export type ReceiptJson = Static<typeof ReceiptJson>;
@@ -83,7 +83,7 @@ export const BlockJson = Type.Object(
       description: 'only on the last block of an epoch committed as an ancestor: the headers of its empty suffix, from height+1 to certifiedHeight, which link it to the block commitQc certifies (those blocks never enter the chain)',
     })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Block' },
 );
 /** JSON form of a committed block. */
 export type BlockJson = Static<typeof BlockJson>;
@@ -91,7 +91,7 @@ export type BlockJson = Static<typeof BlockJson>;
 /** An RFC 6962 inclusion proof (src/crypto/merkle.ts MerkleProof). */
 export const MerkleProofJson = Type.Object(
   { index: UInt, size: UInt, siblings: Type.Array(Hash32) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'MerkleProof' },
 );
 
 /**

@@ -19,8 +19,11 @@ export const AmountString = Type.String({ pattern: '^(0|[1-9][0-9]{0,18})$', des
 export const HeightInt = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 /** A non-negative safe integer. */
 export const UInt = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
-/** Opaque pagination cursor returned as nextCursor by a list call. */
-export const Cursor = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,256}$' });
+/**
+ * Opaque pagination cursor returned as nextCursor by a list call. Only its length is checked
+ * here, so that every malformed cursor answers the one code INVALID_CURSOR (api/cursor.ts).
+ */
+export const Cursor = Type.String({ minLength: 1, maxLength: 1100, description: 'opaque: the nextCursor of the previous page, unchanged' });
 /** A transaction payload: a JSON object (validated against the contract by the node). */
 export const PayloadObject = Type.Record(Type.String(), Type.Unknown(), { description: 'transaction payload object' });
 
@@ -34,16 +37,25 @@ export const HashParams = Type.Object({ hash: Hash32 }, { additionalProperties: 
 /** `:id` path parameter. */
 export const IdParams = Type.Object({ id: IdString }, { additionalProperties: false });
 
-/** One page of a list and the cursor of the next (null on the last page). */
+/**
+ * One page of a list and the cursor of the next (null on the last page). A page may hold
+ * fewer than `limit` items (some out of the reader's scope) and still have a next one.
+ */
 export function Page<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Nullable(Cursor) }, { additionalProperties: false });
 }
 
-/** Limits of list endpoints. */
-export const PAGE_LIMITS = { defaultLimit: 50, maxLimit: 200 } as const;
+/** Limits of every list endpoint (blocks, invoices, assets, histories). */
+export const PAGE_LIMITS = { defaultLimit: 50, maxLimit: 100 } as const;
 
 /** `limit` query parameter. */
-export const LimitQuery = Type.Integer({ minimum: 1, maximum: PAGE_LIMITS.maxLimit });
+export const LimitQuery = Type.Integer({ minimum: 1, maximum: PAGE_LIMITS.maxLimit, description: `items per page, 1..${PAGE_LIMITS.maxLimit} (default ${PAGE_LIMITS.defaultLimit})` });
+
+/** `limit` and `cursor`, the paging fields every list query has. */
+export const PageQueryFields = { limit: Type.Optional(LimitQuery), cursor: Type.Optional(Cursor) };
+
+/** GET .../history query: paging only. */
+export const HistoryQuery = Type.Object(PageQueryFields, { additionalProperties: false });
 
 /** A history entry of an invoice or asset: who did what, where (docs/api.md, Routes: history). */
 export const HistoryEntry = Type.Object(
@@ -55,10 +67,13 @@ export const HistoryEntry = Type.Object(
     timestampMs: UInt,
     detail: Type.Record(Type.String(), Type.Unknown()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'HistoryEntry' },
 );
 /** JSON form of HistoryEntry. */
 export type HistoryEntryJson = Static<typeof HistoryEntry>;
 
-/** An invoice's or asset's history, oldest first. */
-export const History = Type.Object({ id: IdString, entries: Type.Array(HistoryEntry) }, { additionalProperties: false });
+/** A page of an invoice's or asset's history, oldest first. */
+export const History = Type.Object(
+  { id: IdString, items: Type.Array(HistoryEntry), nextCursor: Nullable(Cursor) },
+  { additionalProperties: false, title: 'HistoryPage' },
+);

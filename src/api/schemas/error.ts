@@ -14,7 +14,7 @@ export const ErrorEnvelope = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false, description: 'Error envelope' },
+  { additionalProperties: false, title: 'ErrorEnvelope', description: 'Error envelope' },
 );
 /** JSON form of ErrorEnvelope. */
 export type ErrorEnvelopeJson = Static<typeof ErrorEnvelope>;

@@ -16,7 +16,7 @@ export const TxEventJson = Type.Object(
     status: Type.Enum(['committed', 'rejected']),
     code: Nullable(Type.String()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'TxEvent' },
 );
 
 /** `event: block` data: a committed block and the outcome of each of its transactions. */
@@ -28,7 +28,7 @@ export const BlockEventJson = Type.Object(
     timestampMs: UInt,
     txs: Type.Array(TxEventJson),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'BlockEvent' },
 );
 /** JSON form of BlockEventJson. */
 export type BlockEventJson = Static<typeof BlockEventJson>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AmountString, Cursor, IdString, LimitQuery, Nullable, Page, UInt } from './common.js';
+import { AmountString, IdString, Nullable, Page, PageQueryFields, UInt } from './common.js';
 
 /** Invoice statuses (docs/transactions.md, Invoices). Frozen is a separate flag. */
 export const InvoiceStatus = Type.Enum(['issued', 'accepted', 'split', 'financed', 'paid', 'cancelled']);
@@ -25,7 +25,7 @@ export const InvoiceJson = Type.Object(
     issuedHeight: UInt,
     updatedHeight: UInt,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Invoice' },
 );
 /** JSON form of InvoiceJson. */
 export type InvoiceJson = Static<typeof InvoiceJson>;
@@ -35,8 +35,7 @@ export const InvoicesQuery = Type.Object(
   {
     holder: Type.Optional(IdString),
     status: Type.Optional(InvoiceStatus),
-    limit: Type.Optional(LimitQuery),
-    cursor: Type.Optional(Cursor),
+    ...PageQueryFields,
   },
   { additionalProperties: false },
 );

@@ -19,7 +19,7 @@ export const StateProofJson = Type.Object(
     siblings: Type.Array(Hash32),
     otherLeaf: Nullable(Type.Object({ path: Hash32, valueHash: Hash32 }, { additionalProperties: false })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'StateProof' },
 );
 
 /**
@@ -35,7 +35,7 @@ export const StateAnswer = Type.Object(
     height: HeightInt,
     ...FinalityFields,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'StateAnswer' },
 );
 /** JSON form of StateAnswer. */
 export type StateAnswer = Static<typeof StateAnswer>;

@@ -9,7 +9,7 @@ export const SubmitTxBody = Type.Object(TxFields, { additionalProperties: false 
 export type SubmitTxBody = Static<typeof SubmitTxBody>;
 
 /** 202 answer: the transaction hash (sha256 of the signed body). */
-export const SubmitTxAccepted = Type.Object({ hash: Hash32 }, { additionalProperties: false });
+export const SubmitTxAccepted = Type.Object({ hash: Hash32 }, { additionalProperties: false, title: 'SubmitTxAccepted' });
 
 /** Transaction statuses (docs/api.md). `unknown` comes with 404. */
 export const TxStatus = Type.Enum(['pending', 'committed', 'rejected', 'unknown']);
@@ -36,7 +36,7 @@ export const TxAnswer = Type.Object(
     certifiedHeight: Type.Optional(FinalityFields.certifiedHeight),
     links: Type.Optional(FinalityFields.links),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'TxAnswer' },
 );
 /** JSON form of TxAnswer. */
 export type TxAnswer = Static<typeof TxAnswer>;
@@ -51,5 +51,5 @@ export const TxUnknown = Type.Object(
     hash: Hash32,
     status: Type.Literal('unknown'),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'TxUnknown' },
 );

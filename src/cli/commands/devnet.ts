@@ -14,7 +14,8 @@ Creates (or resumes) a local consortium in DIR and runs one member process per n
 Member I serves REST on api-port+I-1 and p2p on p2p-port+I-1, all on 127.0.0.1.
 Writes DIR/devnet.json (nodes, ready-made accounts supplier, supplier2, buyer, financier,
 financier2, auditor, regulator, and member keys) and prints "devnet ready" once every member
-has committed a block. Member logs go to DIR/logs. Stops all members on Ctrl-C / SIGTERM.
+is ready (an idle chain writes no blocks). Member logs go to DIR/logs. Stops all members on
+Ctrl-C / SIGTERM.
 Run it again with the same --data to resume the chain.
 
 Options:
@@ -53,7 +54,7 @@ Options:
     const started = Date.now();
     try {
       const manifest = await devnet.start();
-      await devnet.waitReady(1, intFlag(values['timeout-ms'], 'timeout-ms', 60_000, 1000, 3_600_000));
+      await devnet.waitReady(0, intFlag(values['timeout-ms'], 'timeout-ms', 60_000, 1000, 3_600_000));
       for (const n of manifest.nodes) io.out(`  ${n.name}  ${n.api}  pid ${n.pid}`);
       io.out(`devnet ready: ${manifest.nodes.length} members, chain ${manifest.chainId}, ${Date.now() - started} ms; manifest ${values.data ?? '.devnet'}/devnet.json`);
       if (values.json) io.out(JSON.stringify(manifest));

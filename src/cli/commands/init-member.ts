@@ -4,7 +4,7 @@ import { EXIT, UsageError, type CommandIo } from '../command.js';
 
 /** Flags of `ledger init --genesis` that the consortium form does not take, and the reverse. */
 export const MEMBER_ONLY_FLAGS = ['key', 'name', 'data', 'api-host', 'p2p-listen', 'force'] as const;
-export const CONSORTIUM_ONLY_FLAGS = ['members', 'hosts', 'host', 'chain-id', 'p2p-port'] as const;
+export const CONSORTIUM_ONLY_FLAGS = ['members', 'hosts', 'host', 'chain-id', 'p2p-port', 'passphrase-file', 'plaintext'] as const;
 
 /** Help text of the member form of `ledger init`. */
 export const INIT_MEMBER_HELP = `Usage: ledger init --genesis FILE --key FILE [--out FILE] [--name NAME] [--data DIR]

@@ -1,9 +1,9 @@
 import { access } from 'node:fs/promises';
-import { generateSigningKey, PASSPHRASE_ENV, PASSPHRASE_FILE_ENV, resolvePassphrase, saveKeyFile } from '../../crypto/keys.js';
-import { OperationalError } from '../../util/errors.js';
+import { generateSigningKey, PASSPHRASE_ENV, PASSPHRASE_FILE_ENV, saveKeyFile } from '../../crypto/keys.js';
 import { toHex } from '../../util/bytes.js';
 import { parseFlags, required } from '../args.js';
 import { EXIT, type Command } from '../command.js';
+import { newKeyPassphrase } from '../key-passphrase.js';
 
 /** `ledger keygen --out FILE [--passphrase-file FILE | --plaintext]`. */
 export const keygenCommand: Command = {
@@ -39,14 +39,7 @@ Options:
         return EXIT.failed;
       }
     }
-    let passphrase: string | undefined;
-    if (values.plaintext !== true) {
-      const p = await resolvePassphrase(values['passphrase-file']);
-      if (p === null || p === '') {
-        throw new OperationalError('KEY_PASSPHRASE_MISSING', `no passphrase: set ${PASSPHRASE_ENV}, ${PASSPHRASE_FILE_ENV} or --passphrase-file FILE (or --plaintext for a test network)`);
-      }
-      passphrase = p;
-    }
+    const passphrase = await newKeyPassphrase(values);
     const key = generateSigningKey();
     await saveKeyFile(out, key, passphrase);
     const publicKey = toHex(key.publicKey);

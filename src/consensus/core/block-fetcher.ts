@@ -60,6 +60,16 @@ export class BlockFetcher {
     return this.syncRequested;
   }
 
+  /** True while a block is wanted or a sync runs (R24: a node fetching is not quiet). */
+  get busy(): boolean {
+    const root = this.tree.root;
+    for (const [key, w] of this.wanted) {
+      // Committed meanwhile (by sync or a longer fetch): nobody will answer for it any more.
+      if (w.height <= root.height || this.tree.knows(key)) this.wanted.delete(key);
+    }
+    return this.syncRequested || this.wanted.size > 0;
+  }
+
   /** Asks for the block `hash` at `height` (and its missing ancestors) unless it is known or committed. */
   want(hash: Hash, height: Height, source: MemberIndex): void {
     const root = this.tree.root;

@@ -124,6 +124,12 @@ export class BlockTree {
     return false;
   }
 
+  /** True when a block of `view` or later is held: a proposal of the current view (R24). */
+  hasBlockFrom(view: View): boolean {
+    for (const n of this.nodes.values()) if (n.view >= view) return true;
+    return false;
+  }
+
   /** Commits `key` and its uncommitted ancestors: returns them ascending and makes `key` the root. */
   commit(key: string): TreeNode[] {
     const branch = this.branch(key);

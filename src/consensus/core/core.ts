@@ -130,6 +130,21 @@ export class HotStuffCore implements ConsensusCore {
   }
 
   /**
+   * R24: true when this view has nothing to order: it was entered by a QC for the view before
+   * (not by a TC), no proposal of it arrived, no uncommitted block of the highQC's branch
+   * carries transactions (what the leader of the view looks at; a fork below it can never
+   * commit), no block is being fetched or synced, and no peer timed out in it (it has work
+   * we may not know of: a proposal we missed, transactions only it holds). The runtime keeps
+   * the view timer stopped while this holds and the pool has nothing to propose. Read-only.
+   */
+  get quiet(): boolean {
+    const qc = this.pm.highQc;
+    if (this.pm.view !== this.pm.highQcView + 1 || this.tree.hasBlockFrom(this.pm.view) || this.fetcher.busy) return false;
+    if (this.timeouts.count(this.pm.view) > 0) return false;
+    return qc === null || !this.tree.branchHasTxs(toHex(qc.data.blockHash));
+  }
+
+  /**
    * This node's highest certificates as a syncInfo message (read-only), or null when it has
    * none. The runtime sends it to the old member list when an epoch ends, so that members who
    * missed the QC that committed the epoch's last block (a removed member above all, which

@@ -10,8 +10,11 @@ export type PipelineEvent = ConsensusEvent | { readonly type: 'epochChanged' };
 
 /** Options of the pipeline. */
 export interface AppPipelineOptions {
-  /** An empty block waits this long for transactions unless it finalises an ancestor with some. */
-  readonly emptyBlockIntervalMs: number;
+  /**
+   * R24: a held proposal goes out, empty, once its parent is this old (0: never), so that an
+   * idle chain still shows it can commit.
+   */
+  readonly heartbeatMs: number;
   /** R5: a block stamped more than this ahead of the local clock is not voted for (yet). */
   readonly maxClockSkewMs: number;
   /** R5: how long a node waits for its clock to reach such a block before giving up its vote. */
@@ -29,6 +32,10 @@ export interface AppPipelineDeps {
   readonly fail: (err: unknown) => void;
   /** Called after a commit that ended an epoch (R20). */
   readonly onEpoch?: (next: EpochInfo) => void;
+  /** Called when the proposal of `view` is held for lack of anything to order (R24). */
+  readonly onHold?: (view: number) => void;
+  /** Called once committed blocks are applied (the pool has dropped their transactions). */
+  readonly onCommitted?: () => void;
 }
 
 type BuildRequest = Extract<CoreRequest, { kind: 'buildBlock' }>;
@@ -46,7 +53,7 @@ export class AppPipeline {
   private readonly deps: AppPipelineDeps;
   private exec: Promise<void> = Promise.resolve();
   private commits: Promise<void> = Promise.resolve();
-  private waiting: { req: BuildRequest; cancel: Cancel } | null = null;
+  private waiting: { req: BuildRequest; cancel: Cancel | null } | null = null;
   private syncQueued = false;
   private stopped = false;
 
@@ -60,19 +67,20 @@ export class AppPipeline {
     });
   }
 
-  /** Builds a proposal now, or after emptyBlockIntervalMs when it would be empty and finalise nothing. */
-  build(req: BuildRequest): void {
-    this.waiting?.cancel();
-    this.waiting = null;
-    const idle = !req.pipelineHasTxs && !this.deps.app.hasPendingTxs();
-    if (idle && this.opts.emptyBlockIntervalMs > 0) {
-      // An idle chain proposes once per interval instead of spinning; a transaction arriving
-      // meanwhile releases the proposal at once (onTxsAvailable).
-      const cancel = this.deps.clock.setTimer(this.opts.emptyBlockIntervalMs, () => this.releaseWaiting());
-      this.waiting = { req, cancel };
+  /**
+   * Builds a proposal now, or holds it (R24) while there is nothing to order: `mayHold` (the
+   * view was entered by a QC, so nobody waits for this proposal to end a timeout) and no
+   * uncommitted ancestor carries transactions and the pool has none a block could include.
+   * A transaction arriving releases it at once (onTxsAvailable); the heartbeat, when
+   * configured, releases it empty.
+   */
+  build(req: BuildRequest, mayHold: boolean): void {
+    this.cancelWaiting();
+    if (mayHold && !req.pipelineHasTxs && !this.deps.app.hasPendingTxs()) {
+      this.hold(req);
       return;
     }
-    this.runBuild(req);
+    this.runBuild(req, mayHold);
   }
 
   /**
@@ -115,6 +123,7 @@ export class AppPipeline {
         if (fresh.length === 0) return;
         const next = await this.deps.app.commit(fresh);
         if (next !== null) this.deps.onEpoch?.(next);
+        this.deps.onCommitted?.();
       } catch (e) {
         this.deps.fail(e);
       }
@@ -147,30 +156,41 @@ export class AppPipeline {
     });
   }
 
-  /** Drops a proposal waiting for transactions (its epoch ended). */
+  /** Drops a proposal waiting for transactions (its epoch ended, or a new view asks to build). */
   cancelWaiting(): void {
-    this.waiting?.cancel();
+    this.waiting?.cancel?.();
     this.waiting = null;
   }
 
   /** Cancels a waiting empty proposal and waits for queued work. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.waiting?.cancel();
-    this.waiting = null;
+    this.cancelWaiting();
     await this.exec;
     await this.commits;
   }
 
-  private releaseWaiting(): void {
+  // Nothing to order: wait for a transaction, or the heartbeat (timed from the parent, so one
+  // block per interval whichever member leads), and tell the runtime.
+  private hold(req: BuildRequest): void {
+    this.cancelWaiting();
+    const every = this.opts.heartbeatMs;
+    const cancel = every > 0
+      ? this.deps.clock.setTimer(Math.max(0, req.parentTimestampMs + every - this.deps.clock.now()), () => this.releaseWaiting(true))
+      : null;
+    this.waiting = { req, cancel };
+    this.deps.onHold?.(req.view);
+  }
+
+  private releaseWaiting(heartbeat = false): void {
     const w = this.waiting;
     if (w === null) return;
     this.waiting = null;
-    w.cancel();
-    this.runBuild(w.req);
+    w.cancel?.();
+    this.runBuild(w.req, !heartbeat);
   }
 
-  private runBuild(req: BuildRequest): void {
+  private runBuild(req: BuildRequest, mayHold: boolean): void {
     const { app, clock, enqueue } = this.deps;
     this.exec = this.exec.then(async () => {
       if (this.stopped) return;
@@ -182,6 +202,12 @@ export class AppPipeline {
         });
       } catch {
         block = null;
+      }
+      // The pool said yes but nothing was selectable (a commit still being written, a nonce
+      // gap): an empty block here would only have to be committed by another one (R24).
+      if (mayHold && block !== null && block.txs.length === 0 && !req.pipelineHasTxs && this.waiting === null && !this.stopped) {
+        this.hold(req);
+        return;
       }
       enqueue({ type: 'blockBuilt', view: req.view, block });
     });

@@ -118,6 +118,13 @@ export class ConsensusRuntime {
   private pumping: Promise<void> | null = null;
   private cancelTimer: Cancel | null = null;
   private overShare = 0;
+  /** The view whose timer runs (re-armed after firing in the same view). */
+  private armed: { core: HotStuffCore; view: number } | null = null;
+  private armedDelayMs = 0;
+  /** R24: the timer the core asked for in a quiet view, started once the view has work. */
+  private heldTimer: { core: HotStuffCore; view: number; delayMs: number } | null = null;
+  /** The last view whose held proposal was announced with our certificates. */
+  private announced: { core: HotStuffCore; view: number } | null = null;
   private stopped = false;
   private haltedBy: unknown = null;
   /** The view the metrics last saw, and the first local timeout of a view (for the view-change cause). */
@@ -168,7 +175,7 @@ export class ConsensusRuntime {
     const head = app.committedHead();
     this.pipeline = new AppPipeline(
       {
-        emptyBlockIntervalMs: this.opts.params.emptyBlockIntervalMs,
+        heartbeatMs: this.opts.params.heartbeatMinutes * 60_000,
         maxClockSkewMs: this.opts.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
         // Waiting longer than the longest view timer cannot produce a useful vote.
         maxVoteWaitMs: this.opts.params.maxViewTimeoutMs,
@@ -177,8 +184,14 @@ export class ConsensusRuntime {
         app, clock: this.deps.clock, sync: this.deps.sync ?? null, enqueue: (ev) => this.enqueue(ev), fail: (e) => this.halt(e),
         // R20: the epoch switch runs in the inbox, after every event queued before it.
         onEpoch: () => this.enqueue({ type: 'epochChanged' }),
+        onHold: (view) => this.announceHold(view),
+        // R24: a timer armed while the pool still held the transactions of a block being
+        // committed stops once they leave it, or an idle chain would time out a view later.
+        onCommitted: () => this.wake(),
       },
     );
+    // R24: a transaction reaching the pool starts a held view timer at once.
+    app.onTxsAvailable(() => this.wake());
     transport.onMessage((from, channel, data) => {
       if (channel === CHANNEL) this.handleBytes(from, data);
     });
@@ -248,6 +261,7 @@ export class ConsensusRuntime {
     if (this.epoch !== null && epoch.epoch <= this.epoch.epoch) return;
     this.cancelTimer?.();
     this.cancelTimer = null;
+    this.heldTimer = null;
     this.pipeline?.cancelWaiting();
     const old = this.core;
     if (old !== null) {
@@ -342,6 +356,7 @@ export class ConsensusRuntime {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = null;
+    this.heldTimer = null;
     await this.pumping;
     await this.pipeline?.stop();
   }
@@ -452,6 +467,7 @@ export class ConsensusRuntime {
     if (out.timer !== null) this.setTimer(core, out.timer.view, out.timer.delayMs);
     for (const r of out.requests) this.serveRequest(r);
     if (out.committed.length > 0) this.commit(out.committed);
+    this.wake();
   }
 
   // A view entered other than through the QC of the view before it came through a TC.
@@ -468,8 +484,25 @@ export class ConsensusRuntime {
     m.viewChanges.inc({ cause });
   }
 
+  // R24: a view with nothing to order runs no timer, so an idle chain has no view changes;
+  // a running timer is re-armed after firing while the view has work, and stopped (kept for
+  // later) once it has none left: a member that was fetching when it entered the view must
+  // not time out alone for ever while the others are quiet.
   private setTimer(core: HotStuffCore, view: number, delayMs: number): void {
     this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.heldTimer = null;
+    const same = this.armed !== null && this.armed.core === core && this.armed.view === view;
+    if (!same && this.isQuiet(core)) {
+      this.heldTimer = { core, view, delayMs };
+      return;
+    }
+    this.arm(core, view, delayMs);
+  }
+
+  private arm(core: HotStuffCore, view: number, delayMs: number): void {
+    this.armed = { core, view };
+    this.armedDelayMs = delayMs;
     this.cancelTimer = this.deps.clock.setTimer(delayMs, () => {
       this.cancelTimer = null;
       // Views repeat across epochs: a timer of the previous epoch's core must not fire in this one.
@@ -477,12 +510,55 @@ export class ConsensusRuntime {
     });
   }
 
+  // The pool is asked only while a timer is held: under load nothing is held.
+  private isQuiet(core: HotStuffCore): boolean {
+    return core.quiet && !this.deps.application.hasPendingTxs();
+  }
+
+  // Starts the held timer once its view has work (a transaction, a proposal, a fetch), and
+  // holds the running one again when none is left.
+  private wake(): void {
+    if (this.stopped || this.haltedBy !== null) return;
+    const a = this.armed;
+    if (this.cancelTimer !== null && a !== null && a.core === this.core && this.isQuiet(a.core)) {
+      this.cancelTimer();
+      this.cancelTimer = null;
+      this.armed = null;
+      this.heldTimer = { core: a.core, view: a.view, delayMs: this.armedDelayMs };
+      return;
+    }
+    const h = this.heldTimer;
+    if (h === null) return;
+    if (h.core !== this.core) {
+      this.heldTimer = null;
+      return;
+    }
+    if (this.isQuiet(h.core)) return;
+    this.heldTimer = null;
+    this.arm(h.core, h.view, h.delayMs);
+  }
+
+  // R24: the leader that formed the QC of the view before holds its proposal, so nothing else
+  // would tell the others that QC (and the commit it makes): it broadcasts it once per view.
+  private announceHold(view: number): void {
+    const core = this.core;
+    if (core === null || core.status.view !== view) return;
+    if (this.announced !== null && this.announced.core === core && this.announced.view === view) return;
+    this.announced = { core, view };
+    const info = core.syncInfo();
+    if (info !== null) this.deps.transport.broadcast(CHANNEL, encodeConsensusMessage(info));
+  }
+
   private serveRequest(r: CoreRequest): void {
     const pipeline = this.pipeline as AppPipeline;
     switch (r.kind) {
-      case 'buildBlock':
-        pipeline.build(r);
+      case 'buildBlock': {
+        // R24: only a view entered by a QC may wait for transactions; after a TC the others
+        // wait for this proposal to get back to a certified chain.
+        const s = this.core?.status;
+        pipeline.build(r, s !== undefined && s.view === r.view && s.view === s.highQcView + 1);
         return;
+      }
       case 'checkBlock':
         pipeline.check(r.block, r.hash);
         return;
@@ -545,6 +621,7 @@ export class ConsensusRuntime {
     this.haltedBy = e;
     this.cancelTimer?.();
     this.cancelTimer = null;
+    this.heldTimer = null;
     this.inbox.length = 0;
     const code = e instanceof InvariantError ? 'CONSENSUS_HALTED' : 'CONSENSUS_FAILED';
     this.deps.logger?.error({ code, err: e, status: this.core?.status }, 'Consensus halted: no more votes from this node');

@@ -77,8 +77,19 @@ export interface FakeApplicationOptions {
   /** Transactions per built block and their size (the bench uses 1,000 × 300 bytes). */
   readonly txsPerBlock: number;
   readonly txBytes: number;
-  /** When true the pool looks empty, so the runtime delays empty proposals. */
+  /**
+   * When true the pool starts empty: blocks are built empty until announceTxs, and it is
+   * empty again once this node built or executed a block with transactions, which took them
+   * (R24 tests).
+   */
   readonly idle?: boolean;
+  /**
+   * With `idle`: like the real pool, transactions stay pending (hasPendingTxs) until a block
+   * holding them commits, though no later block takes them again meanwhile.
+   */
+  readonly poolLeavesAtCommit?: boolean;
+  /** The simulation's idle windows: while `empty`, every member's pool is (scenario idle periods). */
+  readonly pool?: SimPool;
   /** Member-set changes to make, at most one per epoch. */
   readonly reconfigurations?: readonly FakeReconfiguration[];
   /** Planted bugs (commitSuffix, staleMembers, futureInvalid); only the planted-bug tests set them. */
@@ -86,6 +97,11 @@ export interface FakeApplicationOptions {
   /** The node's wall clock and skew bound: read only by the planted futureInvalid bug. */
   readonly now?: () => number;
   readonly maxClockSkewMs?: number;
+}
+
+/** A pool state shared by a simulation's members, switched by its idle windows. */
+export interface SimPool {
+  readonly empty: boolean;
 }
 
 interface Executed {
@@ -107,7 +123,9 @@ const GENESIS_STATE = sha256(utf8('sim/genesis-state'));
  */
 export class FakeApplication implements Application {
   private readonly opts: FakeApplicationOptions;
-  private announced = false;
+  private pending: boolean;
+  /** poolLeavesAtCommit: the pending transactions are in a block not committed yet. */
+  private taken = false;
   private readonly chain: FakeChain;
   private readonly executed = new Map<string, Executed>();
   private txHandlers: (() => void)[] = [];
@@ -118,6 +136,7 @@ export class FakeApplication implements Application {
     this.opts = opts;
     this.chain = chain;
     this.onCommit = onCommit;
+    this.pending = opts.idle !== true;
   }
 
   /** Simulated crash: a dead process writes nothing more (its commits never resolve). */
@@ -135,7 +154,9 @@ export class FakeApplication implements Application {
     const parent = this.stateOf(toHex(req.parentHash));
     if (parent === null) return null;
     const suffix = this.sealedAbove(parent, req.epoch);
-    const txs = suffix ? [] : makeTxs(req, salt, this.opts.txsPerBlock, this.opts.txBytes);
+    // A reconfiguration block always carries its member vote, idle pool or not.
+    const reconfiguring = this.opts.reconfigurations?.some((x) => x.epoch === req.epoch && x.atHeight === req.height) === true;
+    const txs = suffix || ((!this.hasPendingTxs() || this.taken) && !reconfiguring) ? [] : makeTxs(req, salt, this.opts.txsPerBlock, this.opts.txBytes);
     const txRoot = txRootOf(txs);
     const header: BlockHeader = {
       chainId: this.opts.chainId, epoch: req.epoch, height: req.height, view: req.view, parentHash: req.parentHash,
@@ -143,6 +164,7 @@ export class FakeApplication implements Application {
       timestampMs: Math.max(req.timestampMs, parent.timestampMs + 1), parentQc: req.parentQc,
     };
     const block: Block = { header, txs };
+    this.tookTxs(block);
     this.executed.set(toHex(blockHash(header)), { height: header.height, stateRoot: header.stateRoot, timestampMs: header.timestampMs, block, sealed: suffix || this.reconfigures(header) !== null });
     return block;
   }
@@ -184,6 +206,10 @@ export class FakeApplication implements Application {
       }
     }
     if (appended.length > 0) this.onCommit?.(appended);
+    if (this.opts.poolLeavesAtCommit === true && appended.some((c) => c.block.txs.length > 0)) {
+      this.pending = false;
+      this.taken = false;
+    }
     // Speculative results at or below the head, or of an ended epoch, can never commit now.
     const head = this.chain.head().height;
     const epoch = this.currentEpoch().epoch;
@@ -218,9 +244,9 @@ export class FakeApplication implements Application {
     return this.executed.get(key)?.block ?? this.chain.get(key)?.block ?? null;
   }
 
-  /** The simulated pool always has transactions unless `idle` (until announceTxs). */
+  /** The simulated pool always has transactions unless `idle` (until announceTxs) or in an idle window. */
   hasPendingTxs(): boolean {
-    return this.opts.idle !== true || this.announced;
+    return this.pending && this.opts.pool?.empty !== true;
   }
 
   /** Registers a listener; `announceTxs` calls it. */
@@ -230,7 +256,8 @@ export class FakeApplication implements Application {
 
   /** Simulates transactions arriving that a block can include. */
   announceTxs(): void {
-    this.announced = true;
+    this.pending = true;
+    this.taken = false;
     for (const h of this.txHandlers) h();
   }
 
@@ -250,7 +277,15 @@ export class FakeApplication implements Application {
     if (!bytesEqual(txRoot, h.txRoot) || !bytesEqual(h.receiptsRoot, ZERO_HASH)) return false;
     if (!bytesEqual(sha256Parts(parent.stateRoot, txRoot), h.stateRoot)) return false;
     this.executed.set(toHex(hash), { height: h.height, stateRoot: h.stateRoot, timestampMs: h.timestampMs, block, sealed: suffix || this.reconfigures(h) !== null });
+    this.tookTxs(block);
     return true;
+  }
+
+  // An idle pool's transactions are in a block now: a later block cannot take them again.
+  private tookTxs(block: Block): void {
+    if (this.opts.idle !== true || block.txs.length === 0) return;
+    if (this.opts.poolLeavesAtCommit === true) this.taken = true;
+    else this.pending = false;
   }
 
   // The next epoch's members when this block is its epoch's reconfiguration block.

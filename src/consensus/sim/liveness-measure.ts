@@ -20,7 +20,7 @@ export interface CommitRateOptions {
   /** Virtual time before counting starts (the reputation window fills meanwhile). */
   readonly warmupMs: number;
   readonly seed?: number;
-  /** An idle chain: no transactions, empty proposals wait emptyBlockIntervalMs (R19), devnet timing. */
+  /** An idle chain: no transactions, devnet timing; quiet views hold their proposals (R24). */
   readonly idle?: boolean;
   /** Replaces the default leader schedule on every member (a baseline to compare against). */
   readonly schedule?: LeaderSchedule;
@@ -36,8 +36,8 @@ export interface CommitRate {
   readonly viewsPerSecond: number;
 }
 
-// The devnet's consensus timing (ledger init): an idle chain makes an empty block per 500 ms.
-const IDLE_PARAMS = { ...SIM_PARAMS, viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, emptyBlockIntervalMs: 500 };
+// The devnet's consensus timing (ledger init), heartbeats off: an idle chain writes nothing (R24).
+const IDLE_PARAMS = { ...SIM_PARAMS, viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, heartbeatMinutes: 0 };
 
 /**
  * Virtual warm-up after which a cluster with members down from the start is past its first
@@ -80,6 +80,8 @@ export async function measureCommitRate(opts: CommitRateOptions): Promise<Commit
     await rt.start();
   }
   const runUntil = async (t: number): Promise<void> => {
+    // A quiet idle chain (R24) may have no timer at all: time still passes.
+    clock.schedule(t, () => undefined);
     await settle();
     while (clock.now() < t && clock.runNext()) await settle();
   };

@@ -21,6 +21,17 @@ export interface PartitionEvent {
 }
 
 /**
+ * A period in which every member's pool is empty (R24). Before GST it meets the faults; one
+ * starting at GST (`quietFromMs` set) is judged: from quietFromMs until it ends, with a calm
+ * network, no honest member may send a timeout or commit a block.
+ */
+export interface IdleWindow {
+  readonly atMs: number;
+  readonly durationMs: number;
+  readonly quietFromMs?: number;
+}
+
+/**
  * Everything a seed decides about a run. Members are named by node id (the process and its
  * key, simKey(id)); without member changes node id i is member index i of the one epoch.
  */
@@ -39,6 +50,8 @@ export interface Scenario {
   readonly crashes: readonly CrashEvent[];
   /** Members that crash right after sending their k-th vote, then restart after downMs. */
   readonly crashAfterVote: readonly { member: MemberIndex; vote: number; downMs: number }[];
+  /** Idle periods; liveness is judged from the end of one starting at GST. */
+  readonly idle: readonly IdleWindow[];
   /**
    * Every honest member of the final epoch must commit this many blocks past the GST height
    * and past the last reconfiguration block (3, or a reputation window and a turn of every
@@ -69,7 +82,7 @@ export const SIM_PARAMS = {
   maxViewTimeoutMs: 3200,
   maxBlockTxs: 1000,
   maxBlockBytes: 1024 * 1024,
-  emptyBlockIntervalMs: 0,
+  heartbeatMinutes: 0,
 } as const;
 
 /** Scenario kinds beyond the seeded faults. */
@@ -86,6 +99,29 @@ const ATTACK_STREAM = 0x61747463;
 // Likewise for what exercises the leader schedule (R3a-R3d): behaviours aimed at it, and runs
 // long enough after GST for its window to fill and be judged.
 const REPUTATION_STREAM = 0x72657075;
+// Likewise for idle windows.
+const IDLE_STREAM = 0x69646c65;
+// Time for the blocks in flight at the start of an idle window to commit (a few capped view
+// timeouts when a Byzantine leader is on the way) before quiet is judged.
+const IDLE_SETTLE_MS = 12_000;
+
+// Half the seeds stay busy throughout; the others get an idle period among the faults, one
+// right at GST, or both.
+function idleWindows(seed: number, gstMs: number): IdleWindow[] {
+  const r = new SeededRng(seed ^ IDLE_STREAM);
+  const kind = r.range(0, 3);
+  const out: IdleWindow[] = [];
+  if (kind === 1 || kind === 3) {
+    // Ends by GST, so that it never cuts into the judged window.
+    const atMs = r.range(0, gstMs - 100);
+    out.push({ atMs, durationMs: Math.min(r.range(100, 2500), gstMs - atMs) });
+  }
+  if (kind === 2 || kind === 3) {
+    const durationMs = r.range(IDLE_SETTLE_MS + 3000, IDLE_SETTLE_MS + 20_000);
+    out.push({ atMs: gstMs, durationMs, quietFromMs: gstMs + IDLE_SETTLE_MS });
+  }
+  return out;
+}
 
 /**
  * Derives a scenario from a seed: which members are Byzantine and how, and a fault schedule
@@ -145,7 +181,7 @@ export function generateScenario(seed: number, nodes: number, byzantine: number,
   // Spare processes (member changes) last, so that seed S keeps its members' clocks.
   if (skewed) for (let n = nodes; n < members.processes; n++) clockSkewMs.set(n, ar.range(-HONEST_SKEW_MS, HONEST_SKEW_MS));
   return {
-    seed, nodes, byzantine, behaviours, members, gstMs, chaos, partitions, crashes, crashAfterVote,
+    seed, nodes, byzantine, behaviours, members, gstMs, chaos, partitions, crashes, crashAfterVote, idle: idleWindows(seed, gstMs),
     livenessBlocks: longRun ? 3 + reputationWindow(nodes) + nodes : 3,
     livenessBoundMs: 60_000,
     attacks, clockSkewMs,
@@ -165,6 +201,7 @@ export function describeScenario(s: Scenario): string {
   const byz = [...s.behaviours].map(([m, b]) => `${m}:${b}`).join(',') || 'none';
   return `byzantine=[${byz}] gst=${s.gstMs}ms drop=${s.chaos.dropRate} dup=${s.chaos.dupRate} delay=${s.chaos.minDelayMs}-${s.chaos.maxDelayMs}ms${s.chaos.reorder ? ' reorder' : ''} ` +
     `partitions=${s.partitions.length} crashes=${s.crashes.length} crashAfterVote=${s.crashAfterVote.length}` +
+    (s.idle.length > 0 ? ` idle=${s.idle.map((w) => `${w.atMs}+${w.durationMs}ms`).join(',')}` : '') +
     (s.members.changes.length > 0 ? ` processes=${s.members.processes} changes=${describeMemberPlan(s.members)}` : '') +
     ((s.attacks ?? []).length > 0 ? ` attacks=${(s.attacks ?? []).join(',')}` : '') +
     ((s.clockSkewMs?.size ?? 0) > 0 ? ` skew=${[...(s.clockSkewMs ?? [])].map(([n, ms]) => `${n}:${ms}`).join(',')}` : '');

@@ -15,6 +15,12 @@ export interface SimClientDeps {
   readonly targets: () => Iterable<SimLedger>;
   /** Next nonce of an account (id = key hex) in the most advanced honest committed state. */
   readonly committedNonce: (account: string) => number;
+  /**
+   * True while the users have nothing new to send (the scenario's idle windows, R24): no new
+   * transaction is signed; those not yet committed are still offered (a real client retries
+   * until it sees them committed), so the pools drain once they commit and then stay empty.
+   */
+  readonly paused?: () => boolean;
 }
 
 interface Outstanding {
@@ -70,13 +76,14 @@ export class SimClient {
   }
 
   private tick(): void {
+    const paused = this.d.paused?.() === true;
     const rng = this.d.rng;
     for (let i = 0; i < SIM_CLIENTS; i++) {
       const id = toHex(simClientKey(i).publicKey);
       const done = this.d.committedNonce(id);
       const queue = (this.pending[i] as Outstanding[]).filter((o) => o.nonce >= done);
       this.pending[i] = queue;
-      if (queue.length < MAX_OUTSTANDING && rng.chance(0.6)) {
+      if (!paused && queue.length < MAX_OUTSTANDING && rng.chance(0.6)) {
         queue.push(this.sign(i));
       }
     }

@@ -13,7 +13,7 @@ import type { RuntimeLogger, SyncDriver } from '../runtime/application.js';
 import { ConsensusRuntime } from '../runtime/runtime.js';
 import type { CoreOverrides } from '../core/core.js';
 import { ByzantineTransport, type Attack, type Behaviour } from './byzantine.js';
-import { FakeApplication, FakeChain, type FakeReconfiguration } from './fake-application.js';
+import { FakeApplication, FakeChain, type FakeReconfiguration, type SimPool } from './fake-application.js';
 import { fixedMembers, type MemberPlan } from './member-changes.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
 import { SimClient } from './sim-client.js';
@@ -92,6 +92,8 @@ export interface SimClusterOptions {
   readonly txsPerBlock: number;
   readonly txBytes: number;
   readonly idle?: boolean;
+  /** Shared pool state switched by the scenario's idle windows. */
+  readonly pool?: SimPool;
   readonly maxFetchGap?: number;
   /** Attacks the Byzantine members add to their behaviours. */
   readonly attacks?: readonly Attack[];
@@ -202,10 +204,13 @@ export class SimCluster {
       for (let s = 0; s < slots; s++) await this.launch(n, s);
     }
     if (this.genesis !== null) {
+      const pool = this.opts.pool;
       this.client = new SimClient({
         clock: this.deps.clock, rng: this.deps.rng.fork(), chainId: SIM_CHAIN_ID,
         targets: () => this.live.flatMap((i) => (i.app instanceof SimLedger ? [i.app] : [])),
         committedNonce: (account) => this.committedNonce(account),
+        // An idle window (R24): the users send nothing, so the real pools drain.
+        ...(pool ? { paused: () => pool.empty } : {}),
       });
       this.client.start();
     }
@@ -323,6 +328,7 @@ export class SimCluster {
     return new FakeApplication(
       {
         chainId: SIM_CHAIN_ID, epoch: this.epoch, txsPerBlock: this.opts.txsPerBlock, txBytes: this.opts.txBytes, ...(this.opts.idle ? { idle: true } : {}),
+        ...(this.opts.pool ? { pool: this.opts.pool } : {}),
         ...(this.reconfigurations.length > 0 ? { reconfigurations: this.reconfigurations } : {}),
         ...(faults === undefined ? {} : { faults }), now: () => scoped.now(), maxClockSkewMs: SIM_MAX_CLOCK_SKEW_MS,
       },

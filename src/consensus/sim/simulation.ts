@@ -1,7 +1,9 @@
+import { decodeConsensusMessage } from '../../codec/consensus.js';
 import { toHex } from '../../util/bytes.js';
 import { VOTE_WINDOW_VIEWS, type CoreOverrides } from '../core/core.js';
 import type { CoreMutations, SignatureVerifier } from '../core/types.js';
 import { EpochSchedule } from './epoch-schedule.js';
+import { FakeApplication } from './fake-application.js';
 import { InvariantMonitor, type Violation } from './invariants.js';
 import { SeededRng } from './rng.js';
 import { describeScenario, generateScenario, SIM_PARAMS, type Scenario } from './scenario.js';
@@ -85,6 +87,14 @@ export function replayCommand(nodes: number, byzantine: number, seed: number, re
 
 // Every promise chain of the runtimes resolves within microtasks (the fakes never wait on real
 // I/O), so one macrotask turn lets all of them settle before the next virtual event.
+function isTimeout(bytes: Uint8Array): boolean {
+  try {
+    return decodeConsensusMessage(bytes).type === 'timeout';
+  } catch {
+    return false;
+  }
+}
+
 function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -107,9 +117,15 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
   const verifier = opts.verifier ?? SHARED_VERIFIER;
   const epochs = new EpochSchedule(sc.members, (n) => simKey(n).publicKey);
   const monitor = new InvariantMonitor({ chainId: SIM_CHAIN_ID, epochs, honest, now: () => clock.now(), verifier });
+  // R24: while an idle window lasts every member's pool is empty.
+  const pool = { empty: false };
+  const judgedIdle = sc.idle.find((w) => w.quietFromMs !== undefined);
+  const quietNow = (): boolean => judgedIdle?.quietFromMs !== undefined && clock.now() >= judgedIdle.quietFromMs && clock.now() < judgedIdle.atMs + judgedIdle.durationMs;
+  // Liveness is judged from GST, or from the end of an idle window starting there.
+  const liveFromMs = judgedIdle === undefined ? sc.gstMs : judgedIdle.atMs + judgedIdle.durationMs;
   const c = new SimCluster(
     {
-      nodes: sc.nodes, members: sc.members, params: SIM_PARAMS, behaviours: sc.behaviours, txsPerBlock: 1, txBytes: 32,
+      nodes: sc.nodes, members: sc.members, params: SIM_PARAMS, behaviours: sc.behaviours, txsPerBlock: 1, txBytes: 32, pool,
       ...(opts.mutations ? { mutations: opts.mutations } : {}), ...(opts.faults ? { faults: opts.faults } : {}),
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
       ...(sc.attacks ? { attacks: sc.attacks } : {}), ...(sc.clockSkewMs ? { clockSkewMs: sc.clockSkewMs } : {}),
@@ -124,6 +140,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
       onCommit: (member, blocks) => {
         for (const b of blocks) trace.record('c', member, b.block.header.height, toHex(b.hash));
         monitor.onCommit(member, blocks);
+        if (quietNow() && honest(member)) monitor.report('liveness', `quiet idle chain (R24): member ${member} committed height ${blocks[blocks.length - 1]?.block.header.height} while idle`);
       },
       onExecuted: (member, { committed, exec }) => {
         trace.record('s', member, committed.block.header.height, toHex(exec.stateRoot), toHex(exec.receiptsRoot));
@@ -145,6 +162,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
   net.onSend((ep, from, _to, channel, bytes) => {
     if (channel !== 'consensus') return;
     monitor.onSend(from, bytes);
+    if (quietNow() && honest(from) && isTimeout(bytes)) monitor.report('liveness', `quiet idle chain (R24): member ${from} sent a timeout while idle`);
     // A crash right after a vote left: the safety state must already be durable (R9).
     const isVote = bytes[0] === 0x93 && bytes[1] === 0x01;
     const rule = sc.crashAfterVote.find((r) => r.member === from);
@@ -189,17 +207,33 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
       for (const inst of c.instances.filter((i) => i.node === cr.member)) crashAndRestart(inst, Math.min(cr.atMs + cr.downMs, sc.gstMs));
     });
   }
+  for (const w of sc.idle) {
+    clock.schedule(w.atMs, () => {
+      pool.empty = true;
+    });
+    clock.schedule(w.atMs + w.durationMs, () => {
+      pool.empty = false;
+      // The FakeApplication's pool refills at once; on the real chain the client's next tick
+      // offers its transactions again (SimClient `paused`).
+      for (const inst of c.instances) if (inst.alive && inst.app instanceof FakeApplication) inst.app.announceTxs();
+    });
+  }
   clock.schedule(sc.gstMs, () => {
     net.setFaults({ ...CALM_LINKS, maxDelayMs: 50 });
     net.partition(null);
     for (let n = 0; n < c.processes; n++) if (honest(n)) void restart(n);
-    gstHeight = monitor.maxHeight;
+    if (liveFromMs === sc.gstMs) gstHeight = monitor.maxHeight;
   });
+  if (liveFromMs !== sc.gstMs) {
+    clock.schedule(liveFromMs, () => {
+      gstHeight = monitor.maxHeight;
+    });
+  }
 
   await c.startAll();
   await settle();
   const maxEvents = opts.maxEvents ?? 2_000_000;
-  const deadline = sc.gstMs + sc.livenessBoundMs;
+  const deadline = liveFromMs + sc.livenessBoundMs;
   let events = 0;
   const changes = sc.members.changes.length > 0;
   // Judged after GST: the honest members of the epoch in force at the target height. Without
@@ -254,8 +288,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<SimResult>
   return {
     seed: sc.seed, nodes: sc.nodes, byzantine: sc.byzantine, scenario: describeScenario(sc), violations,
     safetyViolation: violations.some((v) => v.kind === 'safety'),
-    livenessFailure: !safetyViolation && recoveredAt === null,
+    // A quiet-idle violation (R24) counts as a liveness failure too.
+    livenessFailure: !safetyViolation && violations.some((v) => v.kind === 'liveness'),
     committedBlocks: monitor.committedBlocks, committedTxs: monitor.committedTxs, traceHash: trace.digest(), virtualMs: clock.now(), events,
-    messages: net.messagesSent, recoveryMs: recoveredAt === null ? null : recoveredAt - sc.gstMs, processes,
+    messages: net.messagesSent, recoveryMs: recoveredAt === null ? null : recoveredAt - liveFromMs, processes,
   };
 }

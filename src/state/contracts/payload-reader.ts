@@ -38,7 +38,8 @@ export const KEY_HEX_RE = /^[0-9a-f]{64}$/;
 export const NAME_RE = /^[A-Za-z0-9._-]{1,64}$/;
 /** Largest amount: 2^63-1 minor units. */
 export const MAX_AMOUNT = (1n << 63n) - 1n;
-const AMOUNT_RE = /^[1-9][0-9]{0,18}$/;
+/** Amounts as decimal strings: no leading zero, at most 19 digits (the value is checked against MAX_AMOUNT). */
+export const AMOUNT_RE = /^[1-9][0-9]{0,18}$/;
 
 /** Checks that `p` has exactly the `required` keys plus any of `optional`, and nothing else. */
 export function expectKeys(p: Payload, required: readonly string[], optional: readonly string[] = [], path = ''): void {

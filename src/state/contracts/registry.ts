@@ -9,7 +9,7 @@ import { INVOICE_HANDLERS } from './invoice/invoice-handlers.js';
  * Transaction type → handler: the one place new transaction types are added.
  *
  * The built-in contracts (native, synchronous handlers in the Substrate FRAME style):
- * - accounts/ — account.register, account.rotate, member.propose, member.vote;
+ * - accounts/ — account.register, account.rotate, account.setrole, member.propose, member.vote;
  * - invoice/ — invoice.issue, accept, transfer, split, finance, repay, pay, cancel, freeze, unfreeze;
  * - asset/ — asset.register, transfer, pledge, release, freeze, unfreeze.
  * Each handler declares its docs/transactions.md type name (never changes), the roles that may submit it

@@ -65,7 +65,7 @@ export class FakeNode implements ApiDeps {
     return {
       chainId: this.chain.chainId, node: 'member0', height: this.chain.height,
       headHash: this.chain.head?.committed.hash ?? new Uint8Array(32), view: this.chain.height, epoch: 0,
-      members: this.chain.members.length, peersConnected: 3, ready: this.ready, syncing: false, validator: true,
+      members: this.chain.members.length, peersConnected: 3, ready: this.ready, syncing: false, targetHeight: this.chain.height, syncProgress: 1, validator: true,
       version: '9.8.7', commit: 'f00dfeed',
     };
   }
@@ -73,7 +73,7 @@ export class FakeNode implements ApiDeps {
   genesis(): Genesis {
     return {
       chainId: this.chain.chainId, genesisTimeMs: 0,
-      consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 5000, maxBlockBytes: 2 << 20, emptyBlockIntervalMs: 500 },
+      consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 4000, maxBlockTxs: 5000, maxBlockBytes: 2 << 20, heartbeatMinutes: 5 },
       members: this.chain.members, accounts: [],
     };
   }
@@ -128,11 +128,11 @@ export class FakeNode implements ApiDeps {
     return this.invoices.get(id) ?? null;
   }
 
-  async listInvoices(f: { holder?: string; status?: InvoiceJson['status']; limit: number; cursor?: string }): Promise<PageOf<InvoiceJson>> {
+  async listInvoices(f: { holder?: string; status?: InvoiceJson['status']; limit: number; after?: Uint8Array }): Promise<PageOf<InvoiceJson> | null> {
     const all = [...this.invoices.values()]
       .filter((i) => (f.holder === undefined || i.holder === f.holder) && (f.status === undefined || i.status === f.status))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
-    return page(all, f.limit, f.cursor);
+    return page(all, f.limit, f.after);
   }
 
   async invoiceHistory(id: string): Promise<HistoryEntryJson[] | null> {
@@ -143,9 +143,9 @@ export class FakeNode implements ApiDeps {
     return this.assets.get(id) ?? null;
   }
 
-  async listAssets(f: { owner?: string; limit: number; cursor?: string }): Promise<PageOf<AssetJson>> {
+  async listAssets(f: { owner?: string; limit: number; after?: Uint8Array }): Promise<PageOf<AssetJson> | null> {
     const all = [...this.assets.values()].filter((a) => f.owner === undefined || a.owner === f.owner).sort((a, b) => (a.id < b.id ? -1 : 1));
-    return page(all, f.limit, f.cursor);
+    return page(all, f.limit, f.after);
   }
 
   async assetHistory(id: string): Promise<HistoryEntryJson[] | null> {
@@ -175,9 +175,12 @@ export class FakeNode implements ApiDeps {
   }
 }
 
-function page<T extends { id: string }>(all: readonly T[], limit: number, cursor: string | undefined): PageOf<T> {
+// Positions are the utf8 of the last id served; one that is not an id of the list is refused.
+function page<T extends { id: string }>(all: readonly T[], limit: number, after: Uint8Array | undefined): PageOf<T> | null {
+  const cursor = after === undefined ? undefined : Buffer.from(after).toString('utf8');
+  if (cursor !== undefined && !all.some((x) => x.id === cursor)) return null;
   const start = cursor === undefined ? 0 : all.findIndex((x) => x.id > cursor);
   const items = start < 0 ? [] : all.slice(start, start + limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: last !== undefined && start + limit < all.length ? last.id : null };
+  return { items, next: last !== undefined && start + limit < all.length ? new TextEncoder().encode(last.id) : null };
 }

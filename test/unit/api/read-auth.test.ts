@@ -171,4 +171,28 @@ describe('scopes by role over HTTP', () => {
     expect((await cr.latestBlock())?.txs.map((t) => t.hash).sort()).toEqual([txA, txB].sort());
     expect((await cr.stateProof(Buffer.from('members'))).key).toBe(toHex(Buffer.from('members')));
   });
+
+  // Last: it commits more blocks and changes a's role on the way.
+  test('the event stream applies the block rules per block: a role change widens or narrows what follows', async () => {
+    const ca = new LedgerClient({ url: api.url, key: a });
+    const cb = new LedgerClient({ url: api.url, key: b });
+    const ac = new AbortController();
+    const seen: string[][] = [];
+    const next: string[] = [];
+    for await (const ev of ca.blockEvents({ fromHeight: 1, signal: ac.signal })) {
+      seen.push(ev.txs.map((t) => t.hash));
+      if (seen.length === 1) {
+        api.node.addAccount(a.publicKey, 'a', 'auditor');
+        next.push((await cb.submit(buildTx(b, CHAIN, 'asset.register', { id: 'R-B2', kind: 'k', fingerprint: 'd'.repeat(64), metadata: {} }, 1))).hash);
+        api.node.commitPending();
+      } else if (seen.length === 2) {
+        api.node.addAccount(a.publicKey, 'a', 'integrator');
+        next.push((await cb.submit(buildTx(b, CHAIN, 'asset.register', { id: 'R-B3', kind: 'k', fingerprint: 'c'.repeat(64), metadata: {} }, 2))).hash);
+        api.node.commitPending();
+      } else {
+        ac.abort();
+      }
+    }
+    expect(seen).toEqual([[txA], [next[0]], []]);
+  });
 });

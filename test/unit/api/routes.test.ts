@@ -60,7 +60,7 @@ describe('before the first block', () => {
     expectError(await call('GET', '/v1/blocks/latest'), 404, 'NOT_FOUND');
     expectError(await call('GET', '/v1/proofs/state?key=00'), 404, 'NOT_FOUND');
     expect((await call('GET', '/v1/status')).json.height).toBe(0);
-    expect((await call('GET', '/v1/blocks')).json).toEqual({ blocks: [], next: null });
+    expect((await call('GET', '/v1/blocks')).json).toEqual({ items: [], nextCursor: null });
   });
 });
 
@@ -155,7 +155,7 @@ describe('GET /v1/transactions/:hash', () => {
 });
 
 describe('blocks', () => {
-  test('by height, latest and pages with next', async () => {
+  test('by height, latest and pages with cursors', async () => {
     const one = await call('GET', '/v1/blocks/1');
     expect(one.status).toBe(200);
     expect(Value.Check(BlockJson, one.json)).toBe(true);
@@ -163,11 +163,16 @@ describe('blocks', () => {
     const latest = await call('GET', '/v1/blocks/latest');
     expect(latest.json.header.height).toBe(2);
     const page1 = await call('GET', '/v1/blocks?from=1&limit=1');
-    expect(page1.json.blocks.map((b: any) => b.header.height)).toEqual([1]);
-    expect(page1.json.next).toBe(2);
-    const page2 = await call('GET', '/v1/blocks?from=2&limit=5');
-    expect(page2.json.blocks.map((b: any) => b.header.height)).toEqual([2]);
-    expect(page2.json.next).toBeNull();
+    expect(page1.json.items.map((b: any) => b.header.height)).toEqual([1]);
+    expect(typeof page1.json.nextCursor).toBe('string');
+    // The cursor wins over from: a client repeats its query with the cursor added.
+    const page2 = await call('GET', `/v1/blocks?from=1&limit=1&cursor=${page1.json.nextCursor}`);
+    expect(page2.json.items.map((b: any) => b.header.height)).toEqual([2]);
+    expect(page2.json.nextCursor).toBeNull();
+    expect((await call('GET', '/v1/blocks?from=2&limit=5')).json.items.map((b: any) => b.header.height)).toEqual([2]);
+    // Default limit 50 covers both blocks; past the head is an empty last page.
+    expect((await call('GET', '/v1/blocks')).json.items).toHaveLength(2);
+    expect((await call('GET', '/v1/blocks?from=50')).json).toEqual({ items: [], nextCursor: null });
   });
 
   test('unknown height 404; malformed 400', async () => {
@@ -190,17 +195,58 @@ describe('invoices and assets', () => {
     const rest = await call('GET', `/v1/invoices?holder=supplier&limit=2&cursor=${byHolder.json.nextCursor}`);
     expect(rest.json).toMatchObject({ items: [{ id: 'INV-3' }], nextCursor: null });
     expect((await call('GET', '/v1/invoices?status=financed')).json.items.map((i: any) => i.id)).toEqual(['INV-4']);
-    expect((await call('GET', '/v1/invoices/INV-1/history')).json).toEqual({ id: 'INV-1', entries: [] });
+    expect((await call('GET', '/v1/invoices/INV-1/history')).json).toEqual({ id: 'INV-1', items: [], nextCursor: null });
     expect((await call('GET', '/v1/assets/A-1')).json).toEqual(sampleAsset('A-1'));
     expect((await call('GET', '/v1/assets?owner=buyer')).json.items.map((a: any) => a.id)).toEqual(['A-2']);
-    expect((await call('GET', '/v1/assets/A-1/history')).json.entries).toHaveLength(1);
+    expect((await call('GET', '/v1/assets/A-1/history')).json.items).toHaveLength(1);
+  });
+
+  test('every list pages alike: limit, then nextCursor until null, no item twice or missed', async () => {
+    const walk = async (path: string): Promise<string[]> => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const sep = path.includes('?') ? '&' : '?';
+        const r = await call('GET', `${path}${sep}limit=1${cursor === null ? '' : `&cursor=${cursor}`}`);
+        expect(r.status, JSON.stringify(r.json)).toBe(200);
+        expect(r.json.items.length).toBeLessThanOrEqual(1);
+        seen.push(...r.json.items.map((x: any) => x.id ?? x.hash ?? x.txHash));
+        cursor = r.json.nextCursor;
+      } while (cursor !== null);
+      return seen;
+    };
+    expect(await walk('/v1/invoices')).toEqual(['INV-1', 'INV-2', 'INV-3', 'INV-4']);
+    expect(await walk('/v1/invoices?holder=supplier')).toEqual(['INV-1', 'INV-2', 'INV-3']);
+    expect(await walk('/v1/assets')).toEqual(['A-1', 'A-2']);
+    expect(await walk('/v1/blocks')).toHaveLength(2);
+    api.node.histories.set('invoice/INV-2', [1, 2, 3].map((height) => ({ height, txHash: String(height).repeat(64), type: 'invoice.issue', signer: 's', timestampMs: height, detail: {} })));
+    expect(await walk('/v1/invoices/INV-2/history')).toEqual(['1', '2', '3'].map((h) => h.repeat(64)));
+  });
+
+  test('a malformed or foreign cursor is 400 INVALID_CURSOR on every list', async () => {
+    const invoices = (await call('GET', '/v1/invoices?limit=1')).json.nextCursor as string;
+    const blocks = (await call('GET', '/v1/blocks?limit=1')).json.nextCursor as string;
+    const lists = ['/v1/blocks', '/v1/invoices', '/v1/invoices?holder=supplier', '/v1/assets', '/v1/invoices/INV-1/history', '/v1/assets/A-1/history'];
+    const bad = ['x', 'i.', 'i.***', 'zz.AAAA', 'b.AAA', 'h.AAAAAAAAAAE', `i.${Buffer.from('NOPE').toString('base64url')}`];
+    for (const list of lists) {
+      const sep = list.includes('?') ? '&' : '?';
+      const foreign = list.startsWith('/v1/blocks') ? invoices : blocks;
+      for (const c of [...bad, foreign]) expectError(await call('GET', `${list}${sep}cursor=${encodeURIComponent(c)}`), 400, 'INVALID_CURSOR');
+    }
+    // A history cursor past the end was never served.
+    expectError(await call('GET', `/v1/assets/A-1/history?cursor=h.${Buffer.from([0, 0, 0, 0, 0, 0, 0, 9]).toString('base64url')}`), 400, 'INVALID_CURSOR');
+    expectError(await call('GET', `/v1/invoices?cursor=${'i.'.padEnd(1200, 'A')}`), 400, 'VALIDATION_FAILED');
   });
 
   test('unknown ids 404; malformed ids and filters 400', async () => {
     for (const p of ['/v1/invoices/NOPE', '/v1/invoices/NOPE/history', '/v1/assets/NOPE', '/v1/assets/NOPE/history']) {
       expectError(await call('GET', p), 404, 'NOT_FOUND');
     }
-    for (const p of ['/v1/invoices/bad!id', `/v1/invoices/${'x'.repeat(129)}`, '/v1/invoices?status=lost', '/v1/invoices?limit=1000', '/v1/assets/%20', '/v1/assets?owner=a%2Fb']) {
+    for (const p of [
+      '/v1/invoices/bad!id', `/v1/invoices/${'x'.repeat(129)}`, '/v1/invoices?status=lost', '/v1/invoices?limit=1000', '/v1/invoices?limit=101',
+      '/v1/invoices?holder=', '/v1/invoices?seller=x', '/v1/assets/%20', '/v1/assets?owner=a%2Fb', '/v1/assets?limit=0',
+      '/v1/assets/A-1/history?limit=101', '/v1/invoices/INV-1/history?holder=x',
+    ]) {
       expectError(await call('GET', p), 400, 'VALIDATION_FAILED');
     }
   });

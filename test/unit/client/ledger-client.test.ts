@@ -1,3 +1,4 @@
+import { EXAMPLE_PAYLOADS } from '../../../src/api/openapi-examples.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   buildTx, LedgerClient, LedgerClientError, TX_TYPES, txFromJson, txHashHex, txToJson, type BlockEventJson, type TxPayloads,
@@ -13,31 +14,8 @@ let api: RunningApi;
 let client: LedgerClient;
 let nonce = 0;
 
-const PAYLOADS: TxPayloads = {
-  'account.register': { publicKey: toHex(other.publicKey), role: 'integrator', name: 'acme' },
-  'account.rotate': { newPublicKey: toHex(other.publicKey) },
-  'member.propose': { action: 'add', member: { name: 'bank5', publicKey: toHex(other.publicKey), address: '/ip4/127.0.0.1/tcp/9090' } },
-  'member.vote': { proposalId: 'P-1', approve: true },
-  'invoice.issue': { id: 'INV-9', buyer: 'buyer', amount: '9223372036854775807', currency: 'CNY', dueDate: '2027-03-31', fingerprint: 'f'.repeat(64) },
-  'invoice.accept': { id: 'INV-9' },
-  'invoice.transfer': { id: 'INV-9', to: 'financier' },
-  'invoice.split': { id: 'INV-9', parts: [{ id: 'INV-9.a', to: 'a', amount: '1' }, { id: 'INV-9.b', to: 'b', amount: '2' }] },
-  'invoice.finance': { id: 'INV-9', financier: 'financier', advance: '100' },
-  'invoice.fund': { id: 'INV-9' },
-  'invoice.decline': { id: 'INV-9' },
-  'invoice.withdraw': { id: 'INV-9', financier: 'financier' },
-  'invoice.repay': { id: 'INV-9' },
-  'invoice.pay': { id: 'INV-9', amount: '50' },
-  'invoice.cancel': { id: 'INV-9' },
-  'invoice.freeze': { id: 'INV-9', reason: 'court order' },
-  'invoice.unfreeze': { id: 'INV-9' },
-  'asset.register': { id: 'A-9', kind: 'bill-of-lading', fingerprint: 'e'.repeat(64), metadata: { port: 'Ningbo', teu: 2 } },
-  'asset.transfer': { id: 'A-9', to: 'buyer' },
-  'asset.pledge': { id: 'A-9', to: 'financier' },
-  'asset.release': { id: 'A-9' },
-  'asset.freeze': { id: 'A-9', reason: 'audit' },
-  'asset.unfreeze': { id: 'A-9', reason: 'cleared' },
-};
+// Valid for their contracts: the API checks every payload against its type's schema.
+const PAYLOADS = EXAMPLE_PAYLOADS as unknown as { [T in keyof TxPayloads]: TxPayloads[T] };
 
 /** Resolves once `cond` holds, checking after each turn of the event loop's I/O. */
 async function waitFor(cond: () => boolean): Promise<void> {
@@ -138,12 +116,16 @@ describe('LedgerClient', () => {
     expect(await client.invoiceHistory('nope')).toBeNull();
     expect(await client.getAsset('A-1')).toEqual(sampleAsset('A-1'));
     expect((await client.listAssets({ owner: 'nobody' })).items).toEqual([]);
-    expect((await client.assetHistory('A-1'))?.entries).toEqual([]);
+    expect((await client.assetHistory('A-1'))?.items).toEqual([]);
     const latest = await client.latestBlock();
     expect(latest?.header.height).toBe(api.node.chain.height);
     expect(await client.getBlock(999)).toBeNull();
     const page = await client.blocks({ from: 1, limit: 2 });
-    expect(page.blocks.map((b) => b.header.height)).toEqual([1, 2]);
+    expect(page.items.map((b) => b.header.height)).toEqual([1, 2]);
+    // all() follows nextCursor to the head, with the same filters on every page.
+    const heights: number[] = [];
+    for await (const b of client.all((cursor) => client.blocks({ limit: 1, ...(cursor !== undefined && { cursor }) }))) heights.push(b.header.height);
+    expect(heights).toEqual(Array.from({ length: api.node.chain.height }, (_, i) => i + 1));
     expect((await client.stateProof(new Uint8Array([0]))).height).toBe(api.node.chain.height);
     expect(await client.metrics()).toContain('ledger_chain_height');
   });

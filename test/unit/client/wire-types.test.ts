@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import type { SubmitRejectCode } from '../../../src/api/errors.js';
+import { API_ERROR_CODES, type ApiErrorCode, type SubmitRejectCode } from '../../../src/api/errors.js';
+import { SERVER_ERROR_CODES, type ClientErrorCode, type LedgerClientError, type ServerErrorCode } from '../../../src/client/errors.js';
 import type { AccountJson } from '../../../src/api/schemas/accounts.js';
 import type { AssetJson, AssetsPage } from '../../../src/api/schemas/assets.js';
 import type { BlocksPage } from '../../../src/api/schemas/blocks.js';
@@ -43,6 +44,12 @@ describe('client wire types equal the server schemas', () => {
     expectTypeOf<W.PageJson<W.AssetJson>>().toEqualTypeOf<AssetsPage>();
     expectTypeOf<W.HistoryEntryJson>().toEqualTypeOf<HistoryEntryJson>();
     expectTypeOf<W.HistoryJson>().toEqualTypeOf<Static<typeof History>>();
+  });
+
+  test('the SDK\'s error codes are the server\'s, plus its own', () => {
+    expectTypeOf<ServerErrorCode>().toEqualTypeOf<ApiErrorCode>();
+    expect([...SERVER_ERROR_CODES].sort()).toEqual([...API_ERROR_CODES].sort());
+    expectTypeOf<LedgerClientError['code']>().toEqualTypeOf<ApiErrorCode | ClientErrorCode>();
   });
 
   test('every mempool admission code has an HTTP status in the API table', () => {

@@ -128,7 +128,7 @@ describe('decoder field checks', () => {
 describe('genesis JSON', () => {
   const json = genesisToJson({
     chainId: 'c', genesisTimeMs: 1,
-    consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 8000, maxBlockTxs: 100, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: 0 },
+    consensus: { viewTimeoutMs: 1000, maxViewTimeoutMs: 8000, maxBlockTxs: 100, maxBlockBytes: 1 << 20, heartbeatMinutes: 0 },
     members: [{ name: 'm1', publicKey: fixedKey(1).publicKey, address: '/ip4/127.0.0.1/tcp/1' }],
     accounts: [{ name: 'a1', publicKey: fixedKey(2).publicKey, role: 'auditor' }],
   }) as Record<string, unknown>;
@@ -143,6 +143,8 @@ describe('genesis JSON', () => {
     ['unknown role', { ...json, accounts: [{ ...accounts[0], role: 'admin' }] }, 'role'],
     ['timeout too small', { ...json, consensus: { ...(json['consensus'] as object), viewTimeoutMs: 1 } }, 'consensus.viewTimeoutMs'],
     ['bad name', { ...json, members: [{ ...members[0], name: 'has space' }] }, 'members[0].name'],
+    ['heartbeat over a day', { ...json, consensus: { ...(json['consensus'] as object), heartbeatMinutes: 1441 } }, 'consensus.heartbeatMinutes'],
+    ['the retired emptyBlockIntervalMs next to heartbeatMinutes', { ...json, consensus: { ...(json['consensus'] as object), emptyBlockIntervalMs: 500 } }, 'consensus.emptyBlockIntervalMs'],
   ])('refuses %s, naming the field', (_name, value, field) => {
     expect(badField(() => genesisFromJson(value))).toBe(field);
   });

@@ -102,15 +102,18 @@ const COMMITTED_EPOCH_END: CommittedBlock = {
   suffix: [SUFFIX_6],
 };
 
-const GENESIS_JSON = genesisToJson({
+const GENESIS = {
   chainId: CHAIN, genesisTimeMs: T0,
-  consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 60_000, maxBlockTxs: 5000, maxBlockBytes: 8 * 1024 * 1024, emptyBlockIntervalMs: 500 },
+  consensus: { viewTimeoutMs: 2000, maxViewTimeoutMs: 60_000, maxBlockTxs: 5000, maxBlockBytes: 8 * 1024 * 1024, heartbeatMinutes: 5 },
   members: KEYS.map((k, i) => ({ name: `member${i + 1}`, publicKey: k.publicKey, address: `/ip4/127.0.0.1/tcp/${9080 + i}` })),
   accounts: [
     { name: 'bank-a', publicKey: fixedKey(11).publicKey, role: 'integrator' },
     { name: 'auditor.one', publicKey: fixedKey(12).publicKey, role: 'auditor' },
-  ],
-});
+  ] as const,
+};
+const GENESIS_JSON = genesisToJson(GENESIS);
+// Written before heartbeats: five consensus fields, the same bytes and hash as then.
+const GENESIS_LEGACY_JSON = genesisToJson({ ...GENESIS, consensus: { ...GENESIS.consensus, heartbeatMinutes: 0, emptyBlockIntervalMs: 500 } });
 
 interface TimeoutData { readonly epoch: number; readonly view: number; readonly highQcView: number }
 interface DomainTag { readonly tag: Uint8Array; readonly chainId: string; readonly message: Uint8Array }
@@ -181,8 +184,8 @@ export const GOLDEN_SUITES: readonly GoldenSuite<never>[] = [
     encode: encodeCommittedBlock, decode: decodeCommittedBlock,
   }),
   suite<unknown>({
-    file: 'genesis', description: 'Genesis JSON (input) and encodeGenesis bytes, whose sha256 is the genesis hash. No byte decoder: the JSON round-trips.',
-    vectors: [{ name: 'four-members', value: GENESIS_JSON }],
+    file: 'genesis', description: 'Genesis JSON (input) and encodeGenesis bytes, whose sha256 is the genesis hash. Consensus is [viewTimeoutMs, maxViewTimeoutMs, maxBlockTxs, maxBlockBytes, 0, heartbeatMinutes], or the five fields ending in emptyBlockIntervalMs of a genesis written before heartbeats. No byte decoder: the JSON round-trips.',
+    vectors: [{ name: 'four-members', value: GENESIS_LEGACY_JSON }, { name: 'four-members-heartbeat', value: GENESIS_JSON }],
     encode: (j) => encodeGenesis(genesisFromJson(j)), decode: null,
   }),
   suite<DomainTag>({

@@ -35,7 +35,7 @@ function pipeline(answers: ('throw' | boolean)[]): { p: AppPipeline; events: Pip
     hasPendingTxs: () => false,
   } as unknown as Application;
   const p = new AppPipeline(
-    { emptyBlockIntervalMs: 0, maxClockSkewMs: 10_000, maxVoteWaitMs: 800 },
+    { heartbeatMs: 0, maxClockSkewMs: 10_000, maxVoteWaitMs: 800 },
     { app, clock, sync: null, enqueue: (e) => events.push(e), fail: (e) => { throw e; } },
   );
   return { p, events, clock };

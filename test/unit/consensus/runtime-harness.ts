@@ -44,8 +44,10 @@ export interface HarnessNode {
 /** Options for one node. */
 export interface NodeOptions {
   readonly idle?: boolean;
+  /** With idle: transactions leave the pool when their block commits, as in the real node. */
+  readonly poolLeavesAtCommit?: boolean;
   readonly txsPerBlock?: number;
-  readonly emptyBlockIntervalMs?: number;
+  readonly heartbeatMinutes?: number;
   readonly store?: SafetyStateStore;
   readonly chain?: FakeChain;
   readonly wrapTransport?: (t: SimTransport) => Transport;
@@ -74,7 +76,7 @@ export class RuntimeHarness {
     const store = o.store ?? new MemorySafetyStore();
     const app = new FakeApplication({
       chainId: SIM_CHAIN_ID, epoch: HARNESS_EPOCH, txsPerBlock: o.txsPerBlock ?? 1, txBytes: 32, ...(o.idle ? { idle: true } : {}),
-      ...(o.reconfigurations ? { reconfigurations: o.reconfigurations } : {}),
+      ...(o.poolLeavesAtCommit ? { poolLeavesAtCommit: true } : {}), ...(o.reconfigurations ? { reconfigurations: o.reconfigurations } : {}),
     }, chain);
     const transport = this.net.transport(i);
     const clock = new ScopedClock(this.clock);
@@ -83,7 +85,7 @@ export class RuntimeHarness {
     const runtime = new ConsensusRuntime(
       {
         chainId: SIM_CHAIN_ID, signingKey: simKey(i),
-        params: { viewTimeoutMs: 200, maxViewTimeoutMs: 1600, maxBlockTxs: 100, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: o.emptyBlockIntervalMs ?? 0 },
+        params: { viewTimeoutMs: 200, maxViewTimeoutMs: 1600, maxBlockTxs: 100, maxBlockBytes: 1 << 20, heartbeatMinutes: o.heartbeatMinutes ?? 0 },
         ...(o.maxFetchGap ? { maxFetchGap: o.maxFetchGap } : {}),
       },
       {

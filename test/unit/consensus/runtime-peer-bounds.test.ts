@@ -50,7 +50,7 @@ describe('app pipeline sync requests', () => {
     const events: PipelineEvent[] = [];
     const head = { height: 0, hash: new Uint8Array(32), view: 0, epoch: 0, timestampMs: 0 };
     const app = { onTxsAvailable: () => undefined, committedHead: () => head } as unknown as Application;
-    const pipeline = new AppPipeline({ emptyBlockIntervalMs: 0, maxClockSkewMs: 10_000, maxVoteWaitMs: 4_000 }, {
+    const pipeline = new AppPipeline({ heartbeatMs: 0, maxClockSkewMs: 10_000, maxVoteWaitMs: 4_000 }, {
       app, clock: new VirtualClock(), enqueue: (ev) => events.push(ev), fail: (e) => { throw e; },
       sync: { syncTo: () => { runs++; return new Promise<void>((r) => { release = r; }); } },
     });
@@ -72,7 +72,7 @@ describe('app pipeline sync requests', () => {
 
 // A runtime of a node that is not a member (key 9: no core), fed by hand: what it serves and
 // what its inbox takes does not depend on consensus traffic.
-async function standalone(params = { viewTimeoutMs: 1000, maxViewTimeoutMs: 8000, maxBlockTxs: 100, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: 0 }) {
+async function standalone(params = { viewTimeoutMs: 1000, maxViewTimeoutMs: 8000, maxBlockTxs: 100, maxBlockBytes: 1 << 20, heartbeatMinutes: 0 }) {
   const { blocks } = chain(10);
   const byHash = new Map<string, Block>(blocks.map((b) => [toHex(b.hash), b.block]));
   const app = {
@@ -124,7 +124,7 @@ describe('per-member bounds of the runtime', () => {
 describe('block responses', () => {
   it('are packed by size under the consensus channel limit, at least one block each', async () => {
     // docs/protocol.md R17 (message limits): a block response never exceeds the consensus channel's message limit
-    const params = { viewTimeoutMs: 1000, maxViewTimeoutMs: 8000, maxBlockTxs: 100, maxBlockBytes: 1 << 20, emptyBlockIntervalMs: 0 };
+    const params = { viewTimeoutMs: 1000, maxViewTimeoutMs: 8000, maxBlockTxs: 100, maxBlockBytes: 1 << 20, heartbeatMinutes: 0 };
     // Ten committed blocks of 800,000 transaction bytes each (50 of 16,000): two fit under 2 MiB.
     const { blocks } = chain(10);
     const txs = Array.from({ length: 50 }, () => new Uint8Array(16_000));

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -71,5 +71,34 @@ describe('encrypted key files', () => {
     const missing = await cli(['token', '--key', join(dir, 'e.json'), '--chain-id', 'c']);
     expect(missing.code).toBe(1);
     expect(missing.err[0]).toMatch(/is encrypted: set LEDGER_KEY_PASSPHRASE/);
+  });
+
+  test('ledger init encrypts every key it writes the same way, needs a passphrase, and writes plaintext only with --plaintext', async () => {
+    const none = await cli(['init', '--members', '2', '--out', join(dir, 'init-none')]);
+    expect(none.code).toBe(1);
+    expect(none.err.join('\n')).toMatch(/no passphrase/);
+    expect(await readdir(join(dir, 'init-none')).catch(() => [])).toEqual([]); // refused before writing anything
+    const pf = join(dir, 'init-pass');
+    await writeFile(pf, 'pw-init\n');
+    const enc = await cli(['init', '--members', '2', '--out', join(dir, 'init-enc'), '--passphrase-file', pf, '--json']);
+    expect(enc.code, enc.err.join('\n')).toBe(0);
+    expect(JSON.parse(enc.out.at(-1) ?? '')).toMatchObject({ encrypted: true });
+    for (const m of ['member1', 'member2']) {
+      const f = join(dir, 'init-enc', `${m}.key.json`);
+      const body = JSON.parse(await readFile(f, 'utf8')) as Record<string, unknown>;
+      expect(body, m).toHaveProperty('encrypted');
+      expect(body, m).not.toHaveProperty('secretKey');
+      expect(toHex((await loadKeyFile(f, pf)).publicKey), m).toBe(body.publicKey);
+    }
+    const byEnv = await cli(['init', '--members', '1', '--out', join(dir, 'init-env')], { LEDGER_KEY_PASSPHRASE: 'pw-env' });
+    expect(byEnv.code).toBe(0);
+    const wrong = await cli(['token', '--key', join(dir, 'init-env', 'member1.key.json'), '--chain-id', 'c'], { LEDGER_KEY_PASSPHRASE: 'pw-other' });
+    expect(wrong.err[0]).toMatch(/wrong passphrase for key file/);
+    const plain = await cli(['init', '--members', '1', '--out', join(dir, 'init-plain'), '--plaintext']);
+    expect(plain.code).toBe(0);
+    expect(plain.err.join('\n')).toMatch(/UNENCRYPTED/);
+    expect(JSON.parse(await readFile(join(dir, 'init-plain', 'member1.key.json'), 'utf8'))).toHaveProperty('secretKey');
+    const memberForm = await cli(['init', '--genesis', join(dir, 'init-plain', 'genesis.json'), '--key', join(dir, 'init-plain', 'member1.key.json'), '--plaintext']);
+    expect(memberForm.code).toBe(2);
   });
 });

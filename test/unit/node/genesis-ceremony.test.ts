@@ -69,7 +69,7 @@ describe('genesis ceremony: what the coordinator types', () => {
     expect(inputError(() => consensusWith(['nope=1']))).toMatch(/unknown key "nope"/);
     expect(inputError(() => consensusWith(['viewTimeoutMs=fast']))).toMatch(/KEY=INTEGER/);
     const base = { chainId: 'c', genesisTimeMs: 1, members: [parseMemberSpec(`a=${pk(0)}@h:1`)], accounts: [] };
-    expect(inputError(() => buildCeremonyGenesis({ ...base, consensus: consensusWith(['viewTimeoutMs=100']) }))).toMatch(/would not load: consensus.emptyBlockIntervalMs/);
+    expect(inputError(() => buildCeremonyGenesis({ ...base, consensus: consensusWith(['heartbeatMinutes=2000']) }))).toMatch(/would not load: consensus.heartbeatMinutes/);
   });
 
   it('refuses duplicates, an empty member list and a bad chain id', () => {

@@ -1,13 +1,15 @@
-/** Rejections of account.register, account.rotate, member.propose and member.vote. */
+/** Rejections of account.register, account.rotate, account.setrole, member.propose and member.vote. */
 export type AccountsErrorCode =
   /** The public key is not a canonical, non-small-order ed25519 point. */
   | 'KEY_INVALID'
   /** The public key is, or once was, the key of an account (keys are never reused). */
   | 'KEY_TAKEN'
-  /** account.register may not create members: only governance (member.propose) does. */
+  /** account.register and account.setrole may not make members: only governance (member.propose) does. */
   | 'ROLE_NOT_REGISTRABLE'
-  /** A member's key is its validator key; it changes through governance, not account.rotate. */
+  /** A member's key and role change through governance (member.propose), not account.rotate or account.setrole. */
   | 'ACCOUNT_IS_MEMBER'
+  /** account.setrole: the account already has this role. */
+  | 'ROLE_UNCHANGED'
   /** member.propose add: the key already belongs to a current member. */
   | 'MEMBER_EXISTS'
   /** member.propose remove: the key is not a current member. */

@@ -15,9 +15,9 @@ export interface ProposeMemberPayload {
   readonly member: { readonly name: string; readonly publicKey: string; readonly address: string };
 }
 
-const ACTION_RE = /^(add|remove)$/;
+export const ACTION_RE = /^(add|remove)$/;
 // A libp2p multiaddr such as /ip4/10.0.0.7/tcp/9080 or /dns4/bank-a.example/tcp/9080.
-const ADDRESS_RE = /^\/[A-Za-z0-9._:/-]{1,255}$/;
+export const ADDRESS_RE = /^\/[A-Za-z0-9._:/-]{1,255}$/;
 
 /**
  * member.propose {action: add|remove, member: {name, publicKey, address}}, by a member.

@@ -15,7 +15,7 @@ export interface RegisterAccountPayload {
   readonly name: string;
 }
 
-const ROLE_RE = /^(member|integrator|auditor|regulator)$/;
+export const ROLE_RE = /^(member|integrator|auditor|regulator)$/;
 
 /**
  * account.register {publicKey, role, name}, by a member. Creates an account whose id is the

@@ -20,7 +20,7 @@ export interface RegisterAssetPayload {
 
 /** Largest encoded metadata object. */
 export const MAX_METADATA_BYTES = 8 * 1024;
-const KIND_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+export const KIND_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** asset.register {id, kind, fingerprint, metadata}, by an integrator or member; owner = signer. */
 export const registerAsset: TxHandler<RegisterAssetPayload> = {

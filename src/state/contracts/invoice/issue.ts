@@ -20,8 +20,8 @@ export interface IssueInvoicePayload {
   readonly fingerprint: string;
 }
 
-const CURRENCY_RE = /^[A-Z]{3}$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const CURRENCY_RE = /^[A-Z]{3}$/;
+export const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function readDate(v: string): string {

@@ -39,6 +39,37 @@ describe('accounts', () => {
     expect(l.invoice('I')?.status).toBe('accepted');
   });
 
+  it('setrole: a member demotes an integrator; from that block on it may not submit what it could', () => {
+    const l = castLedger();
+    l.ok({ as: 'member0', type: 'account.setrole', payload: { account: l.id('supplier'), role: 'auditor' } });
+    expect(l.account('supplier')).toMatchObject({ id: l.id('supplier'), role: 'auditor', nextNonce: 0 });
+    expect(l.historyOf('account', l.id('supplier'))).toMatchObject([{ action: 'role_changed', actor: l.id('member0'), data: { from: 'integrator', role: 'auditor' } }]);
+    expect(l.submit({ as: 'supplier', type: 'asset.register', payload: { id: 'A', kind: 'k', fingerprint: 'f', metadata: {} } }).code).toBe('ROLE_NOT_ALLOWED');
+    l.ok({ as: 'member0', type: 'account.setrole', payload: { account: l.id('supplier'), role: 'integrator' } });
+    l.ok({ as: 'supplier', type: 'asset.register', payload: { id: 'A', kind: 'k', fingerprint: 'f', metadata: {} } });
+  });
+
+  it('setrole names the account by id: a rotated account keeps its id and takes the new role', () => {
+    const l = castLedger();
+    l.ok({ as: 'regulator', type: 'account.rotate', payload: { newPublicKey: l.id('regulator-2') } });
+    l.ok({ as: 'member0', type: 'account.setrole', payload: { account: l.id('regulator'), role: 'integrator' } });
+    expect(getAccount(l.state, l.id('regulator-2'))).toMatchObject({ id: l.id('regulator'), role: 'integrator' });
+  });
+
+  it('setrole: only members may submit it, and its payload is checked strictly', () => {
+    const l = castLedger();
+    expect(l.submit({ as: 'regulator', type: 'account.setrole', payload: { account: l.id('supplier'), role: 'auditor' } }).code).toBe('ROLE_NOT_ALLOWED');
+    for (const payload of [
+      { account: l.id('supplier') },
+      { account: l.id('supplier'), role: 'admin' },
+      { account: l.id('supplier').toUpperCase(), role: 'auditor' },
+      { account: l.id('supplier'), role: 'auditor', name: 'x' },
+    ]) {
+      expect(l.submit({ as: 'member0', type: 'account.setrole', payload }).code, JSON.stringify(payload)).toBe('PAYLOAD_INVALID');
+    }
+    expect(l.account('supplier')?.role).toBe('integrator');
+  });
+
   it('getAccount finds ids and current keys in either case, null for unknown keys', () => {
     const l = castLedger();
     expect(getAccount(l.state, 'ab'.repeat(32))).toBeNull();

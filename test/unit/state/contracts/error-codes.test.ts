@@ -19,6 +19,7 @@ const fin = (l: TestLedger, as: string, id: string, financier = 'financier', adv
 });
 const transfer = (l: TestLedger, as: string, id: string, to: string): TestTx => ({ as, type: 'invoice.transfer', payload: { id, to: l.id(to) } });
 const vote = (as: string, proposalId: string, approve = true): TestTx => ({ as, type: 'member.vote', payload: { proposalId, approve } });
+const setRole = (l: TestLedger, who: string, role: string): TestTx => ({ as: 'member0', type: 'account.setrole', payload: { account: l.id(who), role } });
 const proposeAdd = (l: TestLedger, as: string, who: string): TestTx => ({
   as, type: 'member.propose', payload: { action: 'add', member: { name: who, publicKey: l.id(who), address: '/ip4/127.0.0.1/tcp/9100' } },
 });
@@ -39,7 +40,10 @@ const SCENARIOS: Record<TxErrorCode, readonly Scenario[]> = {
     { name: 'a split part reusing the parent id', setup: (l) => ({ as: 'supplier', type: 'invoice.split', payload: { id: 'P', parts: [{ id: 'P', to: l.id('buyer'), amount: '1' }, { id: 'Q', to: l.id('buyer'), amount: '1' }] } }) },
     { name: 'a non-calendar due date', setup: (l) => ({ as: 'supplier', type: 'invoice.issue', payload: { id: 'I', buyer: l.id('buyer'), amount: '1', currency: 'EUR', dueDate: '2027-02-30', fingerprint: 'f' } }) },
   ],
-  PARTY_NOT_FOUND: [{ name: 'issuing to an unknown buyer', setup: (l) => ({ as: 'supplier', type: 'invoice.issue', payload: { id: 'I', buyer: l.id('nobody'), amount: '1', currency: 'EUR', dueDate: '2027-01-01', fingerprint: 'f' } }) }],
+  PARTY_NOT_FOUND: [
+    { name: 'issuing to an unknown buyer', setup: (l) => ({ as: 'supplier', type: 'invoice.issue', payload: { id: 'I', buyer: l.id('nobody'), amount: '1', currency: 'EUR', dueDate: '2027-01-01', fingerprint: 'f' } }) },
+    { name: 'setting the role of an unknown account', setup: (l) => setRole(l, 'nobody', 'auditor') },
+  ],
   PARTY_ROLE_NOT_ALLOWED: [
     { name: 'transferring an invoice to an auditor', setup: (l) => (accepted(l), transfer(l, 'supplier', 'INV-1', 'auditor')) },
     { name: 'pledging an asset to a regulator', setup: (l) => (asset(l), { as: 'supplier', type: 'asset.pledge', payload: { id: 'A-1', to: l.id('regulator') } }) },
@@ -55,8 +59,15 @@ const SCENARIOS: Record<TxErrorCode, readonly Scenario[]> = {
     },
     { name: 'rotating to another account\'s key', setup: (l) => ({ as: 'buyer', type: 'account.rotate', payload: { newPublicKey: l.id('supplier') } }) },
   ],
-  ROLE_NOT_REGISTRABLE: [{ name: 'registering a member', setup: (l) => ({ as: 'member0', type: 'account.register', payload: { publicKey: l.id('x'), role: 'member', name: 'x' } }) }],
-  ACCOUNT_IS_MEMBER: [{ name: 'a member rotating its validator key', setup: (l) => ({ as: 'member0', type: 'account.rotate', payload: { newPublicKey: l.id('x') } }) }],
+  ROLE_NOT_REGISTRABLE: [
+    { name: 'registering a member', setup: (l) => ({ as: 'member0', type: 'account.register', payload: { publicKey: l.id('x'), role: 'member', name: 'x' } }) },
+    { name: 'promoting an integrator to member outside governance', setup: (l) => setRole(l, 'supplier', 'member') },
+  ],
+  ACCOUNT_IS_MEMBER: [
+    { name: 'a member rotating its validator key', setup: (l) => ({ as: 'member0', type: 'account.rotate', payload: { newPublicKey: l.id('x') } }) },
+    { name: 'demoting a member outside governance', members: 2, setup: (l) => setRole(l, 'member1', 'auditor') },
+  ],
+  ROLE_UNCHANGED: [{ name: 'giving an auditor the auditor role', setup: (l) => setRole(l, 'auditor', 'auditor') }],
   MEMBER_EXISTS: [{ name: 'proposing an existing member', members: 2, setup: (l) => proposeAdd(l, 'member0', 'member1') }],
   MEMBER_NOT_FOUND: [{ name: 'removing a non-member', members: 2, setup: (l) => ({ ...proposeAdd(l, 'member0', 'supplier'), payload: { action: 'remove', member: { name: 's', publicKey: l.id('supplier'), address: '/ip4/1.2.3.4/tcp/1' } } }) }],
   MEMBER_LAST: [{ name: 'removing the last member', setup: (l) => ({ ...proposeAdd(l, 'member0', 'member0'), payload: { action: 'remove', member: { name: 'm', publicKey: l.id('member0'), address: '/ip4/1.2.3.4/tcp/1' } } }) }],
