@@ -8,7 +8,7 @@ import { PLANTED } from './planted-bugs.js';
 // planted bug (test/sim/planted-bugs.ts, injected through CoreOverrides or the simulator's
 // application, never a branch in a production predicate) is caught within 1,000 seeds.
 async function firstCatch(planted: { overrides?: CoreOverrides; faults?: SimFaults }): Promise<string | null> {
-  const s = await runSeeds({ nodes: 4, byzantine: 1, seeds: 1000, firstSeed: 1, stopOnFailure: true, ...planted });
+  const s = await runSeeds({ nodes: 4, byzantine: 1, seeds: 1000, firstSeed: 1, stopOnSafety: true, ...planted });
   const f = s.failures.find((r) => r.safetyViolation);
   return f === undefined ? null : `seed ${f.seed}: ${f.violations[0]?.message ?? ''}`;
 }

@@ -51,7 +51,9 @@ const RULES: Readonly<Record<ModuleId, Rule>> = {
   // Beyond docs/conventions.md: the simulator drives the real runtime (persist -> send -> timer ->
   // requests -> committed) over fake edges; the runtime touches the world only through the
   // Clock/Transport/store interfaces it is given, so the simulation stays deterministic.
-  'consensus/sim': { internal: ['consensus/sim', 'consensus/core', 'consensus/runtime', ...STATE, 'storage', ...BASE], external: SERVER_PACKAGES, pure: false },
+  // It also runs the production chain and block sync of every simulated node (node/chain.ts
+  // only: the rest of node is the composition root over libp2p, LevelDB and HTTP).
+  'consensus/sim': { internal: ['consensus/sim', 'consensus/core', 'consensus/runtime', ...STATE, 'storage', 'sync', 'node', ...BASE], external: SERVER_PACKAGES, pure: false },
   'consensus/runtime': { internal: ['consensus/runtime', 'consensus/core', ...STATE, 'storage', ...BASE], external: null, pure: false },
   sync: { internal: ['sync', ...STATE, 'storage', ...BASE], external: null, pure: false },
   storage: { internal: ['storage', ...STATE, ...BASE], external: null, pure: false },
@@ -118,8 +120,11 @@ function checkInternal(file: string, mod: ModuleId, spec: string): string | null
   if (to === null) return `imports ${target}, which is outside the module map`;
   if (rule !== 'any' && !rule.includes(to)) return `${mod} must not import ${to}`;
   // The simulator runs on in-memory storage only (docs/conventions.md: memory implementations only).
-  if (mod === 'consensus/sim' && to === 'storage' && !/^memory[-.]/.test(posix.basename(target))) {
-    return 'consensus/sim may import only memory implementations from storage';
+  if (mod === 'consensus/sim' && to === 'storage' && !/^(?:memory[-.]|block-store\.)/.test(posix.basename(target))) {
+    return 'consensus/sim may import only memory implementations (and the BlockStore over them) from storage';
+  }
+  if (mod === 'consensus/sim' && to === 'node' && target !== 'src/node/chain.js') {
+    return 'consensus/sim may import only the chain (node/chain.ts) from node';
   }
   return null;
 }
@@ -215,7 +220,7 @@ describe('architecture: dependency rules (docs/conventions.md)', () => {
       ['src/consensus/core/ok.ts', "import type { Block } from '../../types/index.js';\nimport { sha256 } from '../../crypto/hash.js';\n// Date.now() and setTimeout in a comment are fine\nconst s = 'process.exit and Math.random() in a string';\nexport { s };\n"],
       ['src/crypto/keys.ts', "import { readFile } from 'node:fs/promises';\nimport { ed25519 } from '@noble/curves/ed25519.js';\n"],
       ['src/codec/msgpack.ts', "import { Packr } from 'msgpackr';\n"],
-      ['src/consensus/sim/net.ts', "import { MemoryKv } from '../../storage/memory-kv.js';\nimport { step } from '../core/core.js';\n"],
+      ['src/consensus/sim/net.ts', "import { MemoryKv } from '../../storage/memory-kv.js';\nimport { step } from '../core/core.js';\nimport { LedgerChain } from '../../node/chain.js';\nimport { BlockSync } from '../../sync/block-sync.js';\n"],
       ['src/node/main.ts', "import { x } from '../p2p/host.js';\nconst m = await import(process.argv[2] ?? 'x');\n"],
     ]))).toEqual([]);
   });
@@ -234,7 +239,7 @@ describe('architecture: dependency rules (docs/conventions.md)', () => {
       ['src/api/bad.ts', "import { Packr } from 'msgpackr';\nimport type { Host } from '../p2p/host.js';\nconst x = await import(name);"],
       ['src/crypto/hash.ts', "import { readFile } from 'node:fs/promises';"],
       ['src/types/bad.ts', "import { toHex } from '../util/bytes.js';"],
-      ['src/consensus/sim/bad.ts', "import { LevelKv } from '../../storage/level-kv.js';"],
+      ['src/consensus/sim/bad.ts', "import { LevelKv } from '../../storage/level-kv.js';\nimport { LedgerNode } from '../../node/node.js';"],
       ['src/state/mempool/bad.ts', "import { randomBytes } from 'node:crypto';"],
       ['src/metrics/x.ts', ''],
     ]);
@@ -255,6 +260,7 @@ describe('architecture: dependency rules (docs/conventions.md)', () => {
       ['src/crypto/hash.ts:1', /node:fs\/promises.*crypto may import only/],
       ['src/types/bad.ts:1', /types must not import util/],
       ['src/consensus/sim/bad.ts:1', /memory implementations/],
+      ['src/consensus/sim/bad.ts:2', /only the chain/],
       ['src/state/mempool/bad.ts:1', /randomBytes.*deterministic|must not import node:crypto/],
       ['src/metrics/x.ts:1', /outside the module map/],
     ];

@@ -6,7 +6,9 @@ import { EXIT, UsageError, type Command, type CommandIo } from '../command.js';
 
 const HELP = `Usage: ledger sim --nodes N --byzantine F --seeds K [--seed S] [--reconfigure] [--liveness] [--json]
 
-Runs the real consensus core and runtime of N members, F of them Byzantine, over K seeded
+Runs the production node logic of N members, F of them Byzantine: consensus core and
+runtime, chain (executor, contracts, state tree, block store in memory) and block sync, with a
+seeded client submitting signed asset and invoice transactions, over K seeded
 schedules of faults (message loss, duplication, delays that reorder, partitions that heal,
 crashes and restarts, Twins, equivocating, conflicting, invalid, outdated and forking
 members, skewed wall clocks, and attacks on top: edge and far-future block timestamps,
@@ -16,6 +18,8 @@ floods of future-view votes, inflated TCs) in virtual time, checking after every
     its height (an epoch's last block, through its suffix headers when needed),
   - every committed block names the epoch in force at its height (no block of an ended
     epoch's suffix is ever committed),
+  - every honest member's own execution of each committed block gives the state root and
+    receipts its header claims, the same as every other honest member's at that height,
   - no honest member signs two votes in one view, nor a vote in an epoch it is not a member of,
     nor two different proposals in one view (also across a restart),
   - every honest core holds a bounded number of peer votes and timeouts (at most one vote per
@@ -32,6 +36,8 @@ list), members are removed (from the middle too, so indices shift), replaced or 
 with at most floor((n-1)/3) Byzantine members and at least 4 members whenever one is, in
 every epoch. Seed S with --reconfigure has the same faults as seed S without it; N is the
 number of members of the first epoch. Without --reconfigure the member set never changes.
+Member-change seeds still run a stand-in application (no transactions, roots as a hash chain,
+blocks copied from the longest honest chain as sync): its changes land at planned heights.
 
 Options:
   --nodes N       members (at least 1)

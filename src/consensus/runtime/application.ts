@@ -17,7 +17,8 @@ export interface BuildBlockRequest {
 
 /**
  * The state machine consensus orders blocks for: the node wires it to the mempool, executor
- * and block store; the simulator uses FakeApplication. Calls for one block arrive in order:
+ * and block store (the simulator runs that same chain; FakeApplication serves runtime unit tests,
+ * the consensus bench and member-change seeds). Calls for one block arrive in order:
  * checkBlock (or buildBlock) of a parent before any call for its children, commit after the
  * block was built or checked. commit may run concurrently with building or checking later
  * blocks (pipelining); everything else is serialised by the runtime.

@@ -1,4 +1,5 @@
 import { decodeConsensusMessage, encodeConsensusMessage, type ConsensusWireMessage, type ProposalMessage } from '../../codec/consensus.js';
+import { decodeSyncMessage } from '../../codec/sync.js';
 import { sha256 } from '../../crypto/hash.js';
 import { signMessage, type SigningKey } from '../../crypto/ed25519.js';
 import type { Block, QuorumCert, TimeoutSignature } from '../../types/block.js';
@@ -7,7 +8,7 @@ import type { MemberIndex } from '../../types/primitives.js';
 import { blockHash } from '../core/block-tree.js';
 import { VOTE_WINDOW_VIEWS } from '../core/core.js';
 import { proposalSigningBytes, quorumSize, timeoutSigningBytes, voteSigningBytes } from '../core/certificates.js';
-import type { FakeApplication } from './fake-application.js';
+import { whenReady, type BlockSource } from './block-source.js';
 import { Forker } from './forker.js';
 import type { SeededRng } from './rng.js';
 
@@ -63,7 +64,7 @@ export interface ByzantineDeps {
   readonly clock: Clock;
   readonly rng: SeededRng;
   /** The Byzantine node's own application: parents and variant blocks come from it. */
-  readonly app: FakeApplication;
+  readonly app: BlockSource;
   /** Network collusion for the forker (see Forker), by member index in this node's list. */
   readonly isolate: (member: MemberIndex) => void;
   /** Attacks on top of the behaviour (timewarp acts through the node's clock, not here). */
@@ -139,14 +140,29 @@ export class ByzantineTransport implements Transport {
 
   /** Tampers, then sends. */
   send(to: MemberIndex, channel: Channel, bytes: Uint8Array): void {
+    if (this.withholds(channel, bytes)) return;
     if (channel !== 'consensus') this.d.inner.send(to, channel, bytes);
     else this.tamper(decodeConsensusMessage(bytes), to);
   }
 
   /** Tampers, then broadcasts. */
   broadcast(channel: Channel, bytes: Uint8Array): void {
+    if (this.withholds(channel, bytes)) return;
     if (channel !== 'consensus') this.d.inner.broadcast(channel, bytes);
     else this.tamper(decodeConsensusMessage(bytes), 'all');
+  }
+
+  // The forker withholds the commit it showed one member: its block sync (the production
+  // BlockSync, honest by itself) would serve that block with its certificate to everyone, so
+  // it answers no sync request; it still asks its own.
+  private withholds(channel: Channel, bytes: Uint8Array): boolean {
+    if (this.d.behaviour !== 'forker' || channel !== 'sync') return false;
+    try {
+      const kind = decodeSyncMessage(bytes).kind;
+      return kind === 'head' || kind === 'blocks';
+    } catch {
+      return false;
+    }
   }
 
   private tamper(m: ConsensusWireMessage, to: MemberIndex | 'all'): void {
@@ -243,20 +259,20 @@ export class ByzantineTransport implements Transport {
 
   private equivocate(m: ProposalMessage): void {
     const h = m.block.header;
-    const other = this.d.app.buildVariant(
-      { epoch: h.epoch, view: h.view, height: h.height, parentHash: h.parentHash, parentQc: h.parentQc, proposer: h.proposer, timestampMs: h.timestampMs },
-      1 + this.d.rng.range(0, 1000),
-    );
-    if (other === null) {
-      this.out(m, 'all');
-      return;
-    }
-    const b = this.sign(other, m.tc);
-    for (let i = 0; i < this.d.memberCount(); i++) if (i !== this.self) this.out(i % 2 === 0 ? m : b, i);
-    // Later, everyone sees both: a node that votes twice in a view is caught.
-    this.d.clock.setTimer(this.d.rng.range(5, 300), () => {
-      this.out(b, 'all');
-      this.out(m, 'all');
+    const salt = 1 + this.d.rng.range(0, 1000);
+    const req = { epoch: h.epoch, view: h.view, height: h.height, parentHash: h.parentHash, parentQc: h.parentQc, proposer: h.proposer, timestampMs: h.timestampMs };
+    whenReady(this.d.app.buildVariant(req, salt), (other) => {
+      if (other === null) {
+        this.out(m, 'all');
+        return;
+      }
+      const b = this.sign(other, m.tc);
+      for (let i = 0; i < this.d.memberCount(); i++) if (i !== this.self) this.out(i % 2 === 0 ? m : b, i);
+      // Later, everyone sees both: a node that votes twice in a view is caught.
+      this.d.clock.setTimer(this.d.rng.range(5, 300), () => {
+        this.out(b, 'all');
+        this.out(m, 'all');
+      });
     });
   }
 

@@ -4,7 +4,7 @@ import type { Block, QuorumCert, TimeoutSignature } from '../../types/block.js';
 import type { MemberIndex, View } from '../../types/primitives.js';
 import { blockHash } from '../core/block-tree.js';
 import { proposalSigningBytes, quorumSize, timeoutSigningBytes, voteSigningBytes } from '../core/certificates.js';
-import type { FakeApplication } from './fake-application.js';
+import { whenReady, type BlockSource } from './block-source.js';
 import type { SeededRng } from './rng.js';
 
 /** What the forker needs from its transport wrapper. */
@@ -15,7 +15,7 @@ export interface ForkerContext {
   readonly key: SigningKey;
   readonly memberCount: () => number;
   readonly rng: SeededRng;
-  readonly app: FakeApplication;
+  readonly app: BlockSource;
   readonly out: (m: ConsensusWireMessage, to: MemberIndex | 'all') => void;
   /** The network adversary colluding before GST: cuts a member off for a while (no-op after GST). */
   readonly isolate: (member: MemberIndex) => void;
@@ -97,24 +97,29 @@ export class Forker {
     const h = w.proposal.block.header;
     if (h.view !== view + 1) return;
     this.withheld = null;
-    const parent = this.c.app.knownBlock(h.parentHash);
-    const committed = parent?.header.parentQc ? this.c.app.knownBlock(parent.header.parentHash) : null;
+    whenReady(this.c.app.knownBlock(h.parentHash), (parent) => {
+      if (!parent?.header.parentQc) return;
+      whenReady(this.c.app.knownBlock(parent.header.parentHash), (committed) => this.fork(epoch, view, w, sigs, committed));
+    });
+  }
+
+  private fork(epoch: number, view: View, w: { proposal: ProposalMessage; lucky: MemberIndex }, sigs: ReadonlyMap<MemberIndex, { sig: TimeoutSignature; highQc: QuorumCert | null }>, committed: Block | null): void {
+    const h = w.proposal.block.header;
     // The sibling extends the committed block's parent with that block's own justify (null for
     // the first block of the chain).
     const b = committed?.header;
     if (b === undefined || (b.parentQc === null && b.height !== 1)) return;
-    const sibling = this.c.app.buildVariant(
-      { epoch, view: h.view, height: b.height, parentHash: b.parentHash, parentQc: b.parentQc, proposer: h.proposer, timestampMs: h.timestampMs },
-      7,
-    );
-    if (sibling === null) return;
-    const held = [...sigs.values()].sort((x, y) => x.sig.member - y.sig.member);
-    let top = held[0];
-    for (const t of held) if (top === undefined || t.sig.highQcView > top.sig.highQcView) top = t;
-    const tc = { epoch, view, signatures: held.map((t) => t.sig), highQc: top?.highQc ?? null };
-    const f: ProposalMessage = { type: 'proposal', block: sibling, tc, signature: signMessage(this.c.key, proposalSigningBytes(this.c.chainId, blockHash(sibling.header))) };
-    for (let i = 0; i < this.c.memberCount(); i++) if (i !== this.c.self() && i !== w.lucky) this.c.out(f, i);
-    this.voteFor(sibling);
+    const req = { epoch, view: h.view, height: b.height, parentHash: b.parentHash, parentQc: b.parentQc, proposer: h.proposer, timestampMs: h.timestampMs };
+    whenReady(this.c.app.buildVariant(req, 7), (sibling) => {
+      if (sibling === null) return;
+      const held = [...sigs.values()].sort((x, y) => x.sig.member - y.sig.member);
+      let top = held[0];
+      for (const t of held) if (top === undefined || t.sig.highQcView > top.sig.highQcView) top = t;
+      const tc = { epoch, view, signatures: held.map((t) => t.sig), highQc: top?.highQc ?? null };
+      const f: ProposalMessage = { type: 'proposal', block: sibling, tc, signature: signMessage(this.c.key, proposalSigningBytes(this.c.chainId, blockHash(sibling.header))) };
+      for (let i = 0; i < this.c.memberCount(); i++) if (i !== this.c.self() && i !== w.lucky) this.c.out(f, i);
+      this.voteFor(sibling);
+    });
   }
 
   private voteFor(block: Block): void {

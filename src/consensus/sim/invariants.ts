@@ -1,6 +1,6 @@
 import { decodeConsensusMessage } from '../../codec/consensus.js';
 import { ZERO_HASH } from '../../crypto/hash.js';
-import type { BlockHeader, CommittedBlock } from '../../types/block.js';
+import type { Block, BlockHeader, CommittedBlock } from '../../types/block.js';
 import type { Hash, Height } from '../../types/primitives.js';
 import { bytesEqual, toHex } from '../../util/bytes.js';
 import { blockHash } from '../core/block-tree.js';
@@ -46,6 +46,9 @@ interface Deferred {
  * - every committed block carries a valid 2-chain certificate of its own epoch, checked
  *   against that epoch's members; an epoch's last block committed as an ancestor carries the
  *   suffix headers that hash-link it to the certified block (R20), and they are empty;
+ * - on the production chain, every honest node's own execution of a committed block gives the
+ *   state root, receipts root and one receipt per transaction its header claims, and the same
+ *   results as every other honest node at that height;
  * - no honest node signs two votes in one view of an epoch, nor a vote in an epoch it is not
  *   a member of;
  * - no node's committed height goes down across a restart;
@@ -69,7 +72,10 @@ export class InvariantMonitor {
   // A broadcast is one byte array sent to each peer: decoded once.
   private readonly seenBytes = new WeakSet<Uint8Array>();
   private readonly found: Violation[] = [];
+  /** `${stateRoot}/${receiptsRoot}/${receipts}` each height executed to, by the first honest node that committed it. */
+  private readonly resultAt = new Map<Height, string>();
   private blocksCommitted = 0;
+  private txsExecuted = 0;
 
   constructor(opts: InvariantMonitorOptions) {
     this.opts = opts;
@@ -91,6 +97,11 @@ export class InvariantMonitor {
   /** Blocks committed by honest nodes, counted once per node. */
   get committedBlocks(): number {
     return this.blocksCommitted;
+  }
+
+  /** Transactions in blocks honest nodes committed on the real chain, counted once per node. */
+  get committedTxs(): number {
+    return this.txsExecuted;
   }
 
   /** Committed height of a process (0 before its first commit). */
@@ -120,6 +131,26 @@ export class InvariantMonitor {
       this.headers.set(toHex(c.hash), c.block.header);
       this.checkCommitted(node, c);
     }
+  }
+
+  /**
+   * Every block an honest node commits on the real chain, with what its own execution
+   * produced: the state root and receipts must be those its header claims, and the same on
+   * every honest node at that height (deterministic execution, no commit without execution).
+   */
+  onExecuted(node: NodeId, block: Block, result: { stateRoot: Hash; receiptsRoot: Hash; receipts: number }): void {
+    if (!this.opts.honest(node)) return;
+    this.txsExecuted += block.txs.length;
+    const header = block.header;
+    const height = header.height;
+    const where = `member ${node} height ${height}`;
+    if (result.receipts !== block.txs.length) this.safety(`${where}: ${result.receipts} receipts for ${block.txs.length} transactions`);
+    if (!bytesEqual(result.stateRoot, header.stateRoot)) this.safety(`${where}: executed state root ${toHex(result.stateRoot)} differs from the header's ${toHex(header.stateRoot)}`);
+    if (!bytesEqual(result.receiptsRoot, header.receiptsRoot)) this.safety(`${where}: executed receipts root differs from the header's`);
+    const key = `${toHex(result.stateRoot)}/${toHex(result.receiptsRoot)}/${result.receipts}`;
+    const other = this.resultAt.get(height);
+    if (other === undefined) this.resultAt.set(height, key);
+    else if (other !== key) this.safety(`${where}: state root or receipts differ from another honest member's at this height`);
   }
 
   /** Every message an honest endpoint sends goes through here; finds double votes and votes of non-members. */

@@ -22,6 +22,12 @@ export interface RunSeedsOptions {
   readonly plantedSchedule?: PlantedSchedule;
   /** Stop at the first failing seed (planted-bug tests). */
   readonly stopOnFailure?: boolean;
+  /**
+   * Stop at the first seed with a safety violation, running on past liveness failures
+   * (planted safety bugs: on the production chain a fork a broken core allowed can also end
+   * as a stall, when the conflicting block cannot execute on the nodes that committed its sibling).
+   */
+  readonly stopOnSafety?: boolean;
   /** Called after every seed. */
   readonly onSeed?: (r: SimResult, done: number) => void;
 }
@@ -60,6 +66,7 @@ export async function runSeeds(opts: RunSeedsOptions): Promise<SeedsSummary> {
     if (r.safetyViolation || r.livenessFailure) failures.push({ ...r, replay: replayCommand(opts.nodes, opts.byzantine, seed, opts.reconfigure === true) });
     opts.onSeed?.(r, done);
     if (opts.stopOnFailure && failures.length > 0) break;
+    if (opts.stopOnSafety && r.safetyViolation) break;
   }
   return {
     nodes: opts.nodes, byzantine: opts.byzantine, seeds: done, safetyViolations, livenessFailures, committedBlocks,

@@ -1,5 +1,8 @@
 import { sha256 } from '../../crypto/hash.js';
 import { signingKeyFromSeed, verifySignature, type SigningKey } from '../../crypto/ed25519.js';
+import type { CommitNotice } from '../../node/chain.js';
+import { genesisHash } from '../../state/genesis-state.js';
+import { BlockSync } from '../../sync/block-sync.js';
 import type { CommittedBlock } from '../../types/block.js';
 import type { Transport } from '../../types/edges.js';
 import type { ConsensusParams } from '../../types/genesis.js';
@@ -13,6 +16,10 @@ import { ByzantineTransport, type Attack, type Behaviour } from './byzantine.js'
 import { FakeApplication, FakeChain, type FakeReconfiguration, type SimPool } from './fake-application.js';
 import { fixedMembers, type MemberPlan } from './member-changes.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
+import { SimClient } from './sim-client.js';
+import { newSimDisk, sharedTxVerifier, simGenesis, SimLedger, type SimDisk } from './sim-ledger.js';
+import { getAccount } from '../../state/queries.js';
+import type { Genesis } from '../../types/genesis.js';
 import type { SeededRng } from './rng.js';
 import { SIM_MAX_CLOCK_SKEW_MS } from './scenario.js';
 import type { SimFaults } from './sim-faults.js';
@@ -60,8 +67,11 @@ export interface SimInstance {
   readonly node: NodeId;
   readonly slot: number;
   readonly transport: SimTransport;
-  readonly app: FakeApplication;
+  /** The production chain (SimLedger) or, for member-change seeds, the FakeApplication. */
+  readonly app: FakeApplication | SimLedger;
   readonly clock: ScopedClock;
+  /** The production block sync of this process; null on the FakeApplication path. */
+  readonly sync: BlockSync | null;
   readonly runtime: ConsensusRuntime;
   alive: boolean;
 }
@@ -103,6 +113,8 @@ export interface SimClusterDeps {
   readonly rng: SeededRng;
   readonly verifier: SignatureVerifier;
   readonly onCommit: (node: NodeId, blocks: readonly CommittedBlock[]) => void;
+  /** Each block a process commits on the real chain, with its execution results (state root, receipts). */
+  readonly onExecuted?: (node: NodeId, n: CommitNotice) => void;
   readonly onFatal: (node: NodeId, err: unknown) => void;
   /** Receives core debug lines and runtime log lines of every process, tagged with its node id (replaying a failure). */
   readonly log?: ((node: NodeId, level: string, obj: object, msg: string) => void) | null;
@@ -112,17 +124,29 @@ export interface SimClusterDeps {
 
 interface Durable {
   readonly chain: FakeChain;
+  readonly disk: SimDisk | null;
   readonly store: MemorySafetyStore;
 }
 
+// Sync's wait for a peer's answer, in virtual time (the node uses 3 s over libp2p).
+const SIM_SYNC_REQUEST_TIMEOUT_MS = 600;
+const SIM_SYNC_BATCH = 16;
+// One verifier of transaction signatures for every run of this process (see sharedTxVerifier).
+const SHARED_TX_VERIFIER = sharedTxVerifier();
+
 /**
  * The processes of a simulated consortium: real ConsensusRuntimes over SimNetwork endpoints,
- * each with a FakeApplication and a MemorySafetyStore. A crash kills the endpoint, the timers
- * and the application of an instance; a restart builds a new instance from the durable chain
- * and safety store only. Processes outside epoch 0's member list run too: their runtimes are
- * dormant until an epoch makes them members (R20). Each node is wired as src/node should wire
- * a real one: its transport starts with the member list of the epoch its chain is in, and
- * follows every epoch change through the runtime's onEpochChange (Libp2pTransport.updateMembers).
+ * each with a MemorySafetyStore and, as src/node wires a real node, the production LedgerChain
+ * (executor, contracts, state tree, BlockStore over an in-memory disk; SimLedger) and the
+ * production BlockSync on the network's 'sync' channel. A SimClient signs real transactions
+ * for every process's pool. A crash kills the endpoint, the timers, the sync and the chain's
+ * writes of an instance; a restart opens the chain again from its disk, catches up through
+ * BlockSync and then starts consensus. Seeds with planned member changes still run the
+ * FakeApplication and its copying sync (its changes land at planned heights, governance
+ * transactions do not). Processes outside epoch 0's member list run too: their runtimes are
+ * dormant until an epoch makes them members (R20). Each transport starts with the member list
+ * of the epoch its chain is in, and follows every epoch change through the runtime's
+ * onEpochChange (Libp2pTransport.updateMembers).
  */
 export class SimCluster {
   private readonly opts: SimClusterOptions;
@@ -134,6 +158,9 @@ export class SimCluster {
   private readonly reconfigurations: readonly FakeReconfiguration[];
   /** The first epoch of the simulated chain. */
   readonly epoch: EpochInfo;
+  /** The genesis of the real chain; null when member changes need the FakeApplication. */
+  readonly genesis: Genesis | null;
+  private client: SimClient | null = null;
 
   constructor(opts: SimClusterOptions, deps: SimClusterDeps) {
     this.opts = opts;
@@ -141,8 +168,13 @@ export class SimCluster {
     this.plan = opts.members ?? fixedMembers(opts.nodes);
     for (let n = 0; n < this.plan.processes; n++) this.nodeByKey.set(toHex(simKey(n).publicKey), n);
     const keys = (nodes: readonly NodeId[]): PublicKey[] => nodes.map((n) => simKey(n).publicKey);
-    this.epoch = { epoch: 0, members: keys(this.plan.initial), startHeight: 1, rootHash: SIM_GENESIS_HASH, rootView: 0 };
     this.reconfigurations = this.plan.changes.map((c) => ({ epoch: c.epoch, atHeight: c.atHeight, members: keys(c.members) }));
+    // Member changes happen at planned heights, which only the FakeApplication can promise;
+    // every other schedule runs the production chain (real transactions change members
+    // through governance at heights no plan fixes).
+    this.genesis = this.reconfigurations.length > 0 ? null : simGenesis(SIM_CHAIN_ID, opts.params, keys(this.plan.initial));
+    const root = this.genesis === null ? SIM_GENESIS_HASH : genesisHash(this.genesis);
+    this.epoch = { epoch: 0, members: keys(this.plan.initial), startHeight: 1, rootHash: root, rootView: 0 };
   }
 
   /** Number of simulated processes (members of any epoch, and spares). */
@@ -165,12 +197,39 @@ export class SimCluster {
     return this.durable.get(`${node}/0`)?.chain;
   }
 
-  /** Starts every process (two instances for twins). */
+  /** Starts every process (two instances for twins), and the client on the real chain. */
   async startAll(): Promise<void> {
     for (let n = 0; n < this.plan.processes; n++) {
       const slots = this.behaviourOf(n) === 'twins' ? 2 : 1;
       for (let s = 0; s < slots; s++) await this.launch(n, s);
     }
+    if (this.genesis !== null) {
+      const pool = this.opts.pool;
+      this.client = new SimClient({
+        clock: this.deps.clock, rng: this.deps.rng.fork(), chainId: SIM_CHAIN_ID,
+        targets: () => this.live.flatMap((i) => (i.app instanceof SimLedger ? [i.app] : [])),
+        committedNonce: (account) => this.committedNonce(account),
+        // An idle window (R24): the users send nothing, so the real pools drain.
+        ...(pool ? { paused: () => pool.empty } : {}),
+      });
+      this.client.start();
+    }
+  }
+
+  /** Stops the client and every process (end of a run). */
+  stopAll(): void {
+    this.client?.stop();
+    for (const inst of [...this.live]) this.crash(inst);
+  }
+
+  // The next nonce of an account in the most advanced honest committed state.
+  private committedNonce(account: string): number {
+    let best = 0;
+    for (const i of this.live) {
+      if (this.behaviourOf(i.node) !== null || !(i.app instanceof SimLedger)) continue;
+      best = Math.max(best, getAccount(i.app.chain.state, account)?.nextNonce ?? 0);
+    }
+    return best;
   }
 
   /** Crash: endpoint, timers and application die at once; nothing more leaves the process. */
@@ -180,6 +239,7 @@ export class SimCluster {
     void inst.transport.stop();
     inst.clock.kill();
     inst.app.kill();
+    inst.sync?.stop();
     void inst.runtime.stop();
     this.live.splice(this.live.indexOf(inst), 1);
   }
@@ -199,24 +259,25 @@ export class SimCluster {
     const { clock, net, rng, verifier } = this.deps;
     const id = `${node}/${slot}`;
     let d = this.durable.get(id);
+    const restarted = d !== undefined;
     if (d === undefined) {
-      d = { chain: new FakeChain(SIM_GENESIS_HASH, 0), store: new MemorySafetyStore() };
+      d = { chain: new FakeChain(SIM_GENESIS_HASH, 0), disk: this.genesis === null ? null : await newSimDisk(), store: new MemorySafetyStore() };
       this.durable.set(id, d);
     }
     const behaviour = this.behaviourOf(node);
     const faults = behaviour === null ? this.opts.faults : undefined;
     const scoped = new ScopedClock(clock, this.opts.clockSkewMs?.get(node) ?? 0);
-    const app = new FakeApplication(
+    const app = d.disk === null || this.genesis === null ? this.fakeApplication(node, slot, d.chain, scoped, faults) : await SimLedger.open(
       {
-        chainId: SIM_CHAIN_ID, epoch: this.epoch, txsPerBlock: this.opts.txsPerBlock, txBytes: this.opts.txBytes, ...(this.opts.idle ? { idle: true } : {}),
-        ...(this.opts.pool ? { pool: this.opts.pool } : {}),
-        ...(this.reconfigurations.length > 0 ? { reconfigurations: this.reconfigurations } : {}),
-        ...(faults === undefined ? {} : { faults }), now: () => scoped.now(), maxClockSkewMs: SIM_MAX_CLOCK_SKEW_MS,
+        genesis: this.genesis, now: () => scoped.now(), maxClockSkewMs: SIM_MAX_CLOCK_SKEW_MS, txVerifier: SHARED_TX_VERIFIER,
+        ...(faults === undefined ? {} : { faults }),
+        onCommitted: (n) => {
+          if (slot !== 0) return;
+          this.deps.onCommit(node, [n.committed]);
+          this.deps.onExecuted?.(node, n);
+        },
       },
-      d.chain,
-      (blocks) => {
-        if (slot === 0) this.deps.onCommit(node, blocks);
-      },
+      d.disk,
     );
     const simTransport = net.transport(node);
     const follow = faults?.staleTransport !== true;
@@ -229,7 +290,18 @@ export class SimCluster {
         inner: simTransport, behaviour, chainId: SIM_CHAIN_ID, key: simKey(node), memberCount: () => simTransport.memberCount, clock: scoped,
         rng: rng.fork(), app, isolate: (m) => this.deps.isolate(simTransport.nodeAt(m) ?? -1), attacks: this.opts.attacks ?? [],
       });
-    const sync: SyncDriver = { syncTo: async () => this.syncFromPeers(node, app) };
+    // The production block sync over the simulated network, wired as src/node wires it.
+    const blockSync = app instanceof SimLedger
+      ? new BlockSync({ requestTimeoutMs: SIM_SYNC_REQUEST_TIMEOUT_MS, batchSize: SIM_SYNC_BATCH }, { transport, chain: app, clock: scoped, log: this.loggers(node).logger ?? QUIET_SYNC_LOG })
+      : null;
+    if (blockSync !== null) {
+      transport.onMessage((from, channel, bytes) => {
+        if (channel === 'sync') blockSync.handleMessage(from, bytes);
+      });
+    }
+    const sync: SyncDriver = blockSync !== null
+      ? { syncTo: async () => void (await blockSync.catchUp()) }
+      : { syncTo: async () => this.syncFromPeers(node, app as FakeApplication) };
     const runtime = new ConsensusRuntime(
       {
         chainId: SIM_CHAIN_ID, params: this.opts.params, signingKey: simKey(node), maxClockSkewMs: SIM_MAX_CLOCK_SKEW_MS,
@@ -244,10 +316,27 @@ export class SimCluster {
         ...(this.opts.plantedSchedule?.node === node ? { schedule: plantedSchedule(this.opts.plantedSchedule.kind) } : {}),
       },
     );
-    const inst: SimInstance = { node, slot, transport: simTransport, app, clock: scoped, runtime, alive: true };
+    const inst: SimInstance = { node, slot, transport: simTransport, app, clock: scoped, sync: blockSync, runtime, alive: true };
     this.live.push(inst);
-    await runtime.start();
+    // Like src/node: a restarted process catches up before its consensus starts.
+    if (restarted && blockSync !== null) await blockSync.catchUp().catch(() => undefined);
+    if (inst.alive) await runtime.start();
     return inst;
+  }
+
+  private fakeApplication(node: NodeId, slot: number, chain: FakeChain, scoped: ScopedClock, faults: SimFaults | undefined): FakeApplication {
+    return new FakeApplication(
+      {
+        chainId: SIM_CHAIN_ID, epoch: this.epoch, txsPerBlock: this.opts.txsPerBlock, txBytes: this.opts.txBytes, ...(this.opts.idle ? { idle: true } : {}),
+        ...(this.opts.pool ? { pool: this.opts.pool } : {}),
+        ...(this.reconfigurations.length > 0 ? { reconfigurations: this.reconfigurations } : {}),
+        ...(faults === undefined ? {} : { faults }), now: () => scoped.now(), maxClockSkewMs: SIM_MAX_CLOCK_SKEW_MS,
+      },
+      chain,
+      (blocks) => {
+        if (slot === 0) this.deps.onCommit(node, blocks);
+      },
+    );
   }
 
   // Without a log the runtime and core log nothing (the common, fast case).
@@ -258,7 +347,7 @@ export class SimCluster {
     return { coreLogger: { debug: at('debug') }, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
   }
 
-  // The simulator's stand-in for src/sync: copy committed blocks from the honest process with
+  // Member-change seeds only (FakeApplication): copy committed blocks from the honest process with
   // the longest chain. The invariant monitor still checks every certificate they carry.
   private async syncFromPeers(node: NodeId, app: FakeApplication): Promise<void> {
     let best: FakeChain | undefined;
@@ -274,3 +363,5 @@ export class SimCluster {
     await app.commit(blocks);
   }
 }
+
+const QUIET_SYNC_LOG = { info: () => undefined, warn: () => undefined, debug: () => undefined };
