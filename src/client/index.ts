@@ -33,3 +33,6 @@ export * from './verify-entities.js';
 export * from './member-sets.js';
 export * from './records.js';
 export * from './wire.js';
+export * from './bundle-format.js';
+export * from './export-bundle.js';
+export * from './verify-bundle.js';
