@@ -117,6 +117,19 @@ describe('verifyBundle', () => {
     expect(verifyBundle({ ...invoiceBundle, genesisHash: '00'.repeat(32) }, genesis).ok).toBe(false);
   });
 
+  test('member-set changes: admitted with a root the previous members certified, refused without one', () => {
+    const s = invoiceBundle.invoices![0]!.proof.state;
+    const root = { header: s.header, blockHash: s.blockHash, commitQc: s.commitQc, certifiedHeight: s.certifiedHeight, links: s.links };
+    const members = [testKey(201), testKey(202)].map((k) => toHex(k.publicKey));
+    const changed = { ...structuredClone(invoiceBundle), memberChanges: [{ epoch: 1, startHeight: s.height + 1, members, root }] };
+    const r = verifyBundle(changed, genesis);
+    expect(r.ok && r.value.memberChanges, JSON.stringify(r)).toBe(1);
+    expect(codeOf({ ...changed, memberChanges: [{ epoch: 1, startHeight: s.height + 1, members }] })).toBe('MEMBER_CHANGE_INVALID');
+    // A root that is not the block just before the change's start.
+    const early = { ...changed, memberChanges: [{ epoch: 1, startHeight: s.height, members, root }] };
+    expect(codeOf(early)).toBe('MEMBER_CHANGE_INVALID');
+  });
+
   // Parts of a bundle that are the node's description, not proven (docs/bundles.md): a changed
   // byte there may pass. Everything else must fail (or not parse).
   // Whitespace between tokens parses to the same bundle and is not counted as a change.
@@ -126,16 +139,17 @@ describe('verifyBundle', () => {
     /^invoices\.\d+\.history\.\d+\.nextCursor$/,
   ];
 
-  test('a byte changed at any of 300+ offsets across the bundle fails it, outside the unproven descriptions', () => {
-    const text = JSON.stringify(invoiceBundle, null, 1);
+  test.each([['indented', 1], ['compact', undefined]])('a byte changed at any of 300+ offsets across the %s bundle fails it, outside the unproven descriptions', (_, indent) => {
+    const text = JSON.stringify(invoiceBundle, null, indent);
     const original = JSON.parse(text) as unknown;
     const step = Math.floor(text.length / 320);
     const passed: string[] = [];
     let failed = 0;
     let unparsable = 0;
     let whitespace = 0;
+    let unproven = 0;
     let tried = 0;
-    for (let at = 7; at < text.length; at += step) {
+    for (let at = indent === undefined ? 3 : 7; at < text.length; at += step) {
       const c = text[at] as string;
       tried++;
       const mutated = text.slice(0, at) + mutate(c) + text.slice(at + 1);
@@ -150,7 +164,10 @@ describe('verifyBundle', () => {
       else {
         const changed = diff(original, parsed, '');
         if (changed.length === 0) whitespace++;
-        else passed.push(...changed.map((p) => `${p} @${at}`));
+        else {
+          unproven++;
+          passed.push(...changed.map((p) => `${p} @${at}`));
+        }
       }
     }
     expect(tried).toBeGreaterThanOrEqual(300);
@@ -158,8 +175,8 @@ describe('verifyBundle', () => {
     expect(bad, `changes that still verified: ${bad.join(', ')}`).toEqual([]);
     // Most changes land in proofs, hashes and signatures.
     // The rest: whitespace between tokens (the same JSON), and a few unproven descriptions.
-    expect(passed.length).toBeLessThan(tried * 0.05);
-    expect(failed + unparsable + whitespace + passed.length).toBe(tried);
+    expect(unproven).toBeLessThan(tried * 0.05);
+    expect(failed + unparsable + whitespace + unproven).toBe(tried);
     expect(failed).toBeGreaterThan(tried / 2);
   });
 
