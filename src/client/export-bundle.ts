@@ -2,7 +2,7 @@ import { LedgerClientError } from './errors.js';
 import { BUNDLE_FORMAT, type BundleBlock, type BundleEntity, type BundleJson } from './bundle-format.js';
 import type { LedgerClient } from './ledger-client.js';
 import type { MemberChangeJson } from './member-sets.js';
-import type { AssetRecordJson, EntityProofJson, FinalityJson, HeaderJson, InvoiceRecordJson, ProvenHistoryJson } from './wire.js';
+import type { AssetRecordJson, EntityProofJson, FinalityJson, HeaderJson, InvoiceRecordJson, PageQuery, ProvenHistoryJson } from './wire.js';
 
 // Builds export bundles (bundle-format.ts) from a node's proven answers. Nothing here is
 // trusted: the exporter only collects; verify-bundle.ts is what checks.
@@ -29,10 +29,9 @@ export async function exportInvoiceBundle(client: LedgerClient, id: string, opts
   while (todo.length > 0) {
     const next = todo.shift() as string;
     if (invoices.has(next)) continue;
-    const proof = await client.invoiceProof(next);
-    if (proof === null || proof.value === null) throw notFound(`invoice ${next}`);
-    invoices.set(next, { id: next, proof, history: await pages((cursor) => client.invoiceHistoryProof(next, { limit: opts.pageSize ?? 100, ...(cursor !== undefined && { cursor }) }), `invoice ${next}`) });
-    const r = proof.value;
+    const e = await entity(next, () => client.invoiceProof(next), (cursor) => client.invoiceHistoryProof(next, page(opts, cursor)), `invoice ${next}`);
+    invoices.set(next, e);
+    const r = e.proof.value as InvoiceRecordJson;
     for (const n of [r.parent, r.root, ...r.parts]) if (n !== null && !invoices.has(n)) todo.push(n);
   }
   return { ...(await head(client, 'invoice', id, opts)), invoices: [...invoices.values()] };
@@ -40,10 +39,8 @@ export async function exportInvoiceBundle(client: LedgerClient, id: string, opts
 
 /** An asset with its proven history. */
 export async function exportAssetBundle(client: LedgerClient, id: string, opts: ExportOptions): Promise<BundleJson> {
-  const proof: EntityProofJson<AssetRecordJson> | null = await client.assetProof(id);
-  if (proof === null || proof.value === null) throw notFound(`asset ${id}`);
-  const history = await pages((cursor) => client.assetHistoryProof(id, { limit: opts.pageSize ?? 100, ...(cursor !== undefined && { cursor }) }), `asset ${id}`);
-  return { ...(await head(client, 'asset', id, opts)), assets: [{ id, proof, history }] };
+  const e = await entity(id, () => client.assetProof(id), (cursor) => client.assetHistoryProof(id, page(opts, cursor)), `asset ${id}`);
+  return { ...(await head(client, 'asset', id, opts)), assets: [e] };
 }
 
 /** Blocks from..to, each with the headers that link it to the block its certificate certifies. */
@@ -96,6 +93,29 @@ async function head(client: LedgerClient, kind: BundleJson['kind'], subject: str
     format: BUNDLE_FORMAT, chainId: opts.chainId, genesisHash: opts.genesisHash, kind, subject,
     createdAt: (opts.now?.() ?? new Date()).toISOString(), memberChanges,
   };
+}
+
+const ATTEMPTS = 5;
+
+/**
+ * A record and its history, read again when a block changed the entity between the two reads
+ * (the history must run from the record's creation to its last update, or the bundle fails).
+ */
+async function entity<T extends InvoiceRecordJson | AssetRecordJson>(
+  id: string, proofOf: () => Promise<EntityProofJson<T> | null>, historyPage: (cursor: string | undefined) => Promise<ProvenHistoryJson | null>, what: string,
+): Promise<BundleEntity<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const proof = await proofOf();
+    if (proof === null || proof.value === null) throw notFound(what);
+    const history = await pages(historyPage, what);
+    const heights = history.flatMap((p) => p.items.map((i) => i.height));
+    const whole = heights[0] === proof.value.createdHeight && heights[heights.length - 1] === proof.value.updatedHeight;
+    if (whole || attempt === ATTEMPTS) return { id, proof, history };
+  }
+}
+
+function page(opts: ExportOptions, cursor: string | undefined): PageQuery {
+  return { limit: opts.pageSize ?? 100, ...(cursor !== undefined && { cursor }) };
 }
 
 async function pages(page: (cursor: string | undefined) => Promise<ProvenHistoryJson | null>, what: string): Promise<ProvenHistoryJson[]> {
