@@ -1,15 +1,18 @@
 import type { BundleJson } from '../client/bundle-format.js';
 
 // The history of a bundle as CSV for spreadsheets (RFC 4180: CRLF line ends, every field that
-// holds a comma, quote or line break quoted, quotes doubled). Rows are the node's history
-// entries as exported; `ledger verify-bundle` is what proves them.
+// holds a comma, quote or line break quoted, quotes doubled; formula starts defused). Rows are
+// the node's history entries as exported; `ledger verify-bundle` is what proves them.
 
 /** The header row of `ledger export ... --csv`. */
 export const HISTORY_CSV_COLUMNS = ['id', 'height', 'time', 'txHash', 'type', 'signer', 'detail'] as const;
 
 /** One CSV field, quoted when it must be. */
 export function csvField(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  // A leading = + - @ would be read as a formula by spreadsheets (CSV injection): an id or a
+  // detail is the parties' text.
+  const safe = /^[=+\-@]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** Every history entry of every invoice or asset of the bundle, oldest first (by height, then id). */

@@ -7,7 +7,7 @@ import { encodeInvoice, type Invoice } from '../../../src/state/contracts/invoic
 import { genesisHash } from '../../../src/state/genesis-state.js';
 import type { Genesis } from '../../../src/types/genesis.js';
 import { toHex, utf8 } from '../../../src/util/bytes.js';
-import { historyCsv } from '../../../src/cli/history-csv.js';
+import { csvField, historyCsv } from '../../../src/cli/history-csv.js';
 import { testKey } from '../api/fake-chain.js';
 import { sampleAsset, sampleInvoice } from '../api/fake-node.js';
 import { startApi, type RunningApi } from '../api/harness.js';
@@ -186,6 +186,7 @@ describe('verifyBundle', () => {
     expect(lines.slice(1, -1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['INV-1,1', 'INV-1,2', 'INV-1,3', 'INV-1-a,3', 'INV-1-b,3', 'INV-1-a,4']);
     expect(lines[6]).toContain('"{""to"":""' + 'c'.repeat(64) + '"",""note"":""a \\""quoted\\"", comma""}"');
     expect(lines.at(-1)).toBe('');
+    expect([csvField('=HYPERLINK("x")'), csvField('-1'), csvField('a,b'), csvField('plain')]).toEqual([`"'=HYPERLINK(""x"")"`, "'-1", '"a,b"', 'plain']);
   });
 });
 
