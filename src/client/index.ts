@@ -13,6 +13,9 @@
  *   `?proof=true` answers, decoded from the proven bytes (records.ts, docs/state-layout.md),
  *   against a MemberSets built from the genesis and the member-set changes since
  *   (memberSetsFrom, member-sets.ts).
+ * - exportInvoiceBundle / exportAssetBundle / exportBlocksBundle (export-bundle.ts) collect
+ *   proven answers into a ledger-bundle/1 file; verifyBundle (verify-bundle.ts) checks one
+ *   offline with the verifiers above and that it is whole (docs/bundles.md).
  * - blockEvents: the SSE feed with resume-after-last-height, so a reconnect loses nothing.
  *
  * Invariant: nothing here imports server modules (api, node, storage, consensus); it depends
@@ -33,3 +36,6 @@ export * from './verify-entities.js';
 export * from './member-sets.js';
 export * from './records.js';
 export * from './wire.js';
+export * from './bundle-format.js';
+export * from './export-bundle.js';
+export * from './verify-bundle.js';

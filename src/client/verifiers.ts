@@ -10,4 +10,6 @@ export * from './member-sets.js';
 export * from './records.js';
 export * from './verify-entities.js';
 export * from './verify.js';
+export * from './verify-bundle.js';
+export * from './bundle-format.js';
 export type * from './wire.js';
