@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey, type TxAnswer } from '../../src/client/index.js';
+import { generateSigningKey, verifyBundle, type TxAnswer } from '../../src/client/index.js';
 import { toHex } from '../../src/util/bytes.js';
 import { genesisHashHex } from '../../src/console/trust.js';
 import { loadActor, StoryDriver, type Actor } from '../helpers/story-actors.js';
@@ -168,6 +168,19 @@ describe('the auditor\'s console in a browser', () => {
     expect(rows).toHaveLength(n + 1);
     expect(rows.slice(1).every((r) => r.includes(',verified,'))).toBe(true);
     expect(csv).toContain('invoice.transfer');
+
+    // The proof bundle the page verified and offered verifies offline with the genesis alone,
+    // lineage included; one changed digit of a proven amount makes it fail.
+    const [bundleFile] = await Promise.all([page.waitForEvent('download'), page.click('#bundle-download')]);
+    expect(bundleFile.suggestedFilename()).toBe(`invoice-${INV}-B.bundle.json`);
+    await page.waitForSelector('#bundle [data-verdict="verified"]');
+    const text = await (await bundleFile.createReadStream()).toArray().then((cs) => Buffer.concat(cs as Buffer[]).toString('utf8'));
+    const offline = verifyBundle(JSON.parse(text), net.init.genesis);
+    expect(offline.ok, JSON.stringify(!offline.ok && offline.error)).toBe(true);
+    expect(offline.ok && offline.value.entities.map((e) => e.id).sort()).toEqual([INV, `${INV}-A`, `${INV}-B`]);
+    const changed = text.replace('"amount": "400000"', '"amount": "400001"');
+    expect(changed).not.toBe(text);
+    expect(verifyBundle(JSON.parse(changed), net.init.genesis).ok).toBe(false);
   });
 
   it('shows assets and accounts with their verdicts', async () => {

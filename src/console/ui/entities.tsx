@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { exportAssetBundle, exportInvoiceBundle } from '../../client/export-bundle.js';
+import { verifyBundle } from '../../client/verify-bundle.js';
 import type { AssetJson, HistoryEntryJson, InvoiceJson } from '../../client/wire.js';
 import { download, historyCsv } from '../csv.js';
 import type { Session } from '../session.js';
@@ -143,6 +145,36 @@ function Lineage({ s, inv }: { s: Session; inv: InvoiceJson }): ComponentChildre
   return <ul class="tree" id="lineage"><LineageNode s={s} id={root} current={inv.id} /></ul>;
 }
 
+/**
+ * A proof bundle (docs/bundles.md) built from the node's proven answers, verified in this page
+ * against the pinned genesis before it is offered: what downloads is what `ledger verify-bundle`
+ * accepts offline.
+ */
+function BundleDownload({ s, kind, id }: { s: Session; kind: Kind; id: string }): ComponentChildren {
+  const [v, setV] = useState<Verdict | null>(null);
+  const run = async (): Promise<void> => {
+    setV(CHECKING);
+    try {
+      const opts = { chainId: s.trust.chainId, genesisHash: s.trust.hash };
+      const bundle = kind === 'invoice' ? await exportInvoiceBundle(s.client, id, opts) : await exportAssetBundle(s.client, id, opts);
+      const r = verifyBundle(bundle, s.trust.genesis);
+      if (!r.ok) {
+        setV({ state: 'failed', code: r.error.code, detail: `${r.error.where}: ${r.error.message}` });
+        return;
+      }
+      download(`${kind}-${id}.bundle.json`, `${JSON.stringify(bundle, null, 2)}\n`, 'application/json');
+      setV({ state: 'verified', detail: `bundle of ${r.value.entities.length} record(s) verified here up to height ${r.value.height}` });
+    } catch (e) {
+      setV({ state: 'failed', code: 'NO_ANSWER', detail: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  return (
+    <p id="bundle">
+      <button id="bundle-download" onClick={() => void run()}>Download proof bundle</button> {v === null ? null : <Badge v={v} />}
+    </p>
+  );
+}
+
 export function EntityPage({ s, kind, id }: { s: Session; kind: Kind; id: string }): ComponentChildren {
   const [e, error] = useLoad(() => get(s, kind, id), [s, kind, id]);
   const v = useVerdict(e === undefined || e === null ? null : () => checkEntity(kind, id, s.trust, s.client, e), [e]);
@@ -152,7 +184,7 @@ export function EntityPage({ s, kind, id }: { s: Session; kind: Kind; id: string
     <div class="grid">
       <section class="card">
         <h2>{kind === 'invoice' ? 'Invoice' : 'Asset'} {id}</h2>
-        {e === undefined ? <Pending error={error} /> : (<><Badge v={v} /><Fields rows={rows} /></>)}
+        {e === undefined ? <Pending error={error} /> : (<><Badge v={v} /><Fields rows={rows} /><BundleDownload s={s} kind={kind} id={id} /></>)}
       </section>
       {kind === 'invoice' && e !== undefined ? (
         <section class="card">
