@@ -88,7 +88,7 @@ describe('a quiet idle chain, and status during catch-up (real processes)', () =
     // Many blocks while member4 is down: waves of transactions, each committed before the next
     // is sent, so that even a quiet machine (which packs a whole stream into a few blocks)
     // writes one block or more per wave and the catch-up lasts long enough to be seen.
-    const txs = Array.from({ length: 400 }, (_, k) => issue(k + 1));
+    const txs = Array.from({ length: 200 }, (_, k) => issue(k + 1));
     for (let w = 0; w < txs.length; w += 10) {
       const wave = txs.slice(w, w + 10);
       for (const t of wave) await client.submit(t);
@@ -96,7 +96,7 @@ describe('a quiet idle chain, and status during catch-up (real processes)', () =
       await waitUntil(async () => (await client.getTx(last)).status === 'committed', `wave ${w / 10} to commit`, 60_000);
     }
     const target = await net.height(0);
-    expect(target, 'blocks written while member4 was down').toBeGreaterThanOrEqual(40);
+    expect(target, 'blocks written while member4 was down').toBeGreaterThanOrEqual(20);
     console.log(`member4 is ${target} blocks behind`);
 
     net.start(3);
