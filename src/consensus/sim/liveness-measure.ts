@@ -4,7 +4,8 @@ import { FakeApplication, FakeChain } from './fake-application.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
 import { SeededRng } from './rng.js';
 import { SIM_PARAMS } from './scenario.js';
-import { cachedVerifier, SIM_CHAIN_ID, SIM_GENESIS_HASH, simKey } from './sim-cluster.js';
+import { cachedVerifier } from './cached-verifier.js';
+import { SIM_CHAIN_ID, SIM_GENESIS_HASH, simKey } from './sim-cluster.js';
 import { CALM_LINKS, SimNetwork } from './sim-network.js';
 import { VirtualClock } from './virtual-clock.js';
 

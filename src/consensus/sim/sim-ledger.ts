@@ -1,5 +1,5 @@
 import { sha256 } from '../../crypto/hash.js';
-import { signingKeyFromSeed, verifySignature, type SigningKey } from '../../crypto/ed25519.js';
+import { signingKeyFromSeed, type SigningKey } from '../../crypto/ed25519.js';
 import type { StateTree } from '../../crypto/smt.js';
 import { LedgerChain, type CommitNotice } from '../../node/chain.js';
 import { executeBlock } from '../../state/executor.js';
@@ -42,25 +42,6 @@ export function simGenesis(chainId: string, params: ConsensusParams, members: re
     chainId, genesisTimeMs: 0, consensus: params,
     members: members.map((publicKey, i) => ({ name: `member${i}`, publicKey, address: `/ip4/127.0.0.1/tcp/${9000 + i}` })),
     accounts: Array.from({ length: SIM_CLIENTS }, (_, i) => ({ name: `client${i}`, publicKey: simClientKey(i).publicKey, role: 'integrator' as const })),
-  };
-}
-
-/**
- * A transaction signature verifier whose valid results are shared by every simulated node of
- * the process: each node still has each signature verified before admitting it, they just
- * share the answer (as cachedVerifier does for votes). Keyed by signature, key and message hash.
- */
-export function sharedTxVerifier(max = 100_000): TxSignatureVerifier {
-  const ok = new Set<string>();
-  return {
-    verify: async (publicKey, message, signature) => {
-      const id = toHex(signature) + toHex(publicKey) + toHex(sha256(message));
-      if (ok.has(id)) return true;
-      if (!verifySignature(publicKey, message, signature)) return false;
-      if (ok.size >= max) ok.clear();
-      ok.add(id);
-      return true;
-    },
   };
 }
 
