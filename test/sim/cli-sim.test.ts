@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSimArgs, simCommand } from '../../src/cli/commands/sim.js';
 import { UsageError } from '../../src/cli/command.js';
+import { captureIo as capture } from '../helpers/cli-io.js';
 
-function capture(): { out: string[]; err: string[]; io: { out: (l: string) => void; err: (l: string) => void } } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l) => out.push(l), err: (l) => err.push(l) } };
-}
 
 describe('ledger sim', () => {
   it('prints the JSON line last and exits 0 when no seed fails', async () => {

@@ -1,5 +1,5 @@
 import { sha256 } from '../../crypto/hash.js';
-import { signingKeyFromSeed, type SigningKey } from '../../crypto/ed25519.js';
+import type { SigningKey } from '../../crypto/ed25519.js';
 import type { CommitNotice } from '../../node/chain.js';
 import { genesisHash } from '../../state/genesis-state.js';
 import { BlockSync } from '../../sync/block-sync.js';
@@ -18,6 +18,7 @@ import { fixedMembers, type MemberPlan } from './member-changes.js';
 import { MemorySafetyStore } from './memory-safety-store.js';
 import { SimClient } from './sim-client.js';
 import { sharedTxVerifier } from './cached-verifier.js';
+import { seededKeys } from './sim-keys.js';
 import { newSimDisk, simGenesis, SimLedger, type SimDisk } from './sim-ledger.js';
 import { getAccount } from '../../state/queries.js';
 import type { Genesis } from '../../types/genesis.js';
@@ -33,17 +34,8 @@ export const SIM_CHAIN_ID = 'sim';
 /** Genesis hash of simulated chains. */
 export const SIM_GENESIS_HASH = sha256(utf8('sim/genesis'));
 
-const keyCache: SigningKey[] = [];
-
-/** The deterministic key of simulated member i (the same in every run, so runs can share caches). */
-export function simKey(i: MemberIndex): SigningKey {
-  let k = keyCache[i];
-  if (k === undefined) {
-    k = signingKeyFromSeed(sha256(utf8(`sim/member/${i}`)));
-    keyCache[i] = k;
-  }
-  return k;
-}
+/** The deterministic key of simulated member i. */
+export const simKey: (i: MemberIndex) => SigningKey = seededKeys('sim/member');
 
 /** One simulated process. Twins are two instances of one member. */
 export interface SimInstance {

@@ -1,5 +1,4 @@
-import { sha256 } from '../../crypto/hash.js';
-import { signingKeyFromSeed, type SigningKey } from '../../crypto/ed25519.js';
+import type { SigningKey } from '../../crypto/ed25519.js';
 import type { StateTree } from '../../crypto/smt.js';
 import { LedgerChain, type CommitNotice } from '../../node/chain.js';
 import { executeBlock } from '../../state/executor.js';
@@ -15,8 +14,9 @@ import type { EpochMembers } from '../../sync/certified-chain.js';
 import type { Block, BlockHeader, CommittedBlock } from '../../types/block.js';
 import type { ConsensusParams, Genesis } from '../../types/genesis.js';
 import type { Hash, Height, PublicKey } from '../../types/primitives.js';
-import { toHex, utf8 } from '../../util/bytes.js';
+import { toHex } from '../../util/bytes.js';
 import { blockHash } from '../core/block-tree.js';
+import { seededKeys } from './sim-keys.js';
 import type { CommittedHead, EpochInfo } from '../core/types.js';
 import type { Application, BuildBlockRequest } from '../runtime/application.js';
 import type { SimFaults } from './sim-faults.js';
@@ -24,17 +24,8 @@ import type { SimFaults } from './sim-faults.js';
 /** Simulated integrator accounts the deterministic client signs with (SimClient). */
 export const SIM_CLIENTS = 3;
 
-const clientKeys: SigningKey[] = [];
-
 /** The deterministic key of simulated client account i (an integrator in every sim genesis). */
-export function simClientKey(i: number): SigningKey {
-  let k = clientKeys[i];
-  if (k === undefined) {
-    k = signingKeyFromSeed(sha256(utf8(`sim/client/${i}`)));
-    clientKeys[i] = k;
-  }
-  return k;
-}
+export const simClientKey: (i: number) => SigningKey = seededKeys('sim/client');
 
 /** The genesis of a simulated chain: the given member keys, SIM_CLIENTS integrator accounts, time 0. */
 export function simGenesis(chainId: string, params: ConsensusParams, members: readonly PublicKey[]): Genesis {

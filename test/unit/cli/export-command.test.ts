@@ -8,6 +8,7 @@ import { genesisToJson } from '../../../src/codec/genesis.js';
 import { saveKeyFile } from '../../../src/crypto/keys.js';
 import { testKey } from '../api/fake-chain.js';
 import { startApi, type RunningApi } from '../api/harness.js';
+import { captureIo as capture } from '../../helpers/cli-io.js';
 
 // `ledger export blocks` and `ledger verify-bundle` in-process against a real HTTP server over a
 // fake node: the exit codes of docs/cli.md (0 verified, 1 a failed check naming where, 2 usage).
@@ -16,11 +17,6 @@ const key = testKey(42);
 let api: RunningApi;
 let dir: string;
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) }, out, err };
-}
 
 beforeAll(async () => {
   api = await startApi();

@@ -9,6 +9,7 @@ import { runCli } from '../../../src/cli/run-cli.js';
 import { saveKeyFile } from '../../../src/crypto/keys.js';
 import { testKey } from '../api/fake-chain.js';
 import { startApi, type RunningApi } from '../api/harness.js';
+import { captureIo as capture } from '../../helpers/cli-io.js';
 
 // `ledger tx --payload @FILE | -`, run in-process against a real HTTP
 // server over a fake node.
@@ -17,11 +18,6 @@ const key = testKey(41);
 let api: RunningApi;
 let dir: string;
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) }, out, err };
-}
 
 beforeAll(async () => {
   api = await startApi();
